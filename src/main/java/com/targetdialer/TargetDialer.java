@@ -1,0 +1,184 @@
+package com.targetdialer;
+
+import com.targetdialer.api.ApiVerticle;
+import com.targetdialer.config.ConfigException;
+import com.targetdialer.config.ConfigLoader;
+import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.config.RedisUrl;
+import com.targetdialer.config.Settings;
+import com.targetdialer.store.Backends;
+import com.targetdialer.store.EmbeddedPostgresServer;
+import com.targetdialer.store.EmbeddedRedisServer;
+import com.targetdialer.store.Migrations;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service: config, then the embedded stores where no URL is given, then migrations, then the
+ * verticles. {@link #stop()} undoes it in reverse: stop taking HTTP, drain and undeploy the rest,
+ * close Vert.x, stop the embedded stores.
+ */
+public final class TargetDialer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetDialer.class);
+
+  private final Settings settings;
+  private final List<AutoCloseable> embeddedStores = new ArrayList<>();
+  private Vertx vertx;
+  private String apiDeployment;
+  private int httpPort;
+
+  private TargetDialer(Settings settings) {
+    this.settings = settings;
+  }
+
+  public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    try {
+      TargetDialer service = start(Arguments.parse(args), System.getenv());
+      Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "td-shutdown"));
+    } catch (ConfigException e) {
+      System.err.println("targetdialer: cannot start: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Starts the whole service; blocks the calling thread, which must not be an event loop. */
+  public static TargetDialer start(Arguments arguments, Map<String, String> env) {
+    Settings settings = loadSettings(arguments.configFile(), env);
+    TargetDialer service = new TargetDialer(settings);
+    try {
+      service.startAll();
+      return service;
+    } catch (RuntimeException e) {
+      service.stop();
+      throw e;
+    }
+  }
+
+  static Settings loadSettings(String configFile, Map<String, String> env) {
+    Vertx bootstrap = Vertx.vertx();
+    try {
+      JsonObject config = ConfigLoader.load(bootstrap, configFile, env).await(30, TimeUnit.SECONDS);
+      return Settings.from(config);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ConfigException(ConfigLoader.CONFIG_FILE_ENV, "cannot load the configuration: " + e.getMessage());
+    } finally {
+      bootstrap.close().await();
+    }
+  }
+
+  private void startAll() {
+    DatabaseUrl database = settings.databaseUrl() != null ? settings.databaseUrl() : startEmbeddedPostgres();
+    RedisUrl redis = settings.redisUrl() != null ? settings.redisUrl() : startEmbeddedRedis();
+    String schemaVersion = Migrations.migrate(database, Duration.ofSeconds(settings.dbConnectRetrySeconds()));
+    Backends backends = new Backends(database, redis, schemaVersion, settings.redisKeyPrefix(), settings.dbPoolSize());
+
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .build();
+
+    try {
+      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics),
+          new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();
+    } catch (Exception e) {
+      throw bindFailure(e);
+    }
+    httpPort = settings.httpPort() > 0 ? settings.httpPort() : ApiVerticle.boundPort(vertx);
+    LOG.info("targetdialer started [http: {}:{}, database: {}, redis: {}]", settings.httpHost(), httpPort, database, redis);
+  }
+
+  private DatabaseUrl startEmbeddedPostgres() {
+    try {
+      EmbeddedPostgresServer server = EmbeddedPostgresServer.start(settings.dataDir().resolve("pg"), settings.embeddedPgPort());
+      embeddedStores.add(0, server);
+      LOG.info("embedded postgres started [data: {}, url: {}]", settings.dataDir().resolve("pg").toAbsolutePath(), server.url());
+      return server.url();
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("DATABASE_URL", "not set, and the embedded Postgres under " + settings.dataDir().resolve("pg") + " did not start: " + e.getMessage());
+    }
+  }
+
+  private RedisUrl startEmbeddedRedis() {
+    try {
+      EmbeddedRedisServer server = EmbeddedRedisServer.start(settings.dataDir().resolve("redis"), settings.embeddedRedisPort());
+      embeddedStores.add(0, server);
+      LOG.info("embedded redis started [data: {}, url: {}]", settings.dataDir().resolve("redis").toAbsolutePath(), server.url());
+      return server.url();
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("REDIS_URL", "not set, and the embedded Redis under " + settings.dataDir().resolve("redis") + " did not start: " + e.getMessage());
+    }
+  }
+
+  private RuntimeException bindFailure(Exception e) {
+    Throwable cause = e;
+    while (cause != null) {
+      String message = String.valueOf(cause.getMessage());
+      if (cause instanceof BindException || message.contains("Address already in use")) {
+        return new ConfigException("HTTP_PORT", "port " + settings.httpPort() + " on " + settings.httpHost() + " is already in use");
+      }
+      cause = cause.getCause();
+    }
+    return new ConfigException("HTTP_PORT", "cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": " + e.getMessage());
+  }
+
+  /** Stops in order within SHUTDOWN_TIMEOUT_S; safe to call more than once. */
+  public synchronized void stop() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.shutdownTimeoutSeconds());
+    if (vertx != null) {
+      Vertx closing = vertx;
+      vertx = null;
+      LOG.info("stopping: no new HTTP requests");
+      Future<Void> stopHttp = apiDeployment == null ? Future.succeededFuture() : closing.undeploy(apiDeployment);
+      awaitQuietly(stopHttp.eventually(closing::close), deadline);
+    }
+    for (AutoCloseable store : embeddedStores) {
+      try {
+        store.close();
+      } catch (Exception e) {
+        LOG.warn("embedded store did not stop cleanly [store: {}, error: {}]", store.getClass().getSimpleName(), e.getMessage());
+      }
+    }
+    embeddedStores.clear();
+    LOG.info("stopped");
+  }
+
+  private static void awaitQuietly(Future<?> future, long deadlineNanos) {
+    try {
+      future.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (Exception e) {
+      LOG.warn("shutdown step did not finish in time: {}", e.getMessage());
+    }
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+}

@@ -1,0 +1,85 @@
+package com.targetdialer.api;
+
+import com.targetdialer.config.Settings;
+import com.targetdialer.store.Backends;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The HTTP edge: routing, body limits, the JSON error shape, health, readiness and metrics.
+ * Deployed with one instance per core; all instances share the listening port.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  private static final String LOCAL_MAP = "td.api";
+  private static final String BOUND_PORT = "bound-port";
+
+  private final Settings settings;
+  private final Backends backends;
+  private final PrometheusMeterRegistry metrics;
+
+  private Pool pg;
+  private Redis redis;
+  private ReadinessCheck readiness;
+
+  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics) {
+    this.settings = settings;
+    this.backends = backends;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    pg = backends.pgPool(vertx);
+    redis = backends.redisClient(vertx);
+    readiness = new ReadinessCheck(pg, redis, backends.schemaVersion());
+
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(settings.httpBodyLimitBytes()));
+    router.get("/health").handler(this::health);
+    router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    router.route().failureHandler(JsonErrors::handleFailure);
+    router.errorHandler(404, JsonErrors::handleFailure);
+    router.errorHandler(405, JsonErrors::handleFailure);
+
+    return vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(settings.httpPort(), settings.httpHost())
+        .onSuccess(server -> vertx.sharedData().getLocalMap(LOCAL_MAP).put(BOUND_PORT, server.actualPort()));
+  }
+
+  /** The port the instances listen on: differs from HTTP_PORT only when that is 0 (any free port). */
+  public static int boundPort(Vertx vertx) {
+    return (Integer) vertx.sharedData().getLocalMap(LOCAL_MAP).get(BOUND_PORT);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(pg.close(), redis.close());
+  }
+
+  // Liveness: answers from memory, so a slow database never gets the process restarted.
+  private void health(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("status", "UP"));
+  }
+
+  private void ready(RoutingContext ctx) {
+    readiness.run().onSuccess(result -> {
+      if ("UP".equals(result.getString("status"))) {
+        ctx.json(result);
+      } else {
+        JsonErrors.send(ctx, 503, result.put("error", "not_ready"));
+      }
+    });
+  }
+}

@@ -1,0 +1,69 @@
+package com.targetdialer.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Every setting of the service, validated once at start. Names are the environment variable names;
+ * the same names are used in the JSON config files. Every default lives in {@code conf/config.json}.
+ */
+public record Settings(
+    String httpHost,
+    int httpPort,
+    int httpInstances,
+    int httpBodyLimitBytes,
+    String apiUrl,
+    String publicApiUrl,
+    String internalApiKey,
+    DatabaseUrl databaseUrl,
+    RedisUrl redisUrl,
+    String vexaApiUrl,
+    String vexaApiKey,
+    Path dataDir,
+    int embeddedPgPort,
+    int embeddedRedisPort,
+    int dbPoolSize,
+    int dbConnectRetrySeconds,
+    String redisKeyPrefix,
+    int shutdownTimeoutSeconds) {
+
+  private static final Set<String> HTTP_SCHEMES = Set.of("http", "https");
+
+  public static Settings from(JsonObject json) {
+    SettingReader read = new SettingReader(json);
+    int httpPort = read.integer("HTTP_PORT", 0, 65535);
+    String internalApiKey = read.optionalString("INTERNAL_API_KEY");
+    if (internalApiKey != null && internalApiKey.length() < 16) {
+      throw new ConfigException("INTERNAL_API_KEY", "too short: use at least 16 random characters");
+    }
+    String database = read.optionalString("DATABASE_URL");
+    String redis = read.optionalString("REDIS_URL");
+    String apiUrl = read.url("API_URL", HTTP_SCHEMES);
+    return new Settings(
+        read.string("HTTP_HOST"),
+        httpPort,
+        read.integer("HTTP_INSTANCES", 0, 64),
+        read.integer("HTTP_BODY_LIMIT_BYTES", 1024, 64 * 1_048_576),
+        apiUrl,
+        read.url("PUBLIC_API_URL", HTTP_SCHEMES),
+        internalApiKey,
+        database == null ? null : DatabaseUrl.parse("DATABASE_URL", database),
+        redis == null ? null : RedisUrl.parse("REDIS_URL", redis),
+        read.url("VEXA_API_URL", HTTP_SCHEMES),
+        read.optionalString("VEXA_API_KEY"),
+        Path.of(read.string("DATA_DIR")),
+        read.integer("EMBEDDED_PG_PORT", 0, 65535),
+        read.integer("EMBEDDED_REDIS_PORT", 0, 65535),
+        read.integer("DB_POOL_SIZE", 1, 200),
+        read.integer("DB_CONNECT_RETRY_S", 0, 600),
+        read.string("REDIS_KEY_PREFIX"),
+        read.integer("SHUTDOWN_TIMEOUT_S", 1, 300));
+  }
+
+  /** HTTP_INSTANCES = 0 means one ApiVerticle per core. */
+  public int effectiveHttpInstances() {
+    return httpInstances > 0 ? httpInstances : Runtime.getRuntime().availableProcessors();
+  }
+}

@@ -1,0 +1,58 @@
+package com.targetdialer.store;
+
+import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.config.RedisUrl;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * Where the stores are, once resolved (from the settings, or the embedded servers), and how a
+ * verticle connects to them.
+ *
+ * @param schemaVersion the schema version the migrations left the database at
+ * @param redisKeyPrefix prefix of every Redis key the service writes, so several deployments (or
+ *                       tests) can share one Redis
+ */
+public record Backends(DatabaseUrl database, RedisUrl redis, String schemaVersion, String redisKeyPrefix, int poolSize) {
+
+  private static final String SHARED_POOL = "td-pg";
+
+  /**
+   * A Postgres pool shared by every verticle instance of this Vert.x instance; closing it releases
+   * this verticle's reference only.
+   */
+  public Pool pgPool(Vertx vertx) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(database.host())
+        .setPort(database.port())
+        .setDatabase(database.database())
+        .setUser(database.user())
+        .setPassword(database.password())
+        .setCachePreparedStatements(true);
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(poolSize)
+        .setShared(true)
+        .setName(SHARED_POOL + "-" + database.database())
+        .setConnectionTimeout(5);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  /** A Redis client speaking RESP2, whose replies are plain arrays rather than RESP3 maps. */
+  public Redis redisClient(Vertx vertx) {
+    RedisOptions options = new RedisOptions()
+        .setConnectionString(redis.value())
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+        .setMaxWaitingHandlers(4096);
+    return Redis.createClient(vertx, options);
+  }
+
+  public String redisKey(String name) {
+    return redisKeyPrefix + name;
+  }
+}
