@@ -59,6 +59,9 @@ public final class TargetDialer {
     } catch (ConfigException e) {
       System.err.println("targetdialer: cannot start: " + e.getMessage());
       System.exit(2);
+    } catch (RuntimeException e) {
+      LOG.error("targetdialer: cannot start", e);
+      System.exit(1);
     }
   }
 
@@ -115,7 +118,7 @@ public final class TargetDialer {
     try {
       EmbeddedPostgresServer server = EmbeddedPostgresServer.start(settings.dataDir().resolve("pg"), settings.embeddedPgPort());
       embeddedStores.add(0, server);
-      LOG.info("embedded postgres started [data: {}, url: {}]", settings.dataDir().resolve("pg").toAbsolutePath(), server.url());
+      LOG.info("embedded postgres started [data: {}, url: {}]", settings.dataDir().resolve("pg").toAbsolutePath().normalize(), server.url());
       return server.url();
     } catch (IOException | RuntimeException e) {
       throw new ConfigException("DATABASE_URL", "not set, and the embedded Postgres under " + settings.dataDir().resolve("pg") + " did not start: " + e.getMessage());
@@ -126,7 +129,7 @@ public final class TargetDialer {
     try {
       EmbeddedRedisServer server = EmbeddedRedisServer.start(settings.dataDir().resolve("redis"), settings.embeddedRedisPort());
       embeddedStores.add(0, server);
-      LOG.info("embedded redis started [data: {}, url: {}]", settings.dataDir().resolve("redis").toAbsolutePath(), server.url());
+      LOG.info("embedded redis started [data: {}, url: {}]", settings.dataDir().resolve("redis").toAbsolutePath().normalize(), server.url());
       return server.url();
     } catch (IOException | RuntimeException e) {
       throw new ConfigException("REDIS_URL", "not set, and the embedded Redis under " + settings.dataDir().resolve("redis") + " did not start: " + e.getMessage());
@@ -142,7 +145,7 @@ public final class TargetDialer {
       }
       cause = cause.getCause();
     }
-    return new ConfigException("HTTP_PORT", "cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": " + e.getMessage());
+    return new IllegalStateException("the HTTP edge did not deploy", e);
   }
 
   /** Stops in order within SHUTDOWN_TIMEOUT_S; safe to call more than once. */
@@ -152,8 +155,11 @@ public final class TargetDialer {
       Vertx closing = vertx;
       vertx = null;
       LOG.info("stopping: no new HTTP requests");
-      Future<Void> stopHttp = apiDeployment == null ? Future.succeededFuture() : closing.undeploy(apiDeployment);
-      awaitQuietly(stopHttp.eventually(closing::close), deadline);
+      if (apiDeployment != null) {
+        awaitQuietly(closing.undeploy(apiDeployment), deadline);
+      }
+      // Undeploys the remaining verticles, each draining its in-flight work, then closes Vert.x.
+      awaitQuietly(closing.close(), deadline);
     }
     for (AutoCloseable store : embeddedStores) {
       try {

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Reads typed values out of the merged configuration. Values from environment variables arrive as
@@ -72,7 +72,7 @@ final class SettingReader {
   }
 
   /** An absolute URL with one of the given schemes, without a trailing slash; null when unset. */
-  String url(String name, Set<String> schemes) {
+  String url(String name, List<String> schemes) {
     String text = optionalString(name);
     if (text == null) {
       return null;

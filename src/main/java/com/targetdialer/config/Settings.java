@@ -3,7 +3,7 @@ package com.targetdialer.config;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Every setting of the service, validated once at start. Names are the environment variable names;
@@ -29,7 +29,7 @@ public record Settings(
     String redisKeyPrefix,
     int shutdownTimeoutSeconds) {
 
-  private static final Set<String> HTTP_SCHEMES = Set.of("http", "https");
+  private static final List<String> HTTP_SCHEMES = List.of("http", "https");
 
   public static Settings from(JsonObject json) {
     SettingReader read = new SettingReader(json);

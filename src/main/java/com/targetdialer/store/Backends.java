@@ -33,8 +33,10 @@ public record Backends(DatabaseUrl database, RedisUrl redis, String schemaVersio
         .setPort(database.port())
         .setDatabase(database.database())
         .setUser(database.user())
-        .setPassword(database.password())
         .setCachePreparedStatements(true);
+    if (database.password() != null) {
+      connect.setPassword(database.password());
+    }
     PoolOptions pool = new PoolOptions()
         .setMaxSize(poolSize)
         .setShared(true)

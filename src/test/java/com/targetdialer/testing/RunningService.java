@@ -1,0 +1,33 @@
+package com.targetdialer.testing;
+
+import com.targetdialer.Arguments;
+import com.targetdialer.TargetDialer;
+import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.config.RedisUrl;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds the environment for a whole service started in this JVM against the test stores. */
+public final class RunningService {
+
+  private RunningService() {
+  }
+
+  /** Settings every in-JVM service needs in tests: any free port, one HTTP instance, quick retries. */
+  public static Map<String, String> env(DatabaseUrl database, RedisUrl redis) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port() + "/" + database.database());
+    env.put("REDIS_URL", redis.value());
+    env.put("REDIS_KEY_PREFIX", TestStores.newRedisPrefix());
+    env.put("HTTP_PORT", "0");
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("HTTP_INSTANCES", "1");
+    env.put("DB_CONNECT_RETRY_S", "2");
+    return env;
+  }
+
+  public static TargetDialer start(Map<String, String> env) {
+    return TargetDialer.start(new Arguments(null), env);
+  }
+}

@@ -1,0 +1,149 @@
+package com.targetdialer.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged jar run as an operator runs it: {@code java -jar target/targetdialer.jar}, in a
+ * working directory of the test's, with only the environment the test gives (plus PATH and HOME).
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Process process;
+  private final int httpPort;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+
+  private ServiceProcess(Process process, int httpPort) {
+    this.process = process;
+    this.httpPort = httpPort;
+    Thread reader = new Thread(this::readOutput, "service-output-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  public static ServiceProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+    String jar = System.getProperty("td.jar", "target/targetdialer.jar");
+    List<String> command = new java.util.ArrayList<>(List.of(javaBinary(), "-jar", Path.of(jar).toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    Map<String, String> environment = builder.environment();
+    String path = environment.get("PATH");
+    String home = environment.get("HOME");
+    environment.clear();
+    environment.put("PATH", path);
+    environment.put("HOME", home == null ? workDir.toString() : home);
+    environment.putAll(env);
+    String configured = env.getOrDefault("HTTP_PORT", "8080");
+    int port = configured.matches("\\d+") ? Integer.parseInt(configured) : 8080;
+    return new ServiceProcess(builder.start(), port);
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Polls GET path until it answers the status; returns the body. */
+  public String awaitHttp(String path, int status, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+            .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == status) {
+          return response.body();
+        }
+        last = response.statusCode() + " " + response.body();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(path + " did not answer " + status + " within " + within + " (last: " + last + ", alive: "
+        + process.isAlive() + ")\n" + String.join("\n", output));
+  }
+
+  /** The first capture group of the first output line matching the pattern, waiting for it. */
+  public String awaitOutput(Pattern pattern, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : output) {
+        Matcher matcher = pattern.matcher(line);
+        if (matcher.find()) {
+          return matcher.groupCount() > 0 ? matcher.group(1) : line;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no output line matched " + pattern + "\n" + String.join("\n", output));
+  }
+
+  /** Sends SIGTERM and waits for the exit; returns the exit code. */
+  public int terminate(Duration within) throws InterruptedException {
+    process.toHandle().destroy(); // Process.destroy() would also close our end of its output
+
+    return awaitExit(within);
+  }
+
+  /** Sends SIGKILL: no shutdown hook runs, as when the host kills the process. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  public int awaitExit(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("still running after " + within + "\n" + String.join("\n", output));
+    }
+    Thread.sleep(100); // let the reader thread take the last lines
+    return process.exitValue();
+  }
+
+  public List<String> output() {
+    return List.copyOf(output);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.toHandle().destroy();
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private void readOutput() {
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        output.add(line);
+      }
+    } catch (IOException ignored) {
+      // the process is gone; what was read is kept
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
