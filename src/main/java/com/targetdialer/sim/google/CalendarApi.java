@@ -160,9 +160,9 @@ final class CalendarApi {
     JsonObject response;
     PushSender.Job sync;
     try {
-      JsonObject body = jsonBody(ctx);
       synchronized (state) {
         Caller caller = authorize(ctx, "events.watch");
+        JsonObject body = jsonBody(ctx);
         SimCalendar calendar = visibleCalendar(caller);
         SimState.ChannelState channel = newChannel(body, caller, calendar, ctx.pathParam("calendarId"));
         response = new JsonObject()
@@ -271,9 +271,9 @@ final class CalendarApi {
 
   private void stop(RoutingContext ctx) {
     try {
-      JsonObject body = jsonBody(ctx);
       synchronized (state) {
         Caller caller = authorize(ctx, "channels.stop");
+        JsonObject body = jsonBody(ctx);
         String id = body.getString("id");
         SimState.ChannelState channel = id == null ? null : state.channels.get(id);
         if (channel == null || !channel.active(state.now()) || !channel.resourceId.equals(body.getString("resourceId"))

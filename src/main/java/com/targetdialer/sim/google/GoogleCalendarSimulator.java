@@ -36,7 +36,7 @@ public final class GoogleCalendarSimulator extends VerticleBase {
   private final SimState state = new SimState();
   private final List<Ping> pings = Collections.synchronizedList(new ArrayList<>());
   private volatile int port = -1;
-  private PushSender pusher;
+  private volatile PushSender pusher;
 
   /** Listens on any free loopback port. */
   public GoogleCalendarSimulator() {
