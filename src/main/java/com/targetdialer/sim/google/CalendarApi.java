@@ -181,7 +181,7 @@ final class CalendarApi {
       fail(ctx, e);
       return;
     }
-    LOG.info("channel opened [channel: {}, calendar: {}, address: {}]", sync.channelId(), response.getString("resourceUri"), sync.address());
+    LOG.debug("channel opened [channel: {}, calendar: {}, address: {}]", sync.channelId(), response.getString("resourceUri"), sync.address());
     PushSender pusher = state.pusher;
     if (state.syncPingBeforeWatchResponse) {
       // The guide warns the sync message can arrive before the watch call returns; this makes it certain.
@@ -287,7 +287,7 @@ final class CalendarApi {
       fail(ctx, e);
       return;
     }
-    LOG.info("channel stopped [channel: {}]", ctx.body().asJsonObject().getString("id"));
+    LOG.debug("channel stopped [channel: {}]", ctx.body().asJsonObject().getString("id"));
     ctx.response().setStatusCode(204).end();
   }
 

@@ -107,7 +107,7 @@ final class SimCalendar {
     seq++;
     events.put(eventId, stored);
     updated = now;
-    return present(body);
+    return present(body.copy());
   }
 
   /**
@@ -131,7 +131,7 @@ final class SimCalendar {
       master.recurrence = parsed.recurrence;
       master.seq = seq;
       updated = now;
-      return present(body);
+      return present(body.copy());
     }
     Occurrence occurrence = occurrence(eventId);
     if (occurrence == null) {
@@ -148,7 +148,7 @@ final class SimCalendar {
     seq++;
     series.exceptions.put(eventId, new StoredEvent.Modified(body, timing, occurrence.originalStart, seq));
     updated = now;
-    return present(body);
+    return present(body.copy());
   }
 
   private static boolean sameSchedule(StoredEvent before, StoredEvent after) {

@@ -170,7 +170,8 @@ class GoogleCalendarSimulatorTest {
     sim.putEvent(ALICE, MeetEvent.meet("aaa-aaaa-aaa", T0, T0.plusSeconds(3600)).id("endsatmin").json());
     sim.putEvent(ALICE, MeetEvent.meet("abc-defg-hij", T0.plusSeconds(1800), T0.plusSeconds(5400)).id("straddles")
         .summary("Planning").location("Room 1").timeZone("Europe/Berlin")
-        .selfStatus("accepted").attendee(BOB, "needsAction").json());
+        .selfStatus("accepted").attendee(BOB, "needsAction").json())
+        .put("summary", "changed by the caller, not stored");
     sim.putEvent(ALICE, MeetEvent.timed(T0.plusSeconds(7200), T0.plusSeconds(10800)).id("insidenomeet").json());
     sim.putEvent(ALICE, MeetEvent.meet("ccc-cccc-ccc", T0.plusSeconds(18000), T0.plusSeconds(21600)).id("startsatmax").json());
     String token = accessToken(ALICE);
