@@ -187,3 +187,21 @@ CREATE TABLE td_settings (
     value       text        NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- Bot statuses only move forward: a late or replayed webhook never takes a bot back to an earlier
+-- stage. 'restarting' ranks with 'requested' so the next bot's own stages can follow it.
+CREATE FUNCTION td_status_rank(status text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE status
+        WHEN 'scheduled' THEN 0
+        WHEN 'requested' THEN 1
+        WHEN 'restarting' THEN 1
+        WHEN 'joining' THEN 2
+        WHEN 'awaiting_admission' THEN 3
+        WHEN 'active' THEN 4
+        WHEN 'stopping' THEN 5
+        WHEN 'completed' THEN 6
+        WHEN 'failed' THEN 6
+        WHEN 'cancelled' THEN 6
+        ELSE -1
+    END
+$$;

@@ -10,10 +10,15 @@ import com.targetdialer.store.Backends;
 import com.targetdialer.store.EmbeddedPostgresServer;
 import com.targetdialer.store.EmbeddedRedisServer;
 import com.targetdialer.store.Migrations;
+import com.targetdialer.dispatch.DispatchVerticle;
+import com.targetdialer.persist.PersistVerticle;
+import com.targetdialer.vexa.WebhookSecret;
+import com.targetdialer.webhook.WebhookVerticle;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -104,14 +109,38 @@ public final class TargetDialer {
         .withMetrics(new MicrometerMetricsFactory(metrics))
         .build();
 
+    String webhookSecret = resolveWebhookSecret(backends);
+    // Consumers first, then the HTTP edge, so nothing is accepted before it can be handled.
+    deploy(new PersistVerticle(backends));
+    deploy(new WebhookVerticle(settings, backends));
+    deploy(new DispatchVerticle(settings, backends, webhookSecret));
     try {
-      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics),
+      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, webhookSecret),
           new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();
     } catch (Exception e) {
       throw bindFailure(e);
     }
     httpPort = settings.httpPort() > 0 ? settings.httpPort() : ApiVerticle.boundPort(vertx);
     LOG.info("targetdialer started [http: {}:{}, database: {}, redis: {}]", settings.httpHost(), httpPort, database, redis);
+  }
+
+  private void deploy(VerticleBase verticle) {
+    try {
+      vertx.deployVerticle(verticle).await();
+    } catch (Exception e) {
+      throw new IllegalStateException(verticle.getClass().getSimpleName() + " did not deploy", e);
+    }
+  }
+
+  private String resolveWebhookSecret(Backends backends) {
+    Pool pg = backends.pgPool(vertx);
+    try {
+      return WebhookSecret.resolve(pg, settings.vexa()).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the Vexa webhook secret from the database", e);
+    } finally {
+      pg.close();
+    }
   }
 
   private DatabaseUrl startEmbeddedPostgres() {

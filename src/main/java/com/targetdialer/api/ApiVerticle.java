@@ -2,6 +2,8 @@ package com.targetdialer.api;
 
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;
+import com.targetdialer.vexa.WebhookSignature;
+import com.targetdialer.webhook.Inbox;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,7 +17,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
 /**
- * The HTTP edge: routing, body limits, the JSON error shape, health, readiness and metrics.
+ * The HTTP edge: routing, auth, body limits, the JSON error shape, health, readiness, metrics,
+ * bot dispatch requests and the Vexa webhook inbox. It makes no business decisions and writes
+ * nothing but the durable inbox append.
  * Deployed with one instance per core; all instances share the listening port.
  */
 public final class ApiVerticle extends VerticleBase {
@@ -31,10 +35,13 @@ public final class ApiVerticle extends VerticleBase {
   private Redis redis;
   private ReadinessCheck readiness;
 
-  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics) {
+  private final String webhookSecret;
+
+  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, String webhookSecret) {
     this.settings = settings;
     this.backends = backends;
     this.metrics = metrics;
+    this.webhookSecret = webhookSecret;
   }
 
   @Override
@@ -48,6 +55,10 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+    router.post("/dispatch/bot").handler(new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey()))
+        .handler(new DispatchHandler(vertx, settings.vexa()));
+    router.post("/webhook/vexa").handler(new VexaWebhookHandler(new Inbox(redis, backends.redisKeyPrefix()),
+        new WebhookSignature(webhookSecret, settings.vexa().webhookToleranceSeconds()), settings.vexa().acceptBearer()));
     router.route().failureHandler(JsonErrors::handleFailure);
     router.errorHandler(404, JsonErrors::handleFailure);
     router.errorHandler(405, JsonErrors::handleFailure);

@@ -19,15 +19,17 @@ public record Settings(
     String internalApiKey,
     DatabaseUrl databaseUrl,
     RedisUrl redisUrl,
-    String vexaApiUrl,
-    String vexaApiKey,
+    VexaSettings vexa,
     Path dataDir,
     int embeddedPgPort,
     int embeddedRedisPort,
     int dbPoolSize,
     int dbConnectRetrySeconds,
     String redisKeyPrefix,
-    int shutdownTimeoutSeconds) {
+    int shutdownTimeoutSeconds,
+    int inboxMaxAttempts,
+    int inboxClaimIdleMs,
+    int liveResyncIntervalSeconds) {
 
   private static final List<String> HTTP_SCHEMES = List.of("http", "https");
 
@@ -51,15 +53,17 @@ public record Settings(
         internalApiKey,
         database == null ? null : DatabaseUrl.parse("DATABASE_URL", database),
         redis == null ? null : RedisUrl.parse("REDIS_URL", redis),
-        read.url("VEXA_API_URL", HTTP_SCHEMES),
-        read.optionalString("VEXA_API_KEY"),
+        VexaSettings.read(read, HTTP_SCHEMES),
         Path.of(read.string("DATA_DIR")),
         read.integer("EMBEDDED_PG_PORT", 0, 65535),
         read.integer("EMBEDDED_REDIS_PORT", 0, 65535),
         read.integer("DB_POOL_SIZE", 1, 200),
         read.integer("DB_CONNECT_RETRY_S", 0, 600),
         read.string("REDIS_KEY_PREFIX"),
-        read.integer("SHUTDOWN_TIMEOUT_S", 1, 300));
+        read.integer("SHUTDOWN_TIMEOUT_S", 1, 300),
+        read.integer("INBOX_MAX_ATTEMPTS", 1, 100),
+        read.integer("INBOX_CLAIM_IDLE_MS", 100, 3_600_000),
+        read.integer("LIVE_RESYNC_INTERVAL_S", 1, 3_600));
   }
 
   /** HTTP_INSTANCES = 0 means one ApiVerticle per core. */

@@ -44,7 +44,7 @@ class ConfigLoaderTest {
 
     assertThat(settings.httpPort()).isEqualTo(9100);
     assertThat(settings.dbPoolSize()).isEqualTo(3);
-    assertThat(settings.vexaApiUrl()).isEqualTo("http://vexa.internal:8056");
+    assertThat(settings.vexa().apiUrl()).isEqualTo("http://vexa.internal:8056");
     assertThat(settings.redisUrl().value()).isEqualTo("redis://cache:6380");
     assertThat(settings.shutdownTimeoutSeconds()).isEqualTo(10);
     assertThat(merged.containsKey("PATH")).as("unrelated environment stays out").isFalse();

@@ -1,0 +1,31 @@
+package com.targetdialer;
+
+/** Every event-bus address of the service. Payloads are JsonObject, field names in snake_case. */
+public final class Addresses {
+
+  /** Request-reply to DispatchVerticle: claim an occurrence and send a bot ({platform, native_meeting_id, ...}). */
+  public static final String DISPATCH_REQUEST = "dispatch.request";
+  /** Request-reply to DispatchVerticle: send a bot for a meeting already claimed as 'requested' ({meeting_id}). */
+  public static final String DISPATCH_START = "dispatch.start";
+  /** Published by DispatchVerticle when a bot was started or adopted; the live stream subscribes to it. */
+  public static final String BOT_STARTED = "dispatch.bot-started";
+
+  /** Request-reply to PersistVerticle: merge segments into a meeting's transcript. */
+  public static final String PERSIST_SEGMENTS = "persist.segments";
+  /** Request-reply to PersistVerticle: apply a bot status change (webhook, live stream or reconciliation). */
+  public static final String PERSIST_STATUS = "persist.status";
+  /** Request-reply to PersistVerticle: keep a payload that could not be applied. */
+  public static final String PERSIST_DEAD_LETTER = "persist.dead-letter";
+
+  /** Published per meeting for every accepted transcript change: {@code transcript.live.<meetingId>}. */
+  public static final String TRANSCRIPT_LIVE_PREFIX = "transcript.live.";
+  /** Published for every meeting status change. */
+  public static final String MEETINGS_UPDATES = "meetings.updates";
+
+  private Addresses() {
+  }
+
+  public static String transcriptLive(long meetingId) {
+    return TRANSCRIPT_LIVE_PREFIX + meetingId;
+  }
+}

@@ -1,0 +1,78 @@
+package com.targetdialer.dispatch;
+
+/** The SQL of DispatchVerticle, kept together. */
+final class DispatchSql {
+
+  private DispatchSql() {
+  }
+
+  /** Serializes claims for one meeting link, so two concurrent requests can never both insert a row. */
+  static final String LOCK_LINK = "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))";
+
+  static final String INSERT_OCCURRENCE = """
+      INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, title, scheduled_start, source)
+      VALUES ($1, $2, $3, $4, $5, 'api')
+      ON CONFLICT ON CONSTRAINT td_meetings_occurrence_key DO NOTHING
+      """;
+
+  static final String FIND_OCCURRENCE = """
+      SELECT id, bot_status FROM td_meetings WHERE platform = $1 AND native_meeting_id = $2 AND scheduled_start = $3
+      """;
+
+  /** Without a scheduled start, the occurrence is the link's meeting that has not ended yet. */
+  static final String FIND_OPEN_OCCURRENCE = """
+      SELECT id, bot_status FROM td_meetings
+      WHERE platform = $1 AND native_meeting_id = $2 AND bot_status NOT IN ('completed', 'failed', 'cancelled')
+      ORDER BY scheduled_start DESC LIMIT 1
+      """;
+
+  static final String INSERT_OCCURRENCE_NOW = """
+      INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, title, scheduled_start, source)
+      VALUES ($1, $2, $3, $4, date_trunc('second', now()), 'api')
+      RETURNING id, bot_status
+      """;
+
+  /** The claim: only a meeting nobody is sending a bot to moves to 'requested'. */
+  static final String CLAIM = """
+      UPDATE td_meetings SET bot_status = 'requested', failure_reason = NULL, updated_at = now()
+      WHERE id = $1 AND bot_status IN ('scheduled', 'failed')
+      RETURNING id
+      """;
+
+  static final String LOAD_MEETING = """
+      SELECT id, platform, native_meeting_id, meeting_url, bot_status FROM td_meetings WHERE id = $1
+      """;
+
+  static final String NEW_SESSION = """
+      INSERT INTO td_bot_sessions (meeting_id, attempt)
+      SELECT $1, coalesce(max(attempt), 0) + 1 FROM td_bot_sessions WHERE meeting_id = $1
+      RETURNING id, attempt
+      """;
+
+  static final String SESSION_STARTED = """
+      UPDATE td_bot_sessions SET vexa_meeting_id = $2, session_uid = $3,
+          status = CASE WHEN td_status_rank($4) > td_status_rank(status) THEN $4 ELSE status END
+      WHERE id = $1
+      """;
+
+  /** The bot is on its way; an adopted bot may already be further along. */
+  static final String MEETING_JOINING = """
+      UPDATE td_meetings SET
+          bot_status = CASE WHEN td_status_rank($2) > td_status_rank('joining') THEN $2 ELSE 'joining' END,
+          bot_joined_at = now(),
+          bot_active_at = CASE WHEN $2 = 'active' THEN now() ELSE bot_active_at END,
+          updated_at = now()
+      WHERE id = $1 AND bot_status IN ('requested', 'restarting')
+      RETURNING bot_status, restart_count, segment_count
+      """;
+
+  static final String SESSION_FAILED = """
+      UPDATE td_bot_sessions SET status = 'failed', ended_at = now(), end_reason = $2 WHERE id = $1
+      """;
+
+  static final String MEETING_FAILED = """
+      UPDATE td_meetings SET bot_status = 'failed', failure_reason = $2, meeting_ended_at = now(), updated_at = now()
+      WHERE id = $1 AND bot_status IN ('requested', 'restarting')
+      RETURNING bot_status, restart_count, segment_count
+      """;
+}

@@ -1,0 +1,250 @@
+package com.targetdialer.dispatch;
+
+import com.targetdialer.Addresses;
+import com.targetdialer.config.Settings;
+import com.targetdialer.store.Backends;
+import com.targetdialer.store.MeetingEvents;
+import com.targetdialer.vexa.VexaBot;
+import com.targetdialer.vexa.VexaClient;
+import com.targetdialer.vexa.VexaException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+
+/**
+ * Every call that starts a bot. A meeting occurrence is claimed in {@code td_meetings} before Vexa
+ * is called, so a crash, a retry or a second node can never send a second bot. Also registers our
+ * webhook with Vexa at start.
+ */
+public final class DispatchVerticle extends VerticleBase {
+
+  /** Failure codes of dispatch replies, mapped to HTTP statuses by the API. */
+  public static final int BAD_REQUEST = 400;
+  public static final int VEXA_FAILED = 502;
+  public static final int NOT_CONFIGURED = 503;
+
+  private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
+  private static final long WEBHOOK_REGISTRATION_RETRY_MS = 30_000;
+
+  private final Settings settings;
+  private final Backends backends;
+  private final String webhookSecret;
+  private Pool pg;
+  private VexaClient vexa;
+
+  public DispatchVerticle(Settings settings, Backends backends, String webhookSecret) {
+    this.settings = settings;
+    this.backends = backends;
+    this.webhookSecret = webhookSecret;
+  }
+
+  @Override
+  public Future<?> start() {
+    pg = backends.pgPool(vertx);
+    if (settings.vexa().configured()) {
+      vexa = new VexaClient(vertx, settings.vexa());
+      registerWebhook();
+    } else {
+      LOG.warn("VEXA_API_URL or VEXA_API_KEY not set: dispatch requests will be refused");
+    }
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_REQUEST, this::onRequest).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_START, this::onStart).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (vexa != null) {
+      vexa.close();
+    }
+    return pg.close();
+  }
+
+  // Vexa freezes webhook settings onto each bot at spawn, so this runs before the first dispatch
+  // can; if Vexa is down it keeps trying, and meanwhile the live stream still carries statuses.
+  private void registerWebhook() {
+    if (settings.publicApiUrl() == null) {
+      LOG.warn("PUBLIC_API_URL not set: Vexa webhooks are not registered; statuses come from the live stream only");
+      return;
+    }
+    String url = settings.publicApiUrl() + "/webhook/vexa";
+    vexa.registerWebhook(url, webhookSecret)
+        .onSuccess(ignored -> LOG.info("registered webhook with Vexa [url: {}, events: {}]", url, VexaClient.WEBHOOK_EVENTS))
+        .onFailure(e -> {
+          LOG.warn("cannot register webhook with Vexa, retrying in {} s [error: {}]", WEBHOOK_REGISTRATION_RETRY_MS / 1000, e.getMessage());
+          vertx.setTimer(WEBHOOK_REGISTRATION_RETRY_MS, id -> registerWebhook());
+        });
+  }
+
+  /** An ad-hoc dispatch: claim the occurrence, then start its bot. */
+  private void onRequest(Message<JsonObject> message) {
+    DispatchRequest request;
+    try {
+      request = DispatchRequest.fromJson(message.body());
+    } catch (IllegalArgumentException e) {
+      message.fail(BAD_REQUEST, e.getMessage());
+      return;
+    }
+    if (vexa == null) {
+      message.fail(NOT_CONFIGURED, "VEXA_API_URL and VEXA_API_KEY are not set on this service");
+      return;
+    }
+    pg.withTransaction(connection -> claim(connection, request)).onComplete(claimed -> {
+      if (claimed.failed()) {
+        fail(message, claimed.cause());
+        return;
+      }
+      JsonObject claim = claimed.result();
+      if (!claim.getBoolean("claimed")) {
+        message.reply(new JsonObject().put("status", "already_dispatched")
+            .put("meeting_id", claim.getLong("meeting_id")).put("bot_status", claim.getString("bot_status")));
+        return;
+      }
+      startBot(claim.getLong("meeting_id")).onComplete(started -> replyOrFail(message, started));
+    });
+  }
+
+  /** A meeting the scheduler already claimed as 'requested'. */
+  private void onStart(Message<JsonObject> message) {
+    Long meetingId = message.body().getLong("meeting_id");
+    if (meetingId == null) {
+      message.fail(BAD_REQUEST, "dispatch.start needs meeting_id");
+      return;
+    }
+    startBot(meetingId).onComplete(started -> replyOrFail(message, started));
+  }
+
+  private Future<JsonObject> claim(SqlConnection connection, DispatchRequest request) {
+    Future<Row> occurrence = connection.preparedQuery(DispatchSql.LOCK_LINK).execute(Tuple.of(request.platform(), request.nativeMeetingId()))
+        .compose(locked -> request.scheduledStart() != null ? scheduledOccurrence(connection, request) : openOccurrence(connection, request));
+    return occurrence.compose(row -> connection.preparedQuery(DispatchSql.CLAIM).execute(Tuple.of(row.getLong("id")))
+        .map(claimed -> new JsonObject()
+            .put("meeting_id", row.getLong("id"))
+            .put("bot_status", row.getString("bot_status"))
+            .put("claimed", claimed.rowCount() == 1)));
+  }
+
+  private Future<Row> scheduledOccurrence(SqlConnection connection, DispatchRequest request) {
+    OffsetDateTime start = request.scheduledStart();
+    return connection.preparedQuery(DispatchSql.INSERT_OCCURRENCE)
+        .execute(Tuple.of(request.platform(), request.nativeMeetingId(), request.meetingUrl(), request.title(), start))
+        .compose(ignored -> connection.preparedQuery(DispatchSql.FIND_OCCURRENCE).execute(Tuple.of(request.platform(), request.nativeMeetingId(), start)))
+        .map(rows -> rows.iterator().next());
+  }
+
+  private Future<Row> openOccurrence(SqlConnection connection, DispatchRequest request) {
+    return connection.preparedQuery(DispatchSql.FIND_OPEN_OCCURRENCE).execute(Tuple.of(request.platform(), request.nativeMeetingId()))
+        .compose(rows -> rows.iterator().hasNext() ? Future.succeededFuture(rows.iterator().next())
+            : connection.preparedQuery(DispatchSql.INSERT_OCCURRENCE_NOW)
+                .execute(Tuple.of(request.platform(), request.nativeMeetingId(), request.meetingUrl(), request.title()))
+                .map(inserted -> inserted.iterator().next()));
+  }
+
+  /** Starts (or adopts) the bot of a claimed meeting and records the outcome either way. */
+  private Future<JsonObject> startBot(long meetingId) {
+    return pg.preparedQuery(DispatchSql.LOAD_MEETING).execute(Tuple.of(meetingId)).compose(rows -> {
+      if (!rows.iterator().hasNext()) {
+        return Future.failedFuture(new DispatchFailure(BAD_REQUEST, "no meeting " + meetingId));
+      }
+      Row meeting = rows.iterator().next();
+      String status = meeting.getString("bot_status");
+      if (!"requested".equals(status) && !"restarting".equals(status)) {
+        return Future.failedFuture(new DispatchFailure(BAD_REQUEST, "meeting " + meetingId + " is " + status + ", not claimed for a bot"));
+      }
+      return pg.preparedQuery(DispatchSql.NEW_SESSION).execute(Tuple.of(meetingId))
+          .compose(sessions -> callVexa(meeting, sessions.iterator().next()));
+    });
+  }
+
+  private Future<JsonObject> callVexa(Row meeting, Row session) {
+    long meetingId = meeting.getLong("id");
+    long sessionId = session.getLong("id");
+    String platform = meeting.getString("platform");
+    String nativeId = meeting.getString("native_meeting_id");
+    if (vexa == null) {
+      return recordFailure(meetingId, sessionId, "vexa_not_configured", NOT_CONFIGURED);
+    }
+    return vexa.startBot(platform, nativeId, meeting.getString("meeting_url"))
+        .compose(bot -> recordStarted(meetingId, sessionId, session.getInteger("attempt"), bot), failure -> {
+          String reason = failure instanceof VexaException e
+              ? (e.unreachable() ? "vexa_unreachable: " : "vexa_refused: " + e.status() + " ") + e.detail()
+              : "vexa_error: " + failure.getMessage();
+          return recordFailure(meetingId, sessionId, reason, VEXA_FAILED);
+        });
+  }
+
+  private Future<JsonObject> recordStarted(long meetingId, long sessionId, int attempt, VexaBot bot) {
+    String vexaStatus = bot.status() == null ? "requested" : bot.status();
+    boolean adopted = !"requested".equals(vexaStatus);
+    return pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.SESSION_STARTED)
+            .execute(Tuple.of(sessionId, bot.id(), bot.sessionUid(), vexaStatus))
+            .compose(ignored -> connection.preparedQuery(DispatchSql.MEETING_JOINING).execute(Tuple.of(meetingId, vexaStatus)))
+            .compose(updated -> MeetingEvents.append(connection, meetingId, "bot_dispatched", MeetingEvents.INFO, new JsonObject()
+                    .put("attempt", attempt).put("vexa_meeting_id", bot.id()).put("session_uid", bot.sessionUid()).put("adopted", adopted))
+                .map(updated)))
+        .map(updated -> {
+          String botStatus = updated.iterator().hasNext() ? updated.iterator().next().getString("bot_status") : vexaStatus;
+          JsonObject started = new JsonObject()
+              .put("meeting_id", meetingId)
+              .put("vexa_meeting_id", bot.id())
+              .put("session_uid", bot.sessionUid())
+              .put("platform", bot.platform())
+              .put("native_meeting_id", bot.nativeMeetingId());
+          vertx.eventBus().publish(Addresses.BOT_STARTED, started);
+          vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", botStatus));
+          LOG.info("bot dispatched [meeting: {}, attempt: {}, vexa id: {}, adopted: {}]", meetingId, attempt, bot.id(), adopted);
+          return started.copy().put("status", "dispatched").put("bot_status", botStatus).put("adopted", adopted);
+        });
+  }
+
+  private Future<JsonObject> recordFailure(long meetingId, long sessionId, String reason, int code) {
+    LOG.warn("ALERT dispatch failed [meeting: {}, reason: {}]", meetingId, reason);
+    return pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.SESSION_FAILED).execute(Tuple.of(sessionId, reason))
+            .compose(ignored -> connection.preparedQuery(DispatchSql.MEETING_FAILED).execute(Tuple.of(meetingId, reason)))
+            .compose(ignored -> MeetingEvents.append(connection, meetingId, "dispatch_failed", MeetingEvents.ALERT,
+                new JsonObject().put("reason", reason))))
+        .onSuccess(ignored -> vertx.eventBus().publish(Addresses.MEETINGS_UPDATES,
+            new JsonObject().put("id", meetingId).put("bot_status", "failed").put("failure_reason", reason)))
+        .transform(ignored -> Future.failedFuture(new DispatchFailure(code, reason, meetingId)));
+  }
+
+  private static void replyOrFail(Message<JsonObject> message, io.vertx.core.AsyncResult<JsonObject> result) {
+    if (result.succeeded()) {
+      message.reply(result.result());
+    } else {
+      fail(message, result.cause());
+    }
+  }
+
+  private static void fail(Message<JsonObject> message, Throwable failure) {
+    if (failure instanceof DispatchFailure dispatch) {
+      message.fail(dispatch.code, dispatch.getMessage());
+    } else {
+      LOG.warn("dispatch error [error: {}]", failure.getMessage());
+      message.fail(500, String.valueOf(failure.getMessage()));
+    }
+  }
+
+  /** A dispatch that ended with a known reason; its message is the stored failure reason. */
+  private static final class DispatchFailure extends RuntimeException {
+    private final int code;
+
+    DispatchFailure(int code, String reason) {
+      super(reason, null, false, false);
+      this.code = code;
+    }
+
+    DispatchFailure(int code, String reason, long meetingId) {
+      this(code, "meeting " + meetingId + ": " + reason);
+    }
+  }
+}

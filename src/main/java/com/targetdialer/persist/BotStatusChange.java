@@ -1,0 +1,68 @@
+package com.targetdialer.persist;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * A bot status change, from a webhook, the live stream or reconciliation, in our vocabulary.
+ * Vexa's {@code needs_help} (0.12) and {@code needs_human_help} (0.10) are a stuck lobby for us.
+ */
+public record BotStatusChange(String eventId, String eventType, String sessionUid, Long vexaMeetingId, String status,
+                              Instant at, String completionReason, String failureStage, String reason, String source) {
+
+  private static final Set<String> STATUSES = Set.of("joining", "awaiting_admission", "active", "stopping", "completed", "failed");
+
+  public static BotStatusChange fromJson(JsonObject json) {
+    String status = ourStatus(json.getString("status"));
+    if (status == null) {
+      throw new IllegalArgumentException("not a bot status we track: " + json.getString("status"));
+    }
+    if (json.getString("session_uid") == null && json.getLong("vexa_meeting_id") == null) {
+      throw new IllegalArgumentException("a status change needs session_uid or vexa_meeting_id");
+    }
+    String at = json.getString("at");
+    return new BotStatusChange(json.getString("event_id"), json.getString("event_type"), json.getString("session_uid"),
+        json.getLong("vexa_meeting_id"), status, at == null ? Instant.now() : Instant.parse(at),
+        json.getString("completion_reason"), json.getString("failure_stage"), json.getString("reason"),
+        json.getString("source", "unknown"));
+  }
+
+  /** Our status for one of Vexa's, or null for statuses we do not follow (requested, idle, scheduled). */
+  public static String ourStatus(String vexaStatus) {
+    if (vexaStatus == null) {
+      return null;
+    }
+    String status = vexaStatus.equals("needs_help") || vexaStatus.equals("needs_human_help") ? "awaiting_admission" : vexaStatus;
+    return STATUSES.contains(status) ? status : null;
+  }
+
+  public JsonObject toJson() {
+    return describe()
+        .put("event_id", eventId)
+        .put("event_type", eventType)
+        .put("session_uid", sessionUid)
+        .put("vexa_meeting_id", vexaMeetingId)
+        .put("at", at.toString());
+  }
+
+  boolean terminal() {
+    return "completed".equals(status) || "failed".equals(status);
+  }
+
+  /** The part that goes into the meeting's event log. */
+  JsonObject describe() {
+    JsonObject detail = new JsonObject().put("status", status).put("source", source);
+    if (completionReason != null) {
+      detail.put("completion_reason", completionReason);
+    }
+    if (failureStage != null) {
+      detail.put("failure_stage", failureStage);
+    }
+    if (reason != null) {
+      detail.put("reason", reason);
+    }
+    return detail;
+  }
+}

@@ -1,0 +1,140 @@
+package com.targetdialer.persist;
+
+/** The SQL of PersistVerticle, kept together. */
+final class PersistSql {
+
+  private PersistSql() {
+  }
+
+  /**
+   * Merges a batch of segments in one statement (merge rules of DESIGN §2):
+   * a tombstone (retract, or empty text) is final; a completed version beats a draft; within the
+   * same state the newer {@code updated_at} wins, else the later arrival; unchanged content is not
+   * rewritten, so replays change nothing. Several versions of one segment in a batch are reduced to
+   * the winner first. The meeting's segment counters move in the same statement.
+   * Returns the rows that changed.
+   */
+  static final String MERGE_SEGMENTS = """
+      WITH input AS (
+          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                               $7::float8[], $8::float8[], $9::timestamptz[], $10::timestamptz[],
+                               $11::bool[], $12::bool[], $13::timestamptz[], $14::int[])
+              AS t(meeting_id, segment_key, session_uid, text, speaker, language, start_time, end_time,
+                   absolute_start_time, absolute_end_time, completed, retracted, source_updated_at, ord)
+      ), best AS (
+          SELECT DISTINCT ON (meeting_id, segment_key) * FROM input
+          ORDER BY meeting_id, segment_key,
+                   (CASE WHEN retracted THEN 2 WHEN completed THEN 1 ELSE 0 END) DESC,
+                   source_updated_at DESC NULLS LAST, ord DESC
+      ), prior AS (
+          SELECT s.meeting_id, s.segment_key, s.retracted
+          FROM td_transcript_segments s JOIN best b USING (meeting_id, segment_key)
+      ), merged AS (
+          INSERT INTO td_transcript_segments AS s (meeting_id, segment_key, session_uid, text, speaker, language,
+              start_time, end_time, absolute_start_time, absolute_end_time, completed, retracted, source_updated_at)
+          SELECT meeting_id, segment_key, session_uid, text, speaker, language, start_time, end_time,
+                 absolute_start_time, absolute_end_time, completed, retracted, source_updated_at
+          FROM best
+          ON CONFLICT (meeting_id, segment_key) DO UPDATE SET
+              session_uid = coalesce(EXCLUDED.session_uid, s.session_uid),
+              text = CASE WHEN EXCLUDED.retracted THEN s.text ELSE EXCLUDED.text END,
+              speaker = CASE WHEN EXCLUDED.retracted THEN s.speaker ELSE EXCLUDED.speaker END,
+              language = coalesce(EXCLUDED.language, s.language),
+              start_time = coalesce(EXCLUDED.start_time, s.start_time),
+              end_time = coalesce(EXCLUDED.end_time, s.end_time),
+              absolute_start_time = coalesce(EXCLUDED.absolute_start_time, s.absolute_start_time),
+              absolute_end_time = coalesce(EXCLUDED.absolute_end_time, s.absolute_end_time),
+              completed = EXCLUDED.completed OR (EXCLUDED.retracted AND s.completed),
+              retracted = EXCLUDED.retracted,
+              source_updated_at = coalesce(EXCLUDED.source_updated_at, s.source_updated_at),
+              received_at = now(),
+              updated_at = now()
+          WHERE NOT s.retracted
+            AND ((CASE WHEN EXCLUDED.retracted THEN 2 WHEN EXCLUDED.completed THEN 1 ELSE 0 END)
+                     > (CASE WHEN s.completed THEN 1 ELSE 0 END)
+                 OR ((CASE WHEN EXCLUDED.retracted THEN 2 WHEN EXCLUDED.completed THEN 1 ELSE 0 END)
+                         = (CASE WHEN s.completed THEN 1 ELSE 0 END)
+                     AND coalesce(EXCLUDED.source_updated_at, '-infinity') >= coalesce(s.source_updated_at, '-infinity')))
+            AND (EXCLUDED.retracted, EXCLUDED.completed, EXCLUDED.text, EXCLUDED.speaker,
+                 coalesce(EXCLUDED.absolute_start_time, s.absolute_start_time),
+                 coalesce(EXCLUDED.absolute_end_time, s.absolute_end_time))
+                IS DISTINCT FROM
+                (s.retracted, s.completed, s.text, s.speaker, s.absolute_start_time, s.absolute_end_time)
+          RETURNING s.id, s.meeting_id, s.segment_key, s.session_uid, s.text, s.speaker, s.language, s.start_time,
+                    s.end_time, s.absolute_start_time, s.absolute_end_time, s.completed, s.retracted
+      ), counts AS (
+          SELECT m.meeting_id,
+                 sum(CASE WHEN NOT m.retracted AND coalesce(p.retracted, true) THEN 1
+                          WHEN m.retracted AND p.retracted = false THEN -1
+                          ELSE 0 END)::int AS delta,
+                 bool_or(NOT m.retracted) AS heard
+          FROM merged m LEFT JOIN prior p USING (meeting_id, segment_key)
+          GROUP BY m.meeting_id
+      ), counted AS (
+          UPDATE td_meetings t SET
+              segment_count = t.segment_count + c.delta,
+              first_segment_at = CASE WHEN c.heard AND $15 THEN coalesce(t.first_segment_at, now()) ELSE t.first_segment_at END,
+              last_segment_at = CASE WHEN c.heard AND $15 THEN now() ELSE t.last_segment_at END,
+              updated_at = now()
+          FROM counts c WHERE t.id = c.meeting_id
+          RETURNING t.id
+      )
+      SELECT merged.*, (SELECT count(*) FROM counted) AS meetings_counted FROM merged
+      """;
+
+  /**
+   * Drafts of a finished bot session that Vexa's final transcript does not hold: the live lane
+   * rotates draft ids, and such drafts would otherwise linger as text nobody said that way.
+   */
+  static final String RETRACT_STALE_DRAFTS = """
+      SELECT segment_key FROM td_transcript_segments
+      WHERE meeting_id = $1 AND session_uid = $2 AND NOT completed AND NOT retracted
+        AND segment_key <> ALL($3::text[])
+      """;
+
+  static final String MARK_BACKFILLED = """
+      UPDATE td_bot_sessions SET backfilled_at = now(), backfill_changed = $2 WHERE id = $1
+      """;
+
+  static final String REMEMBER_EVENT = """
+      INSERT INTO td_webhook_events_seen (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING
+      """;
+
+  /** The bot session an event is about: by Vexa's session uid, else by Vexa's meeting id. */
+  static final String FIND_SESSION = """
+      SELECT s.id, s.meeting_id, s.attempt, s.status, s.vexa_meeting_id, s.session_uid,
+             s.attempt = (SELECT max(attempt) FROM td_bot_sessions WHERE meeting_id = s.meeting_id) AS current
+      FROM td_bot_sessions s
+      WHERE ($1::text IS NOT NULL AND s.session_uid = $1) OR ($2::bigint IS NOT NULL AND s.vexa_meeting_id = $2)
+      ORDER BY s.id DESC LIMIT 1
+      FOR UPDATE
+      """;
+
+  static final String ADVANCE_SESSION = """
+      UPDATE td_bot_sessions SET
+          status = $2,
+          joined_at = CASE WHEN $2 IN ('joining', 'awaiting_admission', 'active') THEN coalesce(joined_at, $3) ELSE joined_at END,
+          active_at = CASE WHEN $2 = 'active' THEN coalesce(active_at, $3) ELSE active_at END,
+          ended_at = CASE WHEN $2 IN ('completed', 'failed') THEN coalesce(ended_at, $3) ELSE ended_at END,
+          completion_reason = coalesce($4, completion_reason),
+          failure_stage = coalesce($5, failure_stage),
+          end_reason = CASE WHEN $2 IN ('completed', 'failed') THEN coalesce(end_reason, $4, $2) ELSE end_reason END
+      WHERE id = $1 AND td_status_rank(status) < td_status_rank($2)
+      RETURNING status
+      """;
+
+  static final String ADVANCE_MEETING = """
+      UPDATE td_meetings SET
+          bot_status = $2,
+          bot_active_at = CASE WHEN $2 = 'active' THEN $3 ELSE bot_active_at END,
+          meeting_ended_at = CASE WHEN $2 IN ('completed', 'failed') THEN coalesce(meeting_ended_at, $3) ELSE meeting_ended_at END,
+          failure_reason = CASE WHEN $2 = 'failed' THEN coalesce($4, $5, 'bot_failed') ELSE failure_reason END,
+          updated_at = now()
+      WHERE id = $1 AND td_status_rank(bot_status) < td_status_rank($2)
+      RETURNING id, platform, native_meeting_id, bot_status, restart_count, segment_count, failure_reason
+      """;
+
+  static final String DEAD_LETTER = """
+      INSERT INTO td_dead_letters (source, stream_id, raw_body, error, attempts) VALUES ($1, $2, $3, $4, $5)
+      """;
+}

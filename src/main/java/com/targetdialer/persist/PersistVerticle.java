@@ -1,0 +1,270 @@
+package com.targetdialer.persist;
+
+import com.targetdialer.Addresses;
+import com.targetdialer.store.Backends;
+import com.targetdialer.store.MeetingEvents;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every transcript and bot-status write. Segment messages arriving while a write is in flight are
+ * merged into the next statement, so batches grow with load and a quiet system still writes at
+ * once. Each accepted change is published on {@code transcript.live.<meetingId>}.
+ */
+public final class PersistVerticle extends VerticleBase {
+
+  /** Upper bound for one statement; larger backlogs are written in several. */
+  static final int MAX_BATCH_SEGMENTS = 5_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(PersistVerticle.class);
+
+  private final Backends backends;
+  private final List<Message<JsonObject>> waiting = new ArrayList<>();
+  private Pool pg;
+  private boolean writing;
+
+  public PersistVerticle(Backends backends) {
+    this.backends = backends;
+  }
+
+  @Override
+  public Future<?> start() {
+    pg = backends.pgPool(vertx);
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.PERSIST_SEGMENTS, this::onSegments).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.PERSIST_STATUS, this::onStatus).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.PERSIST_DEAD_LETTER, this::onDeadLetter).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pg.close();
+  }
+
+  // --- segments ---------------------------------------------------------------------------------
+
+  private void onSegments(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    if (body.getLong("meeting_id") == null || body.getJsonArray("segments") == null) {
+      message.fail(400, "persist.segments needs meeting_id and segments");
+      return;
+    }
+    if (body.getJsonObject("final_session") != null) {
+      mergeFinal(body).onComplete(done -> reply(message, done.map(changed -> new JsonObject().put("changed", changed))));
+      return;
+    }
+    waiting.add(message);
+    writeWaiting();
+  }
+
+  private void writeWaiting() {
+    if (writing || waiting.isEmpty()) {
+      return;
+    }
+    List<Message<JsonObject>> batch = new ArrayList<>();
+    int segments = 0;
+    while (!waiting.isEmpty() && (batch.isEmpty() || segments + waiting.get(0).body().getJsonArray("segments").size() <= MAX_BATCH_SEGMENTS)) {
+      Message<JsonObject> next = waiting.remove(0);
+      segments += next.body().getJsonArray("segments").size();
+      batch.add(next);
+    }
+    writing = true;
+    merge(batch).onComplete(result -> {
+      writing = false;
+      for (Message<JsonObject> message : batch) {
+        reply(message, result.map(changed -> new JsonObject().put("changed", countFor(message.body(), changed))));
+      }
+      writeWaiting();
+    });
+  }
+
+  /** Merges the segments of several messages in one statement; completes with the changed keys. */
+  private Future<Set<String>> merge(List<Message<JsonObject>> batch) {
+    int size = 0;
+    boolean live = false;
+    for (Message<JsonObject> message : batch) {
+      size += message.body().getJsonArray("segments").size();
+      live |= message.body().getBoolean("live", false);
+    }
+    SegmentRows rows = new SegmentRows(size);
+    for (Message<JsonObject> message : batch) {
+      long meetingId = message.body().getLong("meeting_id");
+      message.body().getJsonArray("segments").forEach(segment -> rows.add(meetingId, (JsonObject) segment));
+    }
+    if (rows.size() == 0) {
+      return Future.succeededFuture(Set.of());
+    }
+    return pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(live)).map(this::publishChanges);
+  }
+
+  private Set<String> publishChanges(RowSet<Row> changed) {
+    Set<String> keys = new HashSet<>();
+    for (Row row : changed) {
+      long meetingId = row.getLong("meeting_id");
+      keys.add(meetingId + "/" + row.getString("segment_key"));
+      vertx.eventBus().publish(Addresses.transcriptLive(meetingId), SegmentRows.toJson(row));
+    }
+    return keys;
+  }
+
+  private static int countFor(JsonObject body, Set<String> changedKeys) {
+    long meetingId = body.getLong("meeting_id");
+    int count = 0;
+    for (Object key : SegmentRows.keysOf(body.getJsonArray("segments"))) {
+      if (changedKeys.contains(meetingId + "/" + key)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * A bot session's final transcript (after {@code meeting.completed}): merge it, retract that
+   * session's drafts the final transcript does not hold, and record what the backfill changed.
+   */
+  private Future<Integer> mergeFinal(JsonObject body) {
+    long meetingId = body.getLong("meeting_id");
+    JsonObject session = body.getJsonObject("final_session");
+    JsonArray segments = body.getJsonArray("segments").copy();
+    String[] finalKeys = SegmentRows.keysOf(segments).stream().map(String::valueOf).toArray(String[]::new);
+    return pg.preparedQuery(PersistSql.RETRACT_STALE_DRAFTS)
+        .execute(Tuple.of(meetingId, session.getString("session_uid")).addValue(finalKeys))
+        .compose(stale -> {
+          stale.forEach(row -> segments.add(new JsonObject()
+              .put("segment_key", row.getString("segment_key"))
+              .put("session_uid", session.getString("session_uid"))
+              .put("text", "").put("completed", false).put("retracted", true)));
+          SegmentRows rows = new SegmentRows(segments.size());
+          segments.forEach(segment -> rows.add(meetingId, (JsonObject) segment));
+          return rows.size() == 0 ? Future.succeededFuture(0)
+              : pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(false)).map(changed -> publishChanges(changed).size());
+        })
+        .compose(changed -> pg.preparedQuery(PersistSql.MARK_BACKFILLED).execute(Tuple.of(session.getLong("session_id"), changed))
+            .compose(ignored -> MeetingEvents.append(pg, meetingId, "transcript_backfilled", MeetingEvents.INFO,
+                new JsonObject().put("session_id", session.getLong("session_id")).put("final_segments", finalKeys.length).put("changed", changed)))
+            .map(changed));
+  }
+
+  // --- bot status -------------------------------------------------------------------------------
+
+  private void onStatus(Message<JsonObject> message) {
+    BotStatusChange change;
+    try {
+      change = BotStatusChange.fromJson(message.body());
+    } catch (IllegalArgumentException e) {
+      message.fail(400, e.getMessage());
+      return;
+    }
+    pg.withTransaction(connection -> apply(connection, change)).onComplete(result -> {
+      if (result.succeeded() && result.result().containsKey("meeting")) {
+        vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, result.result().getJsonObject("meeting"));
+      }
+      reply(message, result);
+    });
+  }
+
+  private Future<JsonObject> apply(SqlConnection connection, BotStatusChange change) {
+    Future<Boolean> fresh = change.eventId() == null ? Future.succeededFuture(true)
+        : connection.preparedQuery(PersistSql.REMEMBER_EVENT).execute(Tuple.of(change.eventId(), change.eventType()))
+            .map(result -> result.rowCount() == 1);
+    return fresh.compose(isFresh -> {
+      if (!isFresh) {
+        return Future.succeededFuture(new JsonObject().put("applied", false).put("duplicate", true));
+      }
+      return connection.preparedQuery(PersistSql.FIND_SESSION).execute(Tuple.of(change.sessionUid(), change.vexaMeetingId()))
+          .compose(sessions -> {
+            if (!sessions.iterator().hasNext()) {
+              return Future.failedFuture(new UnknownBotException(change));
+            }
+            return advance(connection, sessions.iterator().next(), change);
+          });
+    });
+  }
+
+  private Future<JsonObject> advance(SqlConnection connection, Row session, BotStatusChange change) {
+    long sessionId = session.getLong("id");
+    long meetingId = session.getLong("meeting_id");
+    JsonObject outcome = new JsonObject().put("meeting_id", meetingId).put("session_id", sessionId)
+        .put("vexa_meeting_id", session.getLong("vexa_meeting_id")).put("session_uid", session.getString("session_uid"))
+        .put("status", change.status()).put("terminal", change.terminal());
+    OffsetDateTime at = change.at().atOffset(ZoneOffset.UTC);
+    return connection.preparedQuery(PersistSql.ADVANCE_SESSION)
+        .execute(Tuple.of(sessionId, change.status(), at, change.completionReason(), change.failureStage()))
+        .compose(advanced -> {
+          if (advanced.rowCount() == 0) {
+            return Future.succeededFuture(outcome.put("applied", false));
+          }
+          outcome.put("applied", true);
+          if (!session.getBoolean("current")) {
+            // An earlier bot of a restarted meeting: its end does not end the meeting.
+            return Future.succeededFuture(outcome);
+          }
+          return connection.preparedQuery(PersistSql.ADVANCE_MEETING)
+              .execute(Tuple.of(meetingId, change.status(), at, change.completionReason(), change.failureStage()))
+              .compose(meetings -> {
+                if (meetings.rowCount() == 0) {
+                  return Future.succeededFuture(outcome);
+                }
+                Row meeting = meetings.iterator().next();
+                outcome.put("meeting", new JsonObject()
+                    .put("id", meetingId)
+                    .put("platform", meeting.getString("platform"))
+                    .put("native_meeting_id", meeting.getString("native_meeting_id"))
+                    .put("bot_status", meeting.getString("bot_status"))
+                    .put("restart_count", meeting.getInteger("restart_count"))
+                    .put("segment_count", meeting.getInteger("segment_count"))
+                    .put("failure_reason", meeting.getString("failure_reason")));
+                return MeetingEvents.append(connection, meetingId, "status_change",
+                        "failed".equals(change.status()) ? MeetingEvents.ALERT : MeetingEvents.INFO,
+                        change.describe().put("session_id", sessionId).put("attempt", session.getInteger("attempt")))
+                    .map(outcome);
+              });
+        });
+  }
+
+  // --- dead letters -----------------------------------------------------------------------------
+
+  private void onDeadLetter(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    pg.preparedQuery(PersistSql.DEAD_LETTER)
+        .execute(Tuple.of(body.getString("source", "unknown"), body.getString("stream_id"), body.getString("raw_body", ""),
+            body.getString("error", "unknown error"), body.getInteger("attempts", 1)))
+        .onComplete(result -> reply(message, result.map(new JsonObject().put("kept", true))));
+  }
+
+  private static void reply(Message<JsonObject> message, io.vertx.core.AsyncResult<JsonObject> result) {
+    if (result.succeeded()) {
+      message.reply(result.result());
+    } else if (result.cause() instanceof UnknownBotException unknown) {
+      message.fail(404, unknown.getMessage());
+    } else {
+      LOG.warn("persist failed [address: {}, error: {}]", message.address(), result.cause().getMessage());
+      message.fail(500, String.valueOf(result.cause().getMessage()));
+    }
+  }
+
+  /** A status for a bot we have no session for (yet: the dispatch may still be recording it). */
+  static final class UnknownBotException extends RuntimeException {
+    UnknownBotException(BotStatusChange change) {
+      super("no bot session for connection_id " + change.sessionUid() + " / vexa meeting " + change.vexaMeetingId());
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package com.targetdialer.persist;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/** Column arrays for {@link PersistSql#MERGE_SEGMENTS}, built from normalized segments, and rows back to JSON. */
+final class SegmentRows {
+
+  private final int size;
+  private final Long[] meetingIds;
+  private final String[] keys;
+  private final String[] sessionUids;
+  private final String[] texts;
+  private final String[] speakers;
+  private final String[] languages;
+  private final Double[] starts;
+  private final Double[] ends;
+  private final OffsetDateTime[] absoluteStarts;
+  private final OffsetDateTime[] absoluteEnds;
+  private final Boolean[] completed;
+  private final Boolean[] retracted;
+  private final OffsetDateTime[] sourceUpdated;
+  private final Integer[] order;
+  private int next;
+
+  SegmentRows(int size) {
+    this.size = size;
+    meetingIds = new Long[size];
+    keys = new String[size];
+    sessionUids = new String[size];
+    texts = new String[size];
+    speakers = new String[size];
+    languages = new String[size];
+    starts = new Double[size];
+    ends = new Double[size];
+    absoluteStarts = new OffsetDateTime[size];
+    absoluteEnds = new OffsetDateTime[size];
+    completed = new Boolean[size];
+    retracted = new Boolean[size];
+    sourceUpdated = new OffsetDateTime[size];
+    order = new Integer[size];
+  }
+
+  void add(long meetingId, JsonObject segment) {
+    int i = next++;
+    meetingIds[i] = meetingId;
+    keys[i] = segment.getString("segment_key");
+    sessionUids[i] = segment.getString("session_uid");
+    texts[i] = segment.getString("text", "");
+    speakers[i] = segment.getString("speaker");
+    languages[i] = segment.getString("language");
+    starts[i] = number(segment.getValue("start_time"));
+    ends[i] = number(segment.getValue("end_time"));
+    absoluteStarts[i] = time(segment.getString("absolute_start_time"));
+    absoluteEnds[i] = time(segment.getString("absolute_end_time"));
+    completed[i] = segment.getBoolean("completed", false);
+    retracted[i] = segment.getBoolean("retracted", false);
+    sourceUpdated[i] = time(segment.getString("source_updated_at"));
+    order[i] = i;
+  }
+
+  int size() {
+    return next;
+  }
+
+  /** Parameters $1..$15, once every row is added; each array is one value (Tuple.of would spread them). */
+  Tuple tuple(boolean live) {
+    if (next != size) {
+      throw new IllegalStateException(next + " of " + size + " rows added");
+    }
+    Tuple tuple = Tuple.tuple();
+    for (Object column : List.of(meetingIds, keys, sessionUids, texts, speakers, languages, starts, ends,
+        absoluteStarts, absoluteEnds, completed, retracted, sourceUpdated, order)) {
+      tuple.addValue(column);
+    }
+    return tuple.addValue(live);
+  }
+
+  /** The live-update shape of a merged row, as published to the UI. */
+  static JsonObject toJson(Row row) {
+    return new JsonObject()
+        .put("meeting_id", row.getLong("meeting_id"))
+        .put("segment_key", row.getString("segment_key"))
+        .put("session_uid", row.getString("session_uid"))
+        .put("text", row.getString("text"))
+        .put("speaker", row.getString("speaker"))
+        .put("language", row.getString("language"))
+        .put("start_time", row.getDouble("start_time"))
+        .put("end_time", row.getDouble("end_time"))
+        .put("absolute_start_time", iso(row.getOffsetDateTime("absolute_start_time")))
+        .put("absolute_end_time", iso(row.getOffsetDateTime("absolute_end_time")))
+        .put("completed", row.getBoolean("completed"))
+        .put("retracted", row.getBoolean("retracted"));
+  }
+
+  static JsonArray keysOf(JsonArray segments) {
+    JsonArray keys = new JsonArray();
+    segments.forEach(segment -> keys.add(((JsonObject) segment).getString("segment_key")));
+    return keys;
+  }
+
+  private static Double number(Object value) {
+    return value instanceof Number n ? n.doubleValue() : null;
+  }
+
+  private static OffsetDateTime time(String iso) {
+    return iso == null ? null : Instant.parse(iso).atOffset(ZoneOffset.UTC);
+  }
+
+  private static String iso(OffsetDateTime time) {
+    return time == null ? null : time.toInstant().toString();
+  }
+}

@@ -1,0 +1,174 @@
+package com.targetdialer.webhook;
+
+import com.targetdialer.Addresses;
+import com.targetdialer.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reads the webhook inbox as a member of its consumer group and applies each entry through
+ * PersistVerticle; an entry is acknowledged only once it is applied, kept as a dead letter, or
+ * known to be irrelevant. Entries left by a consumer that died are claimed after INBOX_CLAIM_IDLE_MS.
+ */
+final class InboxConsumer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InboxConsumer.class);
+  private static final int READ_COUNT = 100;
+  private static final long BLOCK_MS = 1_000;
+  private static final long[] UNKNOWN_BOT_RETRY_MS = {100, 500, 2_000};
+
+  private final Vertx vertx;
+  private final Inbox inbox;
+  private final Pool pg;
+  private final Settings settings;
+  private final Backfill backfill;
+  private final String consumer = "consumer-" + UUID.randomUUID().toString().substring(0, 8);
+  private boolean running;
+  private long claimTimer;
+
+  InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings, Backfill backfill) {
+    this.vertx = vertx;
+    this.inbox = inbox;
+    this.pg = pg;
+    this.settings = settings;
+    this.backfill = backfill;
+  }
+
+  Future<Void> start() {
+    return inbox.ensureGroup().onSuccess(ignored -> {
+      running = true;
+      readLoop();
+      claimIdle();
+      claimTimer = vertx.setPeriodic(Math.max(200, settings.inboxClaimIdleMs() / 2), id -> claimIdle());
+    });
+  }
+
+  void stop() {
+    running = false;
+    vertx.cancelTimer(claimTimer);
+  }
+
+  private void readLoop() {
+    if (!running) {
+      return;
+    }
+    inbox.readNew(consumer, READ_COUNT, BLOCK_MS)
+        .compose(this::applyAll)
+        .onComplete(done -> {
+          if (done.failed()) {
+            LOG.warn("inbox read failed, retrying in 1 s [error: {}]", done.cause().getMessage());
+            vertx.setTimer(1_000, id -> readLoop());
+          } else {
+            readLoop();
+          }
+        });
+  }
+
+  private void claimIdle() {
+    if (!running) {
+      return;
+    }
+    inbox.claimIdle(consumer, settings.inboxClaimIdleMs(), READ_COUNT)
+        .compose(entries -> {
+          if (!entries.isEmpty()) {
+            LOG.info("claimed idle inbox entries [count: {}]", entries.size());
+          }
+          return Future.all(entries.stream().map(this::retryOrGiveUp).toList());
+        })
+        .onFailure(e -> LOG.warn("inbox claim failed [error: {}]", e.getMessage()));
+  }
+
+  private Future<Void> applyAll(List<Inbox.Entry> entries) {
+    return Future.join(entries.stream().map(this::apply).toList()).mapEmpty();
+  }
+
+  /** A claimed entry was delivered before: past INBOX_MAX_ATTEMPTS it becomes a dead letter. */
+  private Future<Void> retryOrGiveUp(Inbox.Entry entry) {
+    return inbox.deliveries(entry.id()).compose(deliveries -> {
+      if (deliveries > settings.inboxMaxAttempts()) {
+        return deadLetter(entry, "not applied after " + (deliveries - 1) + " attempts", deliveries.intValue() - 1);
+      }
+      return apply(entry);
+    });
+  }
+
+  private Future<Void> apply(Inbox.Entry entry) {
+    JsonObject body;
+    try {
+      body = entry.body().toJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      return deadLetter(entry, "not a JSON object", 1);
+    }
+    VexaEvent event = VexaEvent.of(body);
+    Future<Void> applied;
+    if (event instanceof VexaEvent.Status status) {
+      applied = applyStatus(status, 0);
+    } else if (event instanceof VexaEvent.Segments segments) {
+      applied = applySegments(segments);
+    } else if (event instanceof VexaEvent.Ignored ignored) {
+      LOG.debug("inbox entry ignored [id: {}, why: {}]", entry.id(), ignored.why());
+      applied = Future.succeededFuture();
+    } else {
+      String why = ((VexaEvent.Unknown) event).why();
+      LOG.warn("unknown webhook payload kept as a dead letter [id: {}, why: {}, body: {}]", entry.id(), why, abbreviate(entry.body().toString()));
+      applied = deadLetter(entry, why, 1);
+    }
+    return applied
+        .compose(ignored -> inbox.done(entry.id()))
+        .onFailure(e -> LOG.info("inbox entry not applied yet, it will be retried [id: {}, error: {}]", entry.id(), e.getMessage()));
+  }
+
+  private Future<Void> applyStatus(VexaEvent.Status status, int attempt) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, status.change().toJson())
+        .compose(reply -> {
+          JsonObject outcome = reply.body();
+          if (outcome.getBoolean("applied", false) && outcome.getBoolean("terminal", false)) {
+            backfill.meeting(outcome.getLong("meeting_id"));
+          }
+          return Future.<Void>succeededFuture();
+        }, failure -> {
+          // The dispatch may not have recorded the bot's session yet: try again shortly.
+          if (failure instanceof ReplyException reply && reply.failureCode() == 404 && attempt < UNKNOWN_BOT_RETRY_MS.length) {
+            return vertx.timer(UNKNOWN_BOT_RETRY_MS[attempt]).compose(id -> applyStatus(status, attempt + 1));
+          }
+          return Future.failedFuture(failure);
+        });
+  }
+
+  private Future<Void> applySegments(VexaEvent.Segments segments) {
+    Future<Long> meetingId = segments.vexaMeetingId() != null
+        ? pg.preparedQuery(WebhookSql.SESSION_BY_VEXA_ID).execute(Tuple.of(segments.vexaMeetingId()))
+            .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("meeting_id") : null)
+        : pg.preparedQuery(WebhookSql.MEETING_BY_LINK).execute(Tuple.of(segments.platform(), segments.nativeMeetingId()))
+            .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("id") : null);
+    return meetingId.compose(id -> {
+      if (id == null) {
+        return Future.failedFuture("no meeting for segments of vexa meeting " + segments.vexaMeetingId() + " / " + segments.nativeMeetingId());
+      }
+      JsonObject message = new JsonObject().put("meeting_id", id).put("live", true)
+          .put("segments", com.targetdialer.vexa.VexaSegments.normalizeAll(segments.segments(), segments.sessionUid(), true));
+      return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message).mapEmpty();
+    });
+  }
+
+  private Future<Void> deadLetter(Inbox.Entry entry, String error, int attempts) {
+    JsonObject letter = new JsonObject().put("source", "vexa_webhook").put("stream_id", entry.id())
+        .put("raw_body", entry.body().toString()).put("error", error).put("attempts", attempts);
+    return vertx.eventBus().request(Addresses.PERSIST_DEAD_LETTER, letter)
+        .compose(ignored -> inbox.done(entry.id()));
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+  }
+}

@@ -1,0 +1,283 @@
+package com.targetdialer.webhook;
+
+import com.targetdialer.Addresses;
+import com.targetdialer.config.VexaSettings;
+import com.targetdialer.persist.BotStatusChange;
+import com.targetdialer.vexa.VexaClient;
+import com.targetdialer.vexa.VexaSegments;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The live transcript: one WebSocket to Vexa's {@code /ws}, subscribed to every meeting whose bot
+ * may be in a call. Vexa has no replay, so after every (re)connect each meeting's REST transcript
+ * is read again to fill what the socket missed. Pings every VEXA_PING_INTERVAL_S; reconnects with
+ * backoff.
+ */
+final class LiveStream {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LiveStream.class);
+  private static final long MAX_RECONNECT_MS = 30_000;
+
+  private final Vertx vertx;
+  private final Pool pg;
+  private final VexaSettings settings;
+  private final VexaClient vexa;
+  private final Backfill backfill;
+  private final WebSocketClient client;
+  /** Followed meetings by Vexa's meeting id (a restart is a new Vexa id for the same link). */
+  private final Map<Long, Followed> followed = new HashMap<>();
+  private WebSocket socket;
+  private long reconnectDelayMs = 1_000;
+  private long pingTimer;
+  private boolean stopped;
+
+  LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa, Backfill backfill) {
+    this.vertx = vertx;
+    this.pg = pg;
+    this.settings = settings;
+    this.vexa = vexa;
+    this.backfill = backfill;
+    this.client = vertx.createWebSocketClient();
+  }
+
+  /** A meeting's current bot, as the stream knows it. */
+  record Followed(long meetingId, long vexaMeetingId, String sessionUid, String platform, String nativeMeetingId) {
+    JsonObject subscription() {
+      return new JsonObject().put("platform", platform).put("native_id", nativeMeetingId);
+    }
+  }
+
+  void start() {
+    connect();
+  }
+
+  Future<Void> stop() {
+    stopped = true;
+    vertx.cancelTimer(pingTimer);
+    Future<Void> closed = socket == null ? Future.succeededFuture() : socket.close();
+    return closed.eventually(client::close);
+  }
+
+  /** Follows a bot that was just started (or adopted). */
+  void follow(Followed meeting) {
+    Followed previous = followed.values().stream()
+        .filter(f -> f.meetingId() == meeting.meetingId() && f.vexaMeetingId() != meeting.vexaMeetingId())
+        .findFirst().orElse(null);
+    if (previous != null) {
+      // A restart: Vexa binds a subscription to the row that was newest when it was made.
+      followed.remove(previous.vexaMeetingId());
+      send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(previous.subscription())));
+    }
+    if (followed.put(meeting.vexaMeetingId(), meeting) == null) {
+      send(new JsonObject().put("action", "subscribe").put("meetings", new JsonArray().add(meeting.subscription())));
+    }
+  }
+
+  /** Brings the followed set in line with the database: meetings in flight in, finished ones out. */
+  Future<Void> resync() {
+    return pg.query(WebhookSql.IN_FLIGHT).execute().map(rows -> {
+      Map<Long, Followed> current = new HashMap<>();
+      for (Row row : rows) {
+        Followed meeting = new Followed(row.getLong("id"), row.getLong("vexa_meeting_id"), row.getString("session_uid"),
+            row.getString("platform"), row.getString("native_meeting_id"));
+        current.put(meeting.vexaMeetingId(), meeting);
+      }
+      followed.keySet().removeIf(vexaId -> {
+        if (!current.containsKey(vexaId)) {
+          Followed gone = followed.get(vexaId);
+          send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(gone.subscription())));
+          return true;
+        }
+        return false;
+      });
+      current.values().forEach(this::follow);
+      return null;
+    });
+  }
+
+  int followedCount() {
+    return followed.size();
+  }
+
+  private void connect() {
+    if (stopped) {
+      return;
+    }
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setAbsoluteURI(settings.wsUrl())
+        .addHeader("X-API-Key", settings.apiKey())
+        .setTimeout(settings.timeoutMs());
+    resync()
+        .compose(ignored -> client.connect(options))
+        .onSuccess(this::opened)
+        .onFailure(e -> {
+          LOG.warn("live stream connect failed, retrying in {} ms [url: {}, error: {}]", reconnectDelayMs, settings.wsUrl(), e.getMessage());
+          scheduleReconnect();
+        });
+  }
+
+  private void opened(WebSocket webSocket) {
+    socket = webSocket;
+    reconnectDelayMs = 1_000;
+    LOG.info("live stream connected [url: {}, meetings: {}]", settings.wsUrl(), followed.size());
+    webSocket.textMessageHandler(this::onFrame);
+    webSocket.closeHandler(ignored -> {
+      socket = null;
+      vertx.cancelTimer(pingTimer);
+      if (!stopped) {
+        LOG.warn("live stream closed, reconnecting in {} ms", reconnectDelayMs);
+        scheduleReconnect();
+      }
+    });
+    pingTimer = vertx.setPeriodic(settings.pingIntervalSeconds() * 1000L, id -> send(new JsonObject().put("action", "ping")));
+    if (!followed.isEmpty()) {
+      JsonArray meetings = new JsonArray();
+      followed.values().forEach(meeting -> meetings.add(meeting.subscription()));
+      send(new JsonObject().put("action", "subscribe").put("meetings", meetings));
+    }
+    followed.values().forEach(this::fillGap);
+  }
+
+  private void scheduleReconnect() {
+    long delay = reconnectDelayMs;
+    reconnectDelayMs = Math.min(MAX_RECONNECT_MS, reconnectDelayMs * 2);
+    vertx.setTimer(delay, id -> connect());
+  }
+
+  // Whatever was said while the socket was down is only in the REST transcript.
+  private void fillGap(Followed meeting) {
+    vexa.transcript(meeting.vexaMeetingId(), meeting.platform(), meeting.nativeMeetingId())
+        .compose(raw -> persist(meeting, VexaSegments.normalizeAll(raw, meeting.sessionUid(), true)))
+        .onFailure(e -> LOG.info("gap fill skipped [meeting: {}, error: {}]", meeting.meetingId(), e.getMessage()));
+  }
+
+  private void send(JsonObject frame) {
+    if (socket != null && !socket.isClosed()) {
+      socket.writeTextMessage(frame.encode());
+    }
+  }
+
+  private void onFrame(String text) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      LOG.warn("live stream frame is not a JSON object [frame: {}]", text.length() > 200 ? text.substring(0, 200) : text);
+      return;
+    }
+    String type = frame.getString("type", "");
+    switch (type) {
+      case "transcript", "transcription_segment", "transcript.mutable" -> withMeeting(frame, meeting -> onTranscript(meeting, frame));
+      case "transcript_retract" -> withMeeting(frame, meeting -> onRetract(meeting, frame));
+      case "meeting.status" -> onStatus(frame);
+      case "subscribed", "unsubscribed", "pong", "chat_message" -> LOG.debug("live stream frame [type: {}]", type);
+      case "error" -> LOG.warn("live stream error frame [frame: {}]", text);
+      default -> LOG.debug("live stream frame ignored [type: {}]", type);
+    }
+  }
+
+  private void onTranscript(Followed meeting, JsonObject frame) {
+    JsonArray segments = new JsonArray();
+    if (frame.getValue("segment") instanceof JsonObject single) {
+      addNormalized(segments, single, meeting, false);
+    }
+    if (frame.getValue("confirmed") instanceof JsonArray confirmed) {
+      segments.addAll(VexaSegments.normalizeAll(confirmed, meeting.sessionUid(), true));
+    }
+    if (frame.getValue("pending") instanceof JsonArray pending) {
+      pending.forEach(item -> {
+        if (item instanceof JsonObject draft) {
+          addNormalized(segments, draft.copy().put("completed", draft.getBoolean("completed", false)), meeting, false);
+        }
+      });
+    }
+    if (frame.getValue("payload") instanceof JsonObject payload && payload.getValue("segments") instanceof JsonArray legacy) {
+      segments.addAll(VexaSegments.normalizeAll(legacy, meeting.sessionUid(), false));
+    }
+    if ("transcription_segment".equals(frame.getString("type"))) {
+      addNormalized(segments, frame, meeting, false);
+    }
+    if (!segments.isEmpty()) {
+      persist(meeting, segments);
+    }
+  }
+
+  private void addNormalized(JsonArray into, JsonObject raw, Followed meeting, boolean completedIfUnsaid) {
+    JsonObject segment = VexaSegments.normalize(raw, meeting.sessionUid(), completedIfUnsaid);
+    if (segment != null) {
+      into.add(segment);
+    }
+  }
+
+  private void onRetract(Followed meeting, JsonObject frame) {
+    JsonArray segments = new JsonArray();
+    frame.getJsonArray("segment_ids", new JsonArray()).forEach(id -> segments.add(VexaSegments.retraction(String.valueOf(id), meeting.sessionUid())));
+    if (!segments.isEmpty()) {
+      persist(meeting, segments);
+    }
+  }
+
+  /** Both shapes: {@code {meeting:{id}, payload:{status}}} and the flat {@code {meeting_id, status}}. */
+  private void onStatus(JsonObject frame) {
+    Long vexaId = frame.getValue("meeting") instanceof JsonObject meeting ? meeting.getLong("id") : frame.getLong("meeting_id");
+    String vexaStatus = frame.getValue("payload") instanceof JsonObject payload ? payload.getString("status") : frame.getString("status");
+    String status = BotStatusChange.ourStatus(vexaStatus);
+    if (vexaId == null || status == null || !followed.containsKey(vexaId)) {
+      return;
+    }
+    BotStatusChange change = new BotStatusChange(null, "live.meeting.status", null, vexaId, status, Instant.now(), null, null, null, "live");
+    vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change.toJson())
+        .onSuccess(reply -> {
+          if (reply.body().getBoolean("applied", false) && reply.body().getBoolean("terminal", false)) {
+            backfill.meeting(reply.body().getLong("meeting_id"));
+          }
+        })
+        .onFailure(e -> LOG.info("live status not applied [vexa id: {}, status: {}, error: {}]", vexaId, status, e.getMessage()));
+  }
+
+  private void withMeeting(JsonObject frame, java.util.function.Consumer<Followed> action) {
+    Long vexaId = frame.getValue("meeting") instanceof JsonObject meeting ? meeting.getLong("id") : frame.getLong("meeting_id");
+    if (vexaId == null) {
+      LOG.debug("live frame without a meeting id ignored [type: {}]", frame.getString("type"));
+      return;
+    }
+    Followed known = followed.get(vexaId);
+    if (known != null) {
+      action.accept(known);
+      return;
+    }
+    // A bot started on another path (or before this node learned of it): look it up once.
+    pg.preparedQuery(WebhookSql.SESSION_BY_VEXA_ID).execute(Tuple.of(vexaId)).onSuccess(rows -> {
+      if (rows.iterator().hasNext()) {
+        Row row = rows.iterator().next();
+        Followed meeting = new Followed(row.getLong("meeting_id"), vexaId, row.getString("session_uid"),
+            row.getString("platform"), row.getString("native_meeting_id"));
+        followed.putIfAbsent(vexaId, meeting);
+        action.accept(meeting);
+      }
+    });
+  }
+
+  private Future<Void> persist(Followed meeting, JsonArray segments) {
+    JsonObject message = new JsonObject().put("meeting_id", meeting.meetingId()).put("live", true).put("segments", segments);
+    return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message)
+        .onFailure(e -> LOG.warn("live segments not persisted [meeting: {}, count: {}, error: {}]", meeting.meetingId(), segments.size(), e.getMessage()))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,40 @@
+package com.targetdialer.webhook;
+
+/** The queries of WebhookVerticle, kept together. It only reads; PersistVerticle writes. */
+final class WebhookSql {
+
+  private WebhookSql() {
+  }
+
+  /** Meetings whose current bot may be in a call: the live stream follows these. */
+  static final String IN_FLIGHT = """
+      SELECT m.id, m.platform, m.native_meeting_id, s.vexa_meeting_id, s.session_uid
+      FROM td_meetings m
+      JOIN td_bot_sessions s ON s.meeting_id = m.id
+       AND s.attempt = (SELECT max(attempt) FROM td_bot_sessions WHERE meeting_id = m.id)
+      WHERE m.bot_status IN ('joining', 'awaiting_admission', 'active', 'restarting', 'stopping')
+        AND s.vexa_meeting_id IS NOT NULL
+      """;
+
+  static final String SESSION_BY_VEXA_ID = """
+      SELECT s.meeting_id, s.session_uid, s.vexa_meeting_id, m.platform, m.native_meeting_id
+      FROM td_bot_sessions s JOIN td_meetings m ON m.id = s.meeting_id
+      WHERE s.vexa_meeting_id = $1
+      ORDER BY s.id DESC LIMIT 1
+      """;
+
+  /** Seed-style payloads name the meeting by its link: take its latest occurrence. */
+  static final String MEETING_BY_LINK = """
+      SELECT id FROM td_meetings WHERE platform = $1 AND native_meeting_id = $2
+      ORDER BY scheduled_start DESC LIMIT 1
+      """;
+
+  /** Finished bot sessions whose final transcript has not been read yet. */
+  static final String SESSIONS_TO_BACKFILL = """
+      SELECT s.id, s.vexa_meeting_id, s.session_uid, m.platform, m.native_meeting_id
+      FROM td_bot_sessions s JOIN td_meetings m ON m.id = s.meeting_id
+      WHERE s.meeting_id = $1 AND s.vexa_meeting_id IS NOT NULL AND s.backfilled_at IS NULL
+        AND s.status IN ('completed', 'failed')
+      ORDER BY s.attempt
+      """;
+}

@@ -1,0 +1,63 @@
+package com.targetdialer.webhook;
+
+import com.targetdialer.Addresses;
+import com.targetdialer.config.Settings;
+import com.targetdialer.store.Backends;
+import com.targetdialer.vexa.VexaClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Everything that arrives from Vexa: the webhook inbox (a Redis consumer group) and the live
+ * {@code /ws} transcript stream. Both become the same internal messages to PersistVerticle.
+ */
+public final class WebhookVerticle extends VerticleBase {
+
+  private final Settings settings;
+  private final Backends backends;
+  private Pool pg;
+  private Redis redis;
+  private VexaClient vexa;
+  private InboxConsumer inbox;
+  private LiveStream live;
+  private long resyncTimer;
+
+  public WebhookVerticle(Settings settings, Backends backends) {
+    this.settings = settings;
+    this.backends = backends;
+  }
+
+  @Override
+  public Future<?> start() {
+    pg = backends.pgPool(vertx);
+    redis = backends.redisClient(vertx);
+    vexa = settings.vexa().configured() ? new VexaClient(vertx, settings.vexa()) : null;
+    Backfill backfill = new Backfill(vertx, pg, vexa);
+    inbox = new InboxConsumer(vertx, new Inbox(redis, backends.redisKeyPrefix()), pg, settings, backfill);
+    if (vexa != null) {
+      live = new LiveStream(vertx, pg, settings.vexa(), vexa, backfill);
+      live.start();
+      resyncTimer = vertx.setPeriodic(settings.liveResyncIntervalSeconds() * 1000L, id -> live.resync());
+      vertx.eventBus().<JsonObject>consumer(Addresses.BOT_STARTED, message -> {
+        JsonObject bot = message.body();
+        live.follow(new LiveStream.Followed(bot.getLong("meeting_id"), bot.getLong("vexa_meeting_id"), bot.getString("session_uid"),
+            bot.getString("platform"), bot.getString("native_meeting_id")));
+      });
+    }
+    return inbox.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    inbox.stop();
+    vertx.cancelTimer(resyncTimer);
+    Future<Void> liveStopped = live == null ? Future.succeededFuture() : live.stop();
+    if (vexa != null) {
+      vexa.close();
+    }
+    return liveStopped.eventually(() -> Future.join(pg.close(), redis.close()));
+  }
+}
