@@ -1,0 +1,206 @@
+package com.targetdialer.persist;
+
+import com.targetdialer.Addresses;
+import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.store.Backends;
+import com.targetdialer.testing.TestStores;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith({TestStores.class, VertxExtension.class})
+class PersistVerticleTest {
+
+  private Vertx vertx;
+  private Pool pg;
+  private long meetingId;
+
+  @BeforeEach
+  void deploy(Vertx vertx) {
+    this.vertx = vertx;
+    DatabaseUrl database = TestStores.newMigratedDatabase();
+    Backends backends = new Backends(database, TestStores.redis(), "1", TestStores.newRedisPrefix(), 4);
+    vertx.deployVerticle(new PersistVerticle(backends)).await();
+    pg = backends.pgPool(vertx);
+    meetingId = pg.query("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ('abc-defg-hij', now(), 'joining') RETURNING id")
+        .execute().await().iterator().next().getLong("id");
+    pg.preparedQuery("INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status) VALUES ($1, 1, 42, 'sess-1', 'requested')")
+        .execute(Tuple.of(meetingId)).await();
+  }
+
+  @Test
+  @DisplayName("drafts, their confirmation and the double delivery converge to one row per segment")
+  void draftThenConfirmation() {
+    List<JsonObject> live = subscribeLive();
+
+    persist(segment("s1", "Let's lock", false), segment("s1", "Let's lock", false));
+    persist(segment("s1", "Let's lock pricing", false));
+    persist(segment("s1", "Let's lock pricing.", true), segment("s1", "Let's lock pricing.", true));
+    persist(segment("s1", "Let's lock pricing", false)); // a late draft never replaces the confirmation
+
+    Row row = onlyRow("s1");
+    assertThat(row.getString("text")).isEqualTo("Let's lock pricing.");
+    assertThat(row.getBoolean("completed")).isTrue();
+    assertThat(meetingColumn("segment_count")).isEqualTo(1);
+    assertThat(live).extracting(json -> json.getString("text")).containsExactly("Let's lock", "Let's lock pricing", "Let's lock pricing.");
+  }
+
+  @Test
+  @DisplayName("replaying every message twice, shuffled, changes nothing")
+  void replayIsIdempotent() {
+    List<JsonArray> messages = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      messages.add(new JsonArray().add(segment("k" + i, "draft " + i, false)));
+      messages.add(new JsonArray().add(segment("k" + i, "final " + i, true)));
+    }
+    messages.add(new JsonArray().add(retract("k3")));
+    messages.forEach(this::persistArray);
+    List<String> before = snapshot();
+
+    List<JsonArray> replay = new ArrayList<>(messages);
+    replay.addAll(messages);
+    Collections.shuffle(replay, new java.util.Random(7));
+    int changed = replay.stream().mapToInt(this::persistArray).sum();
+
+    assertThat(changed).isZero();
+    assertThat(snapshot()).isEqualTo(before);
+    assertThat(meetingColumn("segment_count")).isEqualTo(19);
+  }
+
+  @Test
+  @DisplayName("a retract or empty text deletes, and a later draft cannot bring the segment back")
+  void retractsAreFinal() {
+    persist(segment("a", "hello", false), segment("b", "world", true));
+    persist(retract("a"), segment("b", "", true));
+    persist(segment("a", "hello again", false));
+
+    assertThat(onlyRow("a").getBoolean("retracted")).isTrue();
+    assertThat(onlyRow("b").getBoolean("retracted")).isTrue();
+    assertThat(meetingColumn("segment_count")).isZero();
+  }
+
+  @Test
+  @DisplayName("within one state the newer updated_at wins, whatever the arrival order")
+  void newerUpdatedAtWins() {
+    persist(segment("c", "second", true).put("source_updated_at", "2026-11-26T10:00:02Z"));
+    persist(segment("c", "first", true).put("source_updated_at", "2026-11-26T10:00:01Z"));
+
+    assertThat(onlyRow("c").getString("text")).isEqualTo("second");
+  }
+
+  @Test
+  @DisplayName("status changes move forward only; a replayed event_id is applied once")
+  void statusChanges() {
+    assertThat(status("evt_1", "sess-1", null, "active").getBoolean("applied")).isTrue();
+    assertThat(status("evt_1", "sess-1", null, "active").getBoolean("duplicate")).isTrue();
+    assertThat(status("evt_0", "sess-1", null, "joining").getBoolean("applied")).as("late joining").isFalse();
+    JsonObject completed = status("evt_2", null, 42L, "completed");
+
+    assertThat(completed.getBoolean("applied")).isTrue();
+    assertThat(completed.getBoolean("terminal")).isTrue();
+    Row meeting = pg.preparedQuery("SELECT bot_status, bot_active_at, meeting_ended_at, event_seq FROM td_meetings WHERE id = $1")
+        .execute(Tuple.of(meetingId)).await().iterator().next();
+    assertThat(meeting.getString("bot_status")).isEqualTo("completed");
+    assertThat(meeting.getOffsetDateTime("bot_active_at")).isNotNull();
+    assertThat(meeting.getOffsetDateTime("meeting_ended_at")).isNotNull();
+    assertThat(meeting.getInteger("event_seq")).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a status for a bot we do not know fails with 404, so the inbox retries it")
+  void unknownBot() {
+    assertThatThrownBy(() -> status("evt_9", "no-such-session", null, "active"))
+        .isInstanceOf(ReplyException.class)
+        .satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(404));
+    assertThat(pg.query("SELECT count(*) FROM td_webhook_events_seen").execute().await().iterator().next().getLong(0))
+        .as("the event id is not remembered when nothing was applied").isZero();
+  }
+
+  @Test
+  @DisplayName("a final transcript retracts the session's drafts it does not hold and records the backfill")
+  void finalTranscript() {
+    persist(segment("keep", "kept", false), segment("stale", "never confirmed", false));
+
+    JsonObject message = new JsonObject().put("meeting_id", meetingId).put("live", false)
+        .put("segments", new JsonArray().add(segment("keep", "kept.", true)).add(segment("late", "only in REST", true)))
+        .put("final_session", new JsonObject().put("session_id", sessionId()).put("session_uid", "sess-1"));
+    int changed = vertx.eventBus().<JsonObject>request(Addresses.PERSIST_SEGMENTS, message).await().body().getInteger("changed");
+
+    assertThat(changed).isEqualTo(3);
+    assertThat(onlyRow("stale").getBoolean("retracted")).isTrue();
+    assertThat(onlyRow("late").getString("text")).isEqualTo("only in REST");
+    assertThat(meetingColumn("segment_count")).isEqualTo(2);
+    Row session = pg.query("SELECT backfilled_at, backfill_changed FROM td_bot_sessions").execute().await().iterator().next();
+    assertThat(session.getOffsetDateTime("backfilled_at")).isNotNull();
+    assertThat(session.getInteger("backfill_changed")).isEqualTo(3);
+  }
+
+  private List<JsonObject> subscribeLive() {
+    List<JsonObject> received = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.transcriptLive(meetingId), message -> received.add(message.body())).completion().await();
+    return received;
+  }
+
+  private long sessionId() {
+    return pg.query("SELECT id FROM td_bot_sessions").execute().await().iterator().next().getLong(0);
+  }
+
+  private JsonObject status(String eventId, String sessionUid, Long vexaId, String status) {
+    JsonObject change = new JsonObject().put("event_id", eventId).put("event_type", "meeting.status_change")
+        .put("session_uid", sessionUid).put("vexa_meeting_id", vexaId).put("status", status).put("source", "test");
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change).await().body();
+  }
+
+  private void persist(JsonObject... segments) {
+    persistArray(new JsonArray(List.of((Object[]) segments)));
+  }
+
+  private int persistArray(JsonArray segments) {
+    JsonObject message = new JsonObject().put("meeting_id", meetingId).put("live", true).put("segments", segments.copy());
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_SEGMENTS, message).await().body().getInteger("changed");
+  }
+
+  private static JsonObject segment(String key, String text, boolean completed) {
+    return new JsonObject().put("segment_key", key).put("session_uid", "sess-1").put("text", text).put("speaker", "Jane")
+        .put("completed", completed).put("retracted", text.isEmpty())
+        .put("absolute_start_time", "2026-11-26T10:00:00Z").put("start_time", 1.5);
+  }
+
+  private static JsonObject retract(String key) {
+    return new JsonObject().put("segment_key", key).put("session_uid", "sess-1").put("text", "").put("completed", false).put("retracted", true);
+  }
+
+  private Row onlyRow(String key) {
+    return pg.preparedQuery("SELECT * FROM td_transcript_segments WHERE meeting_id = $1 AND segment_key = $2")
+        .execute(Tuple.of(meetingId, key)).await().iterator().next();
+  }
+
+  private int meetingColumn(String column) {
+    return pg.preparedQuery("SELECT " + column + " FROM td_meetings WHERE id = $1").execute(Tuple.of(meetingId)).await()
+        .iterator().next().getInteger(0);
+  }
+
+  private List<String> snapshot() {
+    List<String> rows = new ArrayList<>();
+    pg.query("SELECT segment_key, text, completed, retracted, updated_at FROM td_transcript_segments ORDER BY segment_key")
+        .execute().await().forEach(row -> rows.add(row.toJson().encode()));
+    return rows;
+  }
+}
