@@ -67,7 +67,9 @@ final class InboxConsumer {
         .onComplete(done -> {
           if (done.failed()) {
             LOG.warn("inbox read failed, retrying in 1 s [error: {}]", done.cause().getMessage());
-            vertx.setTimer(1_000, id -> readLoop());
+            // A Redis that came back without its data has lost the group too: make it again.
+            Future<Void> recreated = String.valueOf(done.cause().getMessage()).contains("NOGROUP") ? inbox.ensureGroup() : Future.succeededFuture();
+            recreated.onComplete(ignored -> vertx.setTimer(1_000, id -> readLoop()));
           } else {
             readLoop();
           }

@@ -1,0 +1,190 @@
+package com.targetdialer.webhook;
+
+import com.targetdialer.TargetDialer;
+import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.store.EmbeddedRedisServer;
+import com.targetdialer.testing.RunningService;
+import com.targetdialer.testing.TestStores;
+import com.targetdialer.vexa.WebhookSignature;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** POST /webhook/vexa through the inbox to Postgres, with the service's own Redis stopped in one test. */
+@ExtendWith(TestStores.class)
+class WebhookIntakeTest {
+
+  private static final String SECRET = "test-webhook-secret-0123456789";
+  private static final WebhookSignature SIGNER = new WebhookSignature(SECRET, 300);
+
+  @TempDir
+  static Path redisDir;
+
+  private static EmbeddedRedisServer redis;
+  private static TargetDialer service;
+  private static Vertx vertx;
+  private static WebClient client;
+  private static Pool pg;
+  private static long meetingId;
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = EmbeddedRedisServer.start(redisDir, 0);
+    DatabaseUrl database = TestStores.newDatabase();
+    Map<String, String> env = RunningService.env(database, redis.url());
+    env.put("VEXA_WEBHOOK_SECRET", SECRET);
+    env.put("INBOX_CLAIM_IDLE_MS", "300");
+    service = RunningService.start(env);
+    vertx = Vertx.vertx();
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
+    pg = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost(database.host()).setPort(database.port())
+        .setDatabase(database.database()).setUser(database.user())).using(vertx).build();
+    meetingId = pg.query("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ('abc-defg-hij', now(), 'joining') RETURNING id")
+        .execute().await().iterator().next().getLong(0);
+    pg.preparedQuery("INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status) VALUES ($1, 1, 42, 'conn-1', 'requested')")
+        .execute(Tuple.of(meetingId)).await();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (pg != null) {
+      pg.close().await();
+      client.close();
+      vertx.close().await();
+    }
+    if (service != null) {
+      service.stop();
+    }
+    redis.close();
+  }
+
+  @Test
+  @DisplayName("a signed status change is accepted, applied to the meeting once, and its replay changes nothing")
+  void statusChangeApplied() throws Exception {
+    Buffer body = statusChange("evt_active_1", "conn-1", "joining", "active");
+
+    HttpResponse<Buffer> first = signed(body).await();
+    HttpResponse<Buffer> replay = signed(body).await();
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "accepted"));
+    assertThat(replay.statusCode()).isEqualTo(200);
+    await(() -> "active".equals(single("SELECT bot_status FROM td_meetings WHERE id = " + meetingId)));
+    await(() -> Long.valueOf(1).equals(single("SELECT count(*) FROM td_webhook_events_seen WHERE event_id = 'evt_active_1'")));
+    Thread.sleep(500);
+    assertThat(single("SELECT count(*) FROM td_meeting_events WHERE meeting_id = " + meetingId + " AND type = 'status_change'"))
+        .as("applied once").isEqualTo(1L);
+  }
+
+  @Test
+  @DisplayName("a seed-style payload with segments is persisted like live segments")
+  void seedStyleSegments() throws Exception {
+    JsonObject payload = new JsonObject().put("native_meeting_id", "abc-defg-hij").put("platform", "google_meet")
+        .put("segments", new JsonArray()
+            .add(new JsonObject().put("text", "Seed style hello").put("speaker", "Ana").put("start_time", 0.5).put("end_time", 2.0)
+                .put("absolute_start_time", "2026-11-26T10:00:00.500Z")));
+
+    assertThat(signed(payload.toBuffer()).await().statusCode()).isEqualTo(200);
+
+    await(() -> Long.valueOf(1).equals(single("SELECT count(*) FROM td_transcript_segments WHERE text = 'Seed style hello'")));
+  }
+
+  @Test
+  @DisplayName("bad auth is 401, an empty body 400, a 10 MB body 413; malformed and unknown payloads are kept as dead letters")
+  void badInput() throws Exception {
+    Buffer body = statusChange("evt_x", "conn-1", "active", "stopping");
+    long now = System.currentTimeMillis() / 1000;
+
+    assertThat(post(body).send().await().statusCode()).as("no signature").isEqualTo(401);
+    assertThat(post(body).putHeader("X-Webhook-Timestamp", String.valueOf(now)).putHeader("X-Webhook-Signature", "sha256=00")
+        .sendBuffer(body).await().statusCode()).as("wrong signature").isEqualTo(401);
+    String stale = String.valueOf(now - 3600);
+    HttpResponse<Buffer> replayed = post(body).putHeader("X-Webhook-Timestamp", stale)
+        .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(stale, body)).sendBuffer(body).await();
+    assertThat(replayed.statusCode()).as("outside the window").isEqualTo(401);
+    assertThat(replayed.bodyAsJsonObject().getString("error")).isEqualTo("unauthorized");
+    assertThat(signed(Buffer.buffer()).await().statusCode()).isEqualTo(400);
+    assertThat(signed(Buffer.buffer(new byte[10 * 1024 * 1024])).await().statusCode()).isEqualTo(413);
+
+    assertThat(signed(Buffer.buffer("{\"event_type\": ")).await().statusCode()).isEqualTo(200);
+    assertThat(signed(new JsonObject().put("event_id", "evt_new").put("event_type", "meeting.renamed").put("data", new JsonObject()).toBuffer())
+        .await().statusCode()).isEqualTo(200);
+    assertThat(signed(Buffer.buffer("[1, 2, 3]")).await().statusCode()).isEqualTo(200);
+
+    await(() -> Long.valueOf(3).equals(single("SELECT count(*) FROM td_dead_letters")));
+    assertThat(single("SELECT raw_body FROM td_dead_letters WHERE error LIKE 'unknown event_type%'")).asString().contains("meeting.renamed");
+    assertThat(client.get("/health").send().await().statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("with Redis down the webhook gets 503, so Vexa retries; nothing is claimed as accepted")
+  void redisDown() throws Exception {
+    int port = redis.port();
+    redis.close();
+    try {
+      HttpResponse<Buffer> response = signed(statusChange("evt_down", "conn-1", "active", "stopping")).await();
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.bodyAsJsonObject().getString("detail")).startsWith("the inbox is unavailable");
+    } finally {
+      redis = EmbeddedRedisServer.start(redisDir, port);
+    }
+    await(() -> signed(statusChange("evt_up", "conn-1", "active", "active")).await().statusCode() == 200);
+  }
+
+  private static Buffer statusChange(String eventId, String connectionId, String from, String to) {
+    return new JsonObject().put("event_id", eventId).put("event_type", "meeting.status_change").put("api_version", "2026-03-01")
+        .put("data", new JsonObject()
+            .put("meeting", new JsonObject().put("connection_id", connectionId).put("status", to))
+            .put("status_change", new JsonObject().put("old_status", from).put("new_status", to).put("transition_source", "bot_callback")))
+        .toBuffer();
+  }
+
+  private static io.vertx.core.Future<HttpResponse<Buffer>> signed(Buffer body) {
+    String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
+    return post(body).putHeader("X-Webhook-Timestamp", timestamp)
+        .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(timestamp, body))
+        .putHeader("Authorization", "Bearer " + SECRET)
+        .sendBuffer(body);
+  }
+
+  private static HttpRequest<Buffer> post(Buffer body) {
+    return client.post("/webhook/vexa").putHeader("content-type", "application/json");
+  }
+
+  private static Object single(String sql) {
+    return pg.query(sql).execute().await().iterator().next().getValue(0);
+  }
+
+  private static void await(Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Boolean.TRUE.equals(condition.call())) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("condition not met within 10 s");
+  }
+}
