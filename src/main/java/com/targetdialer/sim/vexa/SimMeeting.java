@@ -40,6 +40,8 @@ final class SimMeeting {
   final JsonObject data;
   final WebhookTarget webhook;
   final Map<String, SimSegment> segments = new LinkedHashMap<>();
+  /** Teams bots publish full-replace pending snapshots per speaker key; this is what they hold. */
+  final Map<String, Map<String, SimSegment>> pendingBySpeakerKey = new LinkedHashMap<>();
 
   String status = "requested";
   Instant updatedAt;
@@ -119,6 +121,24 @@ final class SimMeeting {
     LIST_OMIT.forEach(d::remove);
     row.put("shared", false);
     return row;
+  }
+
+  /** A 0.10 {@code running_bots} entry: a container, not a meeting row. */
+  JsonObject legacyContainer(Instant now) {
+    long up = Math.max(0, java.time.Duration.between(createdAt, now).toSeconds());
+    return new JsonObject()
+        .put("container_id", botContainerId)
+        .put("container_name", "vexa-bot-" + id + "-" + sessionUid.substring(0, 8))
+        .put("platform", platform)
+        .put("native_meeting_id", nativeId)
+        .put("status", "Up " + up + " seconds")
+        .put("normalized_status", "Up")
+        .put("created_at", SimTime.naive(createdAt))
+        .put("start_time", SimTime.naive(startTime))
+        .put("labels", new JsonObject().put("vexa.meeting_id", String.valueOf(id)))
+        .put("meeting_id_from_name", String.valueOf(id))
+        .put("meeting_status", status)
+        .put("data", new JsonObject());
   }
 
   /** The row block of the typed webhooks ({@code _meeting_projection_from_row}). */

@@ -384,6 +384,19 @@ final class SimRest {
         running.add(m.slim(settings.legacy010));
       }
     }
+    if (settings.legacy010) {
+      // 0.10 listed containers under running_bots only.
+      JsonArray containers = new JsonArray();
+      java.time.Instant now = java.time.Instant.now();
+      for (int i = rows.size() - 1; i >= 0; i--) {
+        SimMeeting m = rows.get(i);
+        if (!m.terminal() && (platform == null || platform.equals(m.platform))) {
+          containers.add(m.legacyContainer(now));
+        }
+      }
+      json(ctx, 200, new JsonObject().put("running_bots", containers));
+      return;
+    }
     json(ctx, 200, new JsonObject().put("running", running).put("running_bots", running.copy()).put("count", running.size()));
   }
 

@@ -386,12 +386,37 @@ final class SimState {
         .put("meeting", new JsonObject().put("id", m.id))
         .put("segment_ids", new JsonArray(new ArrayList<>(segmentIds)));
     sockets.publishToMeeting(m.id, frame.encode());
+    if (isTeams(m)) {
+      // The Teams bot also republishes the pending snapshot of every speaker key the withdrawal touched.
+      for (Map.Entry<String, Map<String, SimSegment>> e : new ArrayList<>(m.pendingBySpeakerKey.entrySet())) {
+        if (e.getValue().keySet().removeAll(segmentIds)) {
+          sockets.publishToMeeting(m.id, teamsSnapshot(m, e.getKey(), new JsonArray()).encode());
+        }
+      }
+    }
     sockets.publishToMeeting(m.id, PyJson.dumps(frame));
   }
 
+  private static boolean isTeams(SimMeeting m) {
+    return "teams".equals(m.platform);
+  }
+
+  /** The Teams bot's frame: the speaker key's full pending set replaces whatever the client held for it. */
+  private static JsonObject teamsSnapshot(SimMeeting m, String speakerKey, JsonArray confirmed) {
+    JsonArray pending = new JsonArray();
+    m.pendingBySpeakerKey.getOrDefault(speakerKey, Map.of()).values().forEach(p -> pending.add(p.botJson()));
+    return new JsonObject()
+        .put("type", "transcript")
+        .put("meeting", new JsonObject().put("id", m.id))
+        .put("speaker", speakerKey)
+        .put("confirmed", confirmed)
+        .put("pending", pending);
+  }
+
   /**
-   * Each version of a segment goes out twice: once from the bot (one segment, compact JSON) and once
-   * from the collector after it persisted it (a confirmed/pending bundle, Python JSON).
+   * Each version of a segment goes out twice: once from the bot (one segment, compact JSON; on Teams a
+   * per-speaker-key snapshot) and once from the collector after it persisted it (a confirmed/pending
+   * bundle, Python JSON).
    */
   private void publishSegment(SimMeeting m, SimSegment seg) {
     if (settings.legacy010) {
@@ -401,6 +426,15 @@ final class SimState {
           .put("payload", new JsonObject().put("segments",
               new JsonArray().add(seg.legacyWsJson(m.startTime != null ? m.startTime : m.createdAt, m.sessionUid))))
           .put("ts", SimTime.isoOffset(Instant.now()))));
+    } else if (isTeams(m)) {
+      Map<String, SimSegment> pending = m.pendingBySpeakerKey.computeIfAbsent(seg.speakerKey, k -> new LinkedHashMap<>());
+      if (seg.completed) {
+        pending.remove(seg.segmentId);
+      } else {
+        pending.put(seg.segmentId, seg);
+      }
+      JsonArray confirmed = seg.completed ? new JsonArray().add(seg.botJson()) : new JsonArray();
+      sockets.publishToMeeting(m.id, teamsSnapshot(m, seg.speakerKey, confirmed).encode());
     } else {
       sockets.publishToMeeting(m.id, new JsonObject()
           .put("type", "transcript")

@@ -13,12 +13,15 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -38,6 +41,8 @@ final class WebhookSender {
   private final List<WebhookDelivery> deliveries = new CopyOnWriteArrayList<>();
   private final Map<Long, List<Outgoing>> held = new HashMap<>();
   private final Map<Long, Long> flushTimers = new HashMap<>();
+  private final Map<Long, ArrayDeque<Outgoing>> inline = new HashMap<>();
+  private final Set<Long> sending = new HashSet<>();
   private volatile List<Long> retryWaitsMs = List.of(200L, 500L, 1000L);
   private volatile long timeoutMs = 2000;
 
@@ -107,15 +112,37 @@ final class WebhookSender {
     batch.forEach(this::dispatch);
   }
 
+  /**
+   * First attempts go out one at a time per meeting, in emission order, as the lifecycle callback
+   * awaits each delivery inline; retries run on their own schedule, so they can overtake.
+   */
   private void dispatch(Outgoing out) {
-    attempt(out, 1);
+    long id = out.meeting().id;
+    inline.computeIfAbsent(id, k -> new ArrayDeque<>()).add(out);
+    pump(id);
     if (out.meeting().script.duplicateWebhooks) {
       // A second, independent delivery of the same event: what a Redis retry racing an inline send looks like.
-      vertx.setTimer(20, t -> attempt(out, 1));
+      vertx.setTimer(20, t -> attempt(out, 1, () -> { }));
     }
   }
 
-  private void attempt(Outgoing out, int attempt) {
+  private void pump(long meetingId) {
+    ArrayDeque<Outgoing> queue = inline.get(meetingId);
+    if (sending.contains(meetingId) || queue == null || queue.isEmpty()) {
+      return;
+    }
+    sending.add(meetingId);
+    attempt(queue.poll(), 1, () -> {
+      sending.remove(meetingId);
+      if (queue.isEmpty()) {
+        inline.remove(meetingId);
+      } else {
+        pump(meetingId);
+      }
+    });
+  }
+
+  private void attempt(Outgoing out, int attempt, Runnable attemptDone) {
     WebhookTarget target = out.meeting().webhook;
     HttpRequest<Buffer> request = client.postAbs(target.url())
         .timeout(timeoutMs)
@@ -150,8 +177,9 @@ final class WebhookSender {
             out.eventType(), out.meeting().id, attempt, status, outcome, ar.failed() ? ar.cause().toString() : "-");
       }
       if ("retrying".equals(outcome)) {
-        vertx.setTimer(retryWaitsMs.get(attempt - 1), t -> attempt(out, attempt + 1));
+        vertx.setTimer(retryWaitsMs.get(attempt - 1), t -> attempt(out, attempt + 1, () -> { }));
       }
+      attemptDone.run();
     });
   }
 
