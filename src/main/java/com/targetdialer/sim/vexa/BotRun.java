@@ -58,8 +58,13 @@ final class BotRun {
           () -> state.fail(m, "awaiting_admission_timeout", "admission wait budget exhausted", "bot_callback"));
       case REJECTED -> after(s.admissionDelay,
           () -> state.fail(m, "awaiting_admission_rejected", "host denied admission", "bot_callback"));
-      default -> after(s.admissionDelay, this::admit);
+      default -> after(s.admissionDelay, s.needsHelp ? this::needsHelp : this::admit);
     }
+  }
+
+  private void needsHelp() {
+    state.advance(m, "needs_help", null, "bot_callback");
+    after(s.admissionDelay, this::admit);
   }
 
   private void admit() {

@@ -41,6 +41,7 @@ public final class BotScript {
 
   Fate fate = Fate.SERVED;
   boolean lobby = true;
+  boolean needsHelp;
   int segments = 4;
   int quietAfter = -1;
   boolean endsAfterSpeech = true;
@@ -74,6 +75,7 @@ public final class BotScript {
     BotScript c = new BotScript();
     c.fate = fate;
     c.lobby = lobby;
+    c.needsHelp = needsHelp;
     c.segments = segments;
     c.quietAfter = quietAfter;
     c.endsAfterSpeech = endsAfterSpeech;
@@ -204,6 +206,14 @@ public final class BotScript {
   /** Goes straight from joining to active, without the awaiting_admission step. */
   public BotScript skipLobby() {
     return copy(s -> s.lobby = false);
+  }
+
+  /**
+   * In the lobby the bot escalates to {@code needs_help} (the operator is asked to admit it), then is
+   * admitted: awaiting_admission → needs_help → active, each step {@link #admissionDelay} apart.
+   */
+  public BotScript viaNeedsHelp() {
+    return copy(s -> s.needsHelp = true);
   }
 
   /** Confirms each draft with exactly its text, instead of the usual longer, edited version. */

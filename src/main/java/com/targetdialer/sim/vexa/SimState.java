@@ -138,10 +138,13 @@ final class SimState {
 
   // ---- user webhook ----
 
+  /** 0.12 keeps the old secret when the new one is empty; 0.10 cleared it on {@code ""}. */
   void putWebhook(String url, String secret, JsonObject events) {
     webhookUrl = url;
     if (secret != null && !secret.isEmpty()) {
       webhookSecret = secret;
+    } else if ("".equals(secret) && settings.legacy010) {
+      webhookSecret = null;
     }
     if (events != null) {
       webhookEvents = events.copy();

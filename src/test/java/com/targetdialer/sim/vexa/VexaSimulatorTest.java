@@ -188,7 +188,8 @@ class VexaSimulatorTest {
   @Test
   @DisplayName("a second POST while a bot is live is 409; DELETE stops it, a repeat DELETE is 404, the next POST is a new row")
   void conflictStopAndRestart() {
-    sim.script(MEET, BotScript.deaf(), BotScript.normal().segments(1));
+    // A stop delay long enough that "stopping" is observable right after the DELETE, even on a busy box.
+    sim.script(MEET, BotScript.deaf().stopDelay(Duration.ofMillis(600)), BotScript.normal().segments(1));
     JsonObject first = postBot(MEET).bodyAsJsonObject();
     long id = first.getLong("id");
 
@@ -240,7 +241,7 @@ class VexaSimulatorTest {
   @Test
   @DisplayName("a stop before admission keeps the real stage, then ends failed/stopped")
   void stopInLobby() {
-    sim.script(MEET, BotScript.neverAdmitted().lobbyTimeout(Duration.ofSeconds(30)));
+    sim.script(MEET, BotScript.neverAdmitted().lobbyTimeout(Duration.ofSeconds(30)).stopDelay(Duration.ofMillis(600)));
     long id = postBot(MEET).bodyAsJsonObject().getLong("id");
     awaitStatus(id, "awaiting_admission");
     assertThat(call(HttpMethod.DELETE, "/bots/google_meet/" + MEET, null).statusCode()).isEqualTo(200);
@@ -316,6 +317,22 @@ class VexaSimulatorTest {
     JsonArray trail = row.getJsonObject("data").getJsonArray("status_transition");
     assertThat(trail.stream().map(t -> ((JsonObject) t).getString("to")).toList())
         .containsExactly("joining", "awaiting_admission", "failed");
+  }
+
+  @Test
+  @DisplayName("a needs_help escalation is a status of its own, sent as status_change, and the bot is then admitted")
+  void needsHelp() {
+    sim.configureWebhook(hooks.url(), SECRET, new JsonObject().put("meeting.status_change", true));
+    sim.script(MEET, BotScript.normal().segments(0).viaNeedsHelp());
+    long id = postBot(MEET).bodyAsJsonObject().getLong("id");
+    awaitStatus(id, "completed");
+    JsonArray trail = sim.meeting(id).getJsonObject("data").getJsonArray("status_transition");
+    assertThat(trail.stream().map(t -> ((JsonObject) t).getString("to")).toList())
+        .containsExactly("joining", "awaiting_admission", "needs_help", "active", "completed");
+    await("five status changes", () -> hooks.received.size() >= 5);
+    assertThat(hooks.ofType("meeting.status_change").stream()
+        .map(e -> e.getJsonObject("data").getJsonObject("status_change").getString("new_status")).toList())
+        .containsExactly("joining", "awaiting_admission", "needs_help", "active", "completed");
   }
 
   @Test
