@@ -259,6 +259,9 @@ class VexaSimulatorTest {
     sim.configureWebhook(hooks.url(), SECRET, null);
     sim.script(MEET, BotScript.deaf());
     long id = postBot(MEET).bodyAsJsonObject().getLong("id");
+    // Settings are frozen onto the meeting at spawn: widening the filter now changes nothing for this bot.
+    assertThat(call(HttpMethod.PUT, "/user/webhook", new JsonObject().put("webhook_url", hooks.url())
+        .put("webhook_events", ALL_EVENTS)).statusCode()).isEqualTo(200);
     awaitStatus(id, "active");
     // A normal bot would have spoken and finished well within this window.
     Thread.sleep(800);
@@ -317,6 +320,40 @@ class VexaSimulatorTest {
     JsonArray trail = row.getJsonObject("data").getJsonArray("status_transition");
     assertThat(trail.stream().map(t -> ((JsonObject) t).getString("to")).toList())
         .containsExactly("joining", "awaiting_admission", "failed");
+  }
+
+  @Test
+  @DisplayName("the other presets end as scripted: endsEarly, goesQuietAfter + activeFor, rejected, startFailed")
+  void otherPresets() {
+    sim.configureWebhook(hooks.url(), SECRET, ALL_EVENTS);
+    sim.script("aaa-aaaa-aaa", BotScript.endsEarly());
+    sim.script("bbb-bbbb-bbb", BotScript.goesQuietAfter(1).activeFor(Duration.ofMillis(700)));
+    sim.script("ccc-cccc-ccc", BotScript.rejected());
+    sim.script("ddd-dddd-ddd", BotScript.startFailed());
+    long early = postBot("aaa-aaaa-aaa").bodyAsJsonObject().getLong("id");
+    long quiet = postBot("bbb-bbbb-bbb").bodyAsJsonObject().getLong("id");
+    long rejected = postBot("ccc-cccc-ccc").bodyAsJsonObject().getLong("id");
+    long startFailed = postBot("ddd-dddd-ddd").bodyAsJsonObject().getLong("id");
+
+    awaitStatus(early, "completed");
+    assertThat(sim.meeting(early).getString("completion_reason")).isEqualTo("evicted");
+    assertThat(sim.transcript(early).getJsonArray("segments")).hasSize(2);
+
+    awaitStatus(quiet, "completed");
+    assertThat(sim.meeting(quiet).getString("completion_reason")).isEqualTo("left_alone");
+    assertThat(sim.transcript(quiet).getJsonArray("segments")).hasSize(1);
+
+    awaitStatus(rejected, "failed");
+    assertThat(sim.meeting(rejected).getString("completion_reason")).isEqualTo("awaiting_admission_rejected");
+    assertThat(sim.meeting(rejected).getString("failure_stage")).isEqualTo("awaiting_admission");
+
+    awaitStatus(startFailed, "failed");
+    assertThat(sim.meeting(startFailed).getString("completion_reason")).isEqualTo("start_failed");
+    assertThat(sim.meeting(startFailed).getString("failure_stage")).isEqualTo("requested");
+    await("rejected bot.failed", () -> hooks.ofType("bot.failed").size() >= 1);
+    assertThat(sim.deliveries()).noneMatch(d -> d.meetingId() == startFailed);
+    assertThat(hooks.ofType("bot.failed").get(0).getJsonObject("data").getJsonObject("status_change").getString("reason"))
+        .isEqualTo("host denied admission");
   }
 
   @Test
