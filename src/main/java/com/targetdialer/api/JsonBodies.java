@@ -18,7 +18,7 @@ final class JsonBodies {
     }
     Object parsed;
     try {
-      parsed = body.toJson();
+      parsed = body.toJsonValue();
     } catch (DecodeException e) {
       throw new IllegalArgumentException("the body is not valid JSON");
     }

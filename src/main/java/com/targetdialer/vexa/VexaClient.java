@@ -152,7 +152,7 @@ public final class VexaClient {
       }
       long delay = retryAfterMs != null ? Math.min(retryAfterMs, MAX_BACKOFF_MS) : backoffMs(attempt);
       LOG.info("retrying Vexa call [call: {} {}, attempt: {}, in: {} ms, error: {}]", method, path, attempt, delay, failure.getMessage());
-      return vertx.timer(delay).compose(ignored -> attempt(method, path, body, expected, attempt + 1));
+      return vertx.timer(Math.max(1, delay)).compose(ignored -> attempt(method, path, body, expected, attempt + 1));
     });
   }
 

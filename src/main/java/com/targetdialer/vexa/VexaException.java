@@ -48,7 +48,7 @@ public final class VexaException extends RuntimeException {
       return "(empty body)";
     }
     try {
-      Object parsed = body.toJson();
+      Object parsed = body.toJsonValue();
       if (parsed instanceof JsonObject json && json.containsKey("detail")) {
         return flatten(json.getValue("detail"));
       }

@@ -65,12 +65,12 @@ final class InboxConsumer {
     inbox.readNew(consumer, READ_COUNT, BLOCK_MS)
         .compose(this::applyAll)
         .onComplete(done -> {
-          if (done.failed()) {
+          if (done.failed() && running) {
             LOG.warn("inbox read failed, retrying in 1 s [error: {}]", done.cause().getMessage());
             // A Redis that came back without its data has lost the group too: make it again.
             Future<Void> recreated = String.valueOf(done.cause().getMessage()).contains("NOGROUP") ? inbox.ensureGroup() : Future.succeededFuture();
             recreated.onComplete(ignored -> vertx.setTimer(1_000, id -> readLoop()));
-          } else {
+          } else if (running) {
             readLoop();
           }
         });
