@@ -129,6 +129,29 @@ class CapturePipelineTest {
   }
 
   @Test
+  @DisplayName("when the live socket drops, the service reconnects and fills what it missed from the REST transcript")
+  void liveStreamGapIsFilled() {
+    String code = "fgh-ijkl-mno";
+    vexa.script(code, BotScript.normal().segments(8).segmentInterval(Duration.ofMillis(250)).noEdits().untilStopped());
+    long meetingId = dispatch(new JsonObject().put("vexa_meeting_id", code)).bodyAsJsonObject().getLong("meeting_id");
+    Await.until("first segments live", Duration.ofSeconds(15), () ->
+        db.count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1 AND completed", meetingId) >= 2);
+
+    vexa.setWebSocketsEnabled(false).await();
+    long duringOutage = db.count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1", meetingId);
+    Await.until("the bot finished speaking", Duration.ofSeconds(15), () -> {
+      long vexaId = ((Number) db.value("SELECT vexa_meeting_id FROM td_bot_sessions WHERE meeting_id = $1", meetingId)).longValue();
+      return vexa.transcript(vexaId).getJsonArray("segments").size() == 8;
+    });
+    vexa.setWebSocketsEnabled(true).await();
+
+    Await.until("all 8 segments stored while the bot is still in the call", Duration.ofSeconds(20), () ->
+        db.count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1 AND NOT retracted", meetingId) == 8);
+    assertThat(duringOutage).isLessThan(8);
+    assertThat(db.value("SELECT bot_status FROM td_meetings WHERE id = $1", meetingId)).isEqualTo("active");
+  }
+
+  @Test
   @DisplayName("Vexa refusing the bot fails the meeting with the reason and answers 502, never 500")
   void vexaRefuses() {
     vexa.failNext("POST", "/bots", 422, 1, null);
