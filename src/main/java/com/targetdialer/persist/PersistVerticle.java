@@ -3,6 +3,7 @@ package com.targetdialer.persist;
 import com.targetdialer.Addresses;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
+import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -16,7 +17,6 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -148,10 +148,7 @@ public final class PersistVerticle extends VerticleBase {
     return pg.preparedQuery(PersistSql.RETRACT_STALE_DRAFTS)
         .execute(Tuple.of(meetingId, session.getString("session_uid")).addValue(finalKeys))
         .compose(stale -> {
-          stale.forEach(row -> segments.add(new JsonObject()
-              .put("segment_key", row.getString("segment_key"))
-              .put("session_uid", session.getString("session_uid"))
-              .put("text", "").put("completed", false).put("retracted", true)));
+          stale.forEach(row -> segments.add(VexaSegments.retraction(row.getString("segment_key"), session.getString("session_uid"))));
           SegmentRows rows = new SegmentRows(segments.size());
           segments.forEach(segment -> rows.add(meetingId, (JsonObject) segment));
           return rows.size() == 0 ? Future.succeededFuture(0)

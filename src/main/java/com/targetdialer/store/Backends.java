@@ -53,8 +53,4 @@ public record Backends(DatabaseUrl database, RedisUrl redis, String schemaVersio
         .setMaxWaitingHandlers(4096);
     return Redis.createClient(vertx, options);
   }
-
-  public String redisKey(String name) {
-    return redisKeyPrefix + name;
-  }
 }

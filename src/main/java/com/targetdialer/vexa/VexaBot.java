@@ -27,8 +27,4 @@ public record VexaBot(long id, String platform, String nativeMeetingId, String s
         row.getString("completion_reason"),
         row.getString("failure_stage"));
   }
-
-  public boolean terminal() {
-    return "completed".equals(status) || "failed".equals(status);
-  }
 }

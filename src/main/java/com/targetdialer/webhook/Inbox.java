@@ -69,12 +69,6 @@ public final class Inbox {
         .mapEmpty();
   }
 
-  /** Entries taken but not yet acknowledged, across all consumers. */
-  Future<Long> pending() {
-    return redis.send(Request.cmd(Command.XPENDING).arg(stream).arg(GROUP))
-        .map(reply -> reply.get(0).toLong());
-  }
-
   private static List<Entry> entries(Response list) {
     List<Entry> entries = new ArrayList<>();
     if (list == null) {

@@ -111,10 +111,6 @@ final class LiveStream {
     });
   }
 
-  int followedCount() {
-    return followed.size();
-  }
-
   private void connect() {
     if (stopped) {
       return;

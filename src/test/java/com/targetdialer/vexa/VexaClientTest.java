@@ -51,6 +51,9 @@ class VexaClientTest {
     assertThat(again.id()).isEqualTo(bot.id());
     assertThat(vexa.botsStarted("abc-defg-hij")).isEqualTo(1);
     assertThat(client.runningBots().await()).extracting(VexaBot::id).contains(bot.id());
+    VexaBot row = client.meeting(bot.id()).await();
+    assertThat(row.status()).isIn("requested", "joining", "awaiting_admission", "active");
+    assertThat(row.sessionUid()).isEqualTo(bot.sessionUid());
   }
 
   @Test
