@@ -7,8 +7,15 @@ public final class Addresses {
   public static final String DISPATCH_REQUEST = "dispatch.request";
   /** Request-reply to DispatchVerticle: send a bot for a meeting already claimed as 'requested' ({meeting_id}). */
   public static final String DISPATCH_START = "dispatch.start";
+  /** Request-reply to DispatchVerticle: replace a deaf bot ({meeting_id, restart_count} or {meeting_id, resume: true}). */
+  public static final String DISPATCH_RESTART = "dispatch.restart";
+  /** Request-reply to DispatchVerticle: take the bot out and fail the meeting ({meeting_id, failure_reason}). */
+  public static final String DISPATCH_STOP = "dispatch.stop";
   /** Published by DispatchVerticle when a bot was started or adopted; the live stream subscribes to it. */
   public static final String BOT_STARTED = "dispatch.bot-started";
+
+  /** Sent by PersistVerticle when a bot session reached completed or failed ({meeting_id}): its transcript is backfilled. */
+  public static final String BOT_SESSION_ENDED = "persist.bot-session-ended";
 
   /** Request-reply to PersistVerticle: merge segments into a meeting's transcript. */
   public static final String PERSIST_SEGMENTS = "persist.segments";

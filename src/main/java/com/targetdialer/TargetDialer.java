@@ -11,6 +11,7 @@ import com.targetdialer.store.EmbeddedPostgresServer;
 import com.targetdialer.store.EmbeddedRedisServer;
 import com.targetdialer.store.Migrations;
 import com.targetdialer.dispatch.DispatchVerticle;
+import com.targetdialer.health.HealthVerticle;
 import com.targetdialer.persist.PersistVerticle;
 import com.targetdialer.vexa.WebhookSecret;
 import com.targetdialer.webhook.WebhookVerticle;
@@ -115,6 +116,7 @@ public final class TargetDialer {
     deploy(new PersistVerticle(backends));
     deploy(new WebhookVerticle(settings, backends));
     deploy(new DispatchVerticle(settings, backends, webhookSecret));
+    deploy(new HealthVerticle(settings, backends, metrics));
     try {
       apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, webhookSecret),
           new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();

@@ -66,6 +66,32 @@ final class DispatchSql {
       RETURNING bot_status, restart_count, segment_count
       """;
 
+  /** A restart's claim: only an active meeting at the expected restart count, so it happens once. */
+  static final String CLAIM_RESTART = """
+      UPDATE td_meetings SET bot_status = 'restarting', restart_count = restart_count + 1, updated_at = now()
+      WHERE id = $1 AND bot_status = 'active' AND restart_count = $2
+      RETURNING id, platform, native_meeting_id, restart_count
+      """;
+
+  /** A restart left halfway (the node died, or the old bot took too long to leave) is resumed. */
+  static final String RESTARTING_MEETING = """
+      SELECT id, platform, native_meeting_id, restart_count FROM td_meetings WHERE id = $1 AND bot_status = 'restarting'
+      """;
+
+  static final String CURRENT_SESSION = """
+      SELECT id, attempt, vexa_meeting_id, session_uid FROM td_bot_sessions WHERE meeting_id = $1 ORDER BY attempt DESC LIMIT 1
+      """;
+
+  static final String SESSION_END_REASON = """
+      UPDATE td_bot_sessions SET end_reason = $2 WHERE id = $1 AND end_reason IS NULL
+      """;
+
+  static final String MEETING_STOPPED_FAILED = """
+      UPDATE td_meetings SET bot_status = 'failed', failure_reason = $2, meeting_ended_at = coalesce(meeting_ended_at, now()), updated_at = now()
+      WHERE id = $1 AND bot_status NOT IN ('completed', 'failed', 'cancelled')
+      RETURNING platform, native_meeting_id, restart_count, segment_count
+      """;
+
   static final String SESSION_FAILED = """
       UPDATE td_bot_sessions SET status = 'failed', ended_at = now(), end_reason = $2 WHERE id = $1
       """;

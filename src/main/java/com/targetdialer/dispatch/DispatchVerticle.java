@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -31,9 +32,11 @@ public final class DispatchVerticle extends VerticleBase {
   public static final int BAD_REQUEST = 400;
   public static final int VEXA_FAILED = 502;
   public static final int NOT_CONFIGURED = 503;
+  public static final int CONFLICT = 409;
 
   private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
   private static final long WEBHOOK_REGISTRATION_RETRY_MS = 30_000;
+  private static final long STOP_POLL_MS = 500;
 
   private final Settings settings;
   private final Backends backends;
@@ -58,7 +61,9 @@ public final class DispatchVerticle extends VerticleBase {
     }
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_REQUEST, this::onRequest).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_START, this::onStart).completion());
+        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_START, this::onStart).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_RESTART, this::onRestart).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_STOP, this::onStop).completion());
   }
 
   @Override
@@ -121,6 +126,81 @@ public final class DispatchVerticle extends VerticleBase {
       return;
     }
     startBot(meetingId).onComplete(started -> replyOrFail(message, started));
+  }
+
+  /**
+   * Replaces a meeting's bot: claim (active → restarting, restart_count + 1, once), stop the old
+   * bot, wait until Vexa reports it gone, start the next. With {@code resume}, continues a restart
+   * that was claimed before but did not finish.
+   */
+  private void onRestart(Message<JsonObject> message) {
+    Long meetingId = message.body().getLong("meeting_id");
+    if (meetingId == null || vexa == null) {
+      message.fail(meetingId == null ? BAD_REQUEST : NOT_CONFIGURED, meetingId == null ? "dispatch.restart needs meeting_id" : "Vexa is not configured");
+      return;
+    }
+    boolean resume = message.body().getBoolean("resume", false);
+    Future<RowSet<Row>> claimed = resume
+        ? pg.preparedQuery(DispatchSql.RESTARTING_MEETING).execute(Tuple.of(meetingId))
+        : pg.preparedQuery(DispatchSql.CLAIM_RESTART).execute(Tuple.of(meetingId, message.body().getInteger("restart_count", 0)));
+    claimed.compose(rows -> {
+      if (!rows.iterator().hasNext()) {
+        return Future.failedFuture(new DispatchFailure(CONFLICT, "meeting " + meetingId + " is not in a state to restart (already restarted?)"));
+      }
+      Row meeting = rows.iterator().next();
+      return pg.preparedQuery(DispatchSql.CURRENT_SESSION).execute(Tuple.of(meetingId)).compose(sessions -> {
+        Row session = sessions.iterator().next();
+        Long oldBot = session.getLong("vexa_meeting_id");
+        LOG.info("restarting bot [meeting: {}, restart: {}, old vexa id: {}, resume: {}]", meetingId, meeting.getInteger("restart_count"), oldBot, resume);
+        return pg.preparedQuery(DispatchSql.SESSION_END_REASON).execute(Tuple.of(session.getLong("id"), "replaced_by_restart"))
+            .compose(ignored -> vexa.stopBot(meeting.getString("platform"), meeting.getString("native_meeting_id")))
+            .compose(ignored -> oldBot == null ? Future.succeededFuture() : awaitGone(oldBot, System.currentTimeMillis() + settings.health().restartStopWaitSeconds() * 1000L))
+            .compose(ignored -> startBot(meetingId))
+            .map(started -> started.put("status", "restarted").put("restart_count", meeting.getInteger("restart_count")));
+      });
+    }).onComplete(done -> replyOrFail(message, done));
+  }
+
+  // Vexa stops asynchronously; a new POST /bots while the old row is live would only adopt it.
+  private Future<Void> awaitGone(long vexaMeetingId, long deadlineMs) {
+    return vexa.meeting(vexaMeetingId)
+        .map(bot -> "completed".equals(bot.status()) || "failed".equals(bot.status()))
+        .recover(failure -> failure instanceof VexaException e && e.status() == 404 ? Future.succeededFuture(true) : Future.failedFuture(failure))
+        .compose(gone -> {
+          if (gone) {
+            return Future.succeededFuture();
+          }
+          if (System.currentTimeMillis() > deadlineMs) {
+            return Future.failedFuture(new DispatchFailure(VEXA_FAILED, "Vexa still reports bot " + vexaMeetingId + " in the call; the restart resumes on the next sweep"));
+          }
+          return vertx.timer(STOP_POLL_MS).compose(id -> awaitGone(vexaMeetingId, deadlineMs));
+        });
+  }
+
+  /** Takes the bot out of the call and fails the meeting with the given reason. */
+  private void onStop(Message<JsonObject> message) {
+    Long meetingId = message.body().getLong("meeting_id");
+    String reason = message.body().getString("failure_reason", "stopped");
+    if (meetingId == null || vexa == null) {
+      message.fail(meetingId == null ? BAD_REQUEST : NOT_CONFIGURED, meetingId == null ? "dispatch.stop needs meeting_id" : "Vexa is not configured");
+      return;
+    }
+    pg.preparedQuery(DispatchSql.LOAD_MEETING).execute(Tuple.of(meetingId)).compose(rows -> {
+      if (!rows.iterator().hasNext()) {
+        return Future.failedFuture(new DispatchFailure(BAD_REQUEST, "no meeting " + meetingId));
+      }
+      Row meeting = rows.iterator().next();
+      return vexa.stopBot(meeting.getString("platform"), meeting.getString("native_meeting_id"))
+          .compose(ignored -> pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.CURRENT_SESSION).execute(Tuple.of(meetingId))
+              .compose(sessions -> sessions.iterator().hasNext()
+                  ? connection.preparedQuery(DispatchSql.SESSION_END_REASON).execute(Tuple.of(sessions.iterator().next().getLong("id"), reason)).mapEmpty()
+                  : Future.succeededFuture())
+              .compose(ignored2 -> connection.preparedQuery(DispatchSql.MEETING_STOPPED_FAILED).execute(Tuple.of(meetingId, reason)))))
+          .map(failed -> {
+            vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", "failed").put("failure_reason", reason));
+            return new JsonObject().put("status", "stopped").put("meeting_id", meetingId).put("failed", failed.rowCount() == 1);
+          });
+    }).onComplete(done -> replyOrFail(message, done));
   }
 
   private Future<JsonObject> claim(SqlConnection connection, DispatchRequest request) {

@@ -123,6 +123,7 @@ final class PersistSql {
       RETURNING status
       """;
 
+  /** A restarting meeting follows only its next bot, which DispatchVerticle moves to 'joining'. */
   static final String ADVANCE_MEETING = """
       UPDATE td_meetings SET
           bot_status = $2,
@@ -130,7 +131,7 @@ final class PersistSql {
           meeting_ended_at = CASE WHEN $2 IN ('completed', 'failed') THEN coalesce(meeting_ended_at, $3) ELSE meeting_ended_at END,
           failure_reason = CASE WHEN $2 = 'failed' THEN coalesce($4, $5, 'bot_failed') ELSE failure_reason END,
           updated_at = now()
-      WHERE id = $1 AND td_status_rank(bot_status) < td_status_rank($2)
+      WHERE id = $1 AND bot_status <> 'restarting' AND td_status_rank(bot_status) < td_status_rank($2)
       RETURNING id, platform, native_meeting_id, bot_status, restart_count, segment_count, failure_reason
       """;
 

@@ -174,6 +174,9 @@ public final class PersistVerticle extends VerticleBase {
       if (result.succeeded() && result.result().containsKey("meeting")) {
         vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, result.result().getJsonObject("meeting"));
       }
+      if (result.succeeded() && result.result().getBoolean("applied", false) && change.terminal()) {
+        vertx.eventBus().send(Addresses.BOT_SESSION_ENDED, new JsonObject().put("meeting_id", result.result().getLong("meeting_id")));
+      }
       reply(message, result);
     });
   }

@@ -31,17 +31,15 @@ final class InboxConsumer {
   private final Inbox inbox;
   private final Pool pg;
   private final Settings settings;
-  private final Backfill backfill;
   private final String consumer = "consumer-" + UUID.randomUUID().toString().substring(0, 8);
   private boolean running;
   private long claimTimer;
 
-  InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings, Backfill backfill) {
+  InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings) {
     this.vertx = vertx;
     this.inbox = inbox;
     this.pg = pg;
     this.settings = settings;
-    this.backfill = backfill;
   }
 
   Future<Void> start() {
@@ -132,13 +130,7 @@ final class InboxConsumer {
 
   private Future<Void> applyStatus(VexaEvent.Status status, int attempt) {
     return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, status.change().toJson())
-        .compose(reply -> {
-          JsonObject outcome = reply.body();
-          if (outcome.getBoolean("applied", false) && outcome.getBoolean("terminal", false)) {
-            backfill.meeting(outcome.getLong("meeting_id"));
-          }
-          return Future.<Void>succeededFuture();
-        }, failure -> {
+        .compose(reply -> Future.<Void>succeededFuture(), failure -> {
           // The dispatch may not have recorded the bot's session yet: try again shortly.
           if (failure instanceof ReplyException reply && reply.failureCode() == 404 && attempt < UNKNOWN_BOT_RETRY_MS.length) {
             return vertx.timer(UNKNOWN_BOT_RETRY_MS[attempt]).compose(id -> applyStatus(status, attempt + 1));

@@ -38,7 +38,6 @@ final class LiveStream {
   private final Pool pg;
   private final VexaSettings settings;
   private final VexaClient vexa;
-  private final Backfill backfill;
   private final WebSocketClient client;
   /** Followed meetings by Vexa's meeting id (a restart is a new Vexa id for the same link). */
   private final Map<Long, Followed> followed = new HashMap<>();
@@ -47,12 +46,11 @@ final class LiveStream {
   private long pingTimer;
   private boolean stopped;
 
-  LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa, Backfill backfill) {
+  LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa) {
     this.vertx = vertx;
     this.pg = pg;
     this.settings = settings;
     this.vexa = vexa;
-    this.backfill = backfill;
     this.client = vertx.createWebSocketClient();
   }
 
@@ -239,11 +237,6 @@ final class LiveStream {
     }
     BotStatusChange change = new BotStatusChange(null, "live.meeting.status", null, vexaId, status, Instant.now(), null, null, null, "live");
     vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change.toJson())
-        .onSuccess(reply -> {
-          if (reply.body().getBoolean("applied", false) && reply.body().getBoolean("terminal", false)) {
-            backfill.meeting(reply.body().getLong("meeting_id"));
-          }
-        })
         .onFailure(e -> LOG.info("live status not applied [vexa id: {}, status: {}, error: {}]", vexaId, status, e.getMessage()));
   }
 

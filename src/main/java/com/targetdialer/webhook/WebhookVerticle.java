@@ -36,9 +36,10 @@ public final class WebhookVerticle extends VerticleBase {
     redis = backends.redisClient(vertx);
     vexa = settings.vexa().configured() ? new VexaClient(vertx, settings.vexa()) : null;
     Backfill backfill = new Backfill(vertx, pg, vexa);
-    inbox = new InboxConsumer(vertx, new Inbox(redis, backends.redisKeyPrefix()), pg, settings, backfill);
+    vertx.eventBus().<JsonObject>consumer(Addresses.BOT_SESSION_ENDED, message -> backfill.meeting(message.body().getLong("meeting_id")));
+    inbox = new InboxConsumer(vertx, new Inbox(redis, backends.redisKeyPrefix()), pg, settings);
     if (vexa != null) {
-      live = new LiveStream(vertx, pg, settings.vexa(), vexa, backfill);
+      live = new LiveStream(vertx, pg, settings.vexa(), vexa);
       live.start();
       resyncTimer = vertx.setPeriodic(settings.liveResyncIntervalSeconds() * 1000L, id -> live.resync());
       vertx.eventBus().<JsonObject>consumer(Addresses.BOT_STARTED, message -> {

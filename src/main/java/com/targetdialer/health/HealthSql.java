@@ -1,0 +1,64 @@
+package com.targetdialer.health;
+
+/** The queries of HealthVerticle, kept together. It only reads; changes go through Dispatch and Persist. */
+final class HealthSql {
+
+  private HealthSql() {
+  }
+
+  /** Only one node sweeps at a time; the lock goes with the connection if the node dies. */
+  static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('td.health.sweep', 0)) AS locked";
+  static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('td.health.sweep', 0))";
+
+  private static final String CURRENT_SESSION = """
+      JOIN td_bot_sessions s ON s.meeting_id = m.id
+       AND s.attempt = (SELECT max(attempt) FROM td_bot_sessions WHERE meeting_id = m.id)
+      """;
+
+  /**
+   * Active bots with no segment for $1 seconds since they became active, or since their last
+   * segment for a bot that went quiet mid-meeting.
+   */
+  static final String SILENT_BOTS = """
+      SELECT m.id, m.platform, m.native_meeting_id, m.restart_count, s.vexa_meeting_id, s.attempt,
+             greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at)) AS silent_since,
+             extract(epoch FROM now() - greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at))) AS silent_seconds
+      FROM td_meetings m
+      """ + CURRENT_SESSION + """
+      WHERE m.bot_status = 'active' AND m.bot_active_at IS NOT NULL AND s.vexa_meeting_id IS NOT NULL
+        AND greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at)) < now() - make_interval(secs => $1)
+      """;
+
+  /** Meetings whose current bot we believe is in or near the call, for reconciliation with Vexa. */
+  static final String IN_FLIGHT = """
+      SELECT m.id, m.bot_status, s.vexa_meeting_id, extract(epoch FROM now() - m.updated_at) AS quiet_seconds
+      FROM td_meetings m
+      """ + CURRENT_SESSION + """
+      WHERE m.bot_status IN ('joining', 'awaiting_admission', 'active', 'stopping') AND s.vexa_meeting_id IS NOT NULL
+      """;
+
+  /** Bots stuck before the call ($1: join timeout) or in the lobby ($2), not yet reported for this attempt. */
+  static final String STUCK = """
+      SELECT m.id, m.bot_status, s.attempt, s.vexa_meeting_id,
+             CASE WHEN m.bot_status = 'awaiting_admission' THEN 'stuck_in_lobby' ELSE 'stuck_joining' END AS kind,
+             extract(epoch FROM now() - m.updated_at) AS stuck_seconds
+      FROM td_meetings m
+      """ + CURRENT_SESSION + """
+      WHERE ((m.bot_status IN ('requested', 'joining') AND m.updated_at < now() - make_interval(secs => $1))
+          OR (m.bot_status = 'awaiting_admission' AND m.updated_at < now() - make_interval(secs => $2)))
+        AND NOT EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id AND (e.detail ->> 'attempt')::int = s.attempt
+                        AND e.type = CASE WHEN m.bot_status = 'awaiting_admission' THEN 'stuck_in_lobby' ELSE 'stuck_joining' END)
+      """;
+
+  /** Restarts that were claimed but never finished (the node died, or the old bot lingered). */
+  static final String STALLED_RESTARTS = """
+      SELECT id FROM td_meetings WHERE bot_status = 'restarting' AND updated_at < now() - make_interval(secs => $1)
+      """;
+
+  /** Finished bot sessions whose transcript was never read back (Vexa was down at the time). */
+  static final String MISSED_BACKFILLS = """
+      SELECT DISTINCT meeting_id FROM td_bot_sessions
+      WHERE status IN ('completed', 'failed') AND backfilled_at IS NULL AND vexa_meeting_id IS NOT NULL
+        AND ended_at < now() - interval '1 minute'
+      """;
+}

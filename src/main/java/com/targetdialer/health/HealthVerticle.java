@@ -1,0 +1,243 @@
+package com.targetdialer.health;
+
+import com.targetdialer.Addresses;
+import com.targetdialer.config.Settings;
+import com.targetdialer.persist.BotStatusChange;
+import com.targetdialer.store.Backends;
+import com.targetdialer.store.MeetingEvents;
+import com.targetdialer.vexa.VexaBot;
+import com.targetdialer.vexa.VexaClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The periodic sweep: deaf bots (active, no segment for DEAF_TIMEOUT_S) are restarted at most
+ * MAX_BOT_RESTARTS times, then failed; bots stuck joining or in the lobby are reported; our view is
+ * reconciled with Vexa's own, so missed webhooks are repaired. Holds no state between sweeps: all
+ * of it is in Postgres, and each change is a conditional claim, so a sweep that dies halfway
+ * leaves nothing inconsistent and two nodes never act twice.
+ */
+public final class HealthVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HealthVerticle.class);
+
+  private final Settings settings;
+  private final Backends backends;
+  private final MeterRegistry metrics;
+  private Pool pg;
+  private VexaClient vexa;
+  private Alerts alerts;
+  private DeliveryOptions dispatchDelivery;
+  private Timer sweepTimer;
+  private long periodic;
+  private boolean sweeping;
+
+  public HealthVerticle(Settings settings, Backends backends, MeterRegistry metrics) {
+    this.settings = settings;
+    this.backends = backends;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    pg = backends.pgPool(vertx);
+    alerts = new Alerts(vertx, pg, settings.health());
+    sweepTimer = Timer.builder("td.health.sweep").description("Duration of one health sweep").register(metrics);
+    // A restart waits for the old bot to leave, then starts the next: allow for both.
+    dispatchDelivery = new DeliveryOptions().setSendTimeout(settings.health().restartStopWaitSeconds() * 1000L
+        + (long) settings.vexa().timeoutMs() * settings.vexa().maxAttempts() * 3 + 30_000);
+    if (!settings.vexa().configured()) {
+      LOG.warn("VEXA_API_URL or VEXA_API_KEY not set: the health sweep is off");
+      return Future.succeededFuture();
+    }
+    vexa = new VexaClient(vertx, settings.vexa());
+    periodic = vertx.setPeriodic(settings.health().sweepIntervalSeconds() * 1000L, id -> sweep());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(periodic);
+    alerts.close();
+    if (vexa != null) {
+      vexa.close();
+    }
+    return pg.close();
+  }
+
+  /** One sweep, on one node at a time. */
+  private Future<Void> sweep() {
+    if (sweeping) {
+      return Future.succeededFuture();
+    }
+    sweeping = true;
+    Timer.Sample sample = Timer.start(metrics);
+    return pg.getConnection().compose(lockHolder -> lockHolder.query(HealthSql.TRY_LOCK).execute()
+            .compose(rows -> rows.iterator().next().getBoolean("locked")
+                ? runSweep().eventually(() -> lockHolder.query(HealthSql.UNLOCK).execute())
+                : Future.succeededFuture())
+            .eventually(lockHolder::close))
+        .onFailure(e -> LOG.warn("health sweep failed [error: {}]", e.getMessage()))
+        .onComplete(done -> {
+          sweeping = false;
+          sample.stop(sweepTimer);
+        })
+        .mapEmpty();
+  }
+
+  private Future<Void> runSweep() {
+    return reconcile()
+        .compose(ignored -> deafBots())
+        .compose(ignored -> stuckBots())
+        .compose(ignored -> stalledRestarts())
+        .compose(ignored -> missedBackfills());
+  }
+
+  // --- deaf bots --------------------------------------------------------------------------------
+
+  private Future<Void> deafBots() {
+    return pg.preparedQuery(HealthSql.SILENT_BOTS).execute(Tuple.of((double) settings.health().deafTimeoutSeconds()))
+        .compose(rows -> each(rows, this::deafBot));
+  }
+
+  private Future<Void> deafBot(Row meeting) {
+    long meetingId = meeting.getLong("id");
+    long vexaId = meeting.getLong("vexa_meeting_id");
+    // Before acting, ask Vexa: a bot it already reports finished is reconciled, not restarted.
+    return vexa.meeting(vexaId).compose(bot -> {
+      if ("completed".equals(bot.status()) || "failed".equals(bot.status())) {
+        return applyVexaStatus(bot, "reconcile");
+      }
+      metrics.counter("td.deaf.detections").increment();
+      int restarts = meeting.getInteger("restart_count");
+      double silentMinutes = Math.round(meeting.getDouble("silent_seconds") / 6.0) / 10.0;
+      JsonObject detail = new JsonObject()
+          .put("bot", vexaId)
+          .put("attempt", meeting.getInteger("attempt"))
+          .put("silent_minutes", silentMinutes)
+          .put("gap_from", meeting.getOffsetDateTime("silent_since").toInstant().toString())
+          .put("restart_count", restarts);
+      if (restarts >= settings.health().maxBotRestarts()) {
+        return fail(meetingId, detail);
+      }
+      return alerts.raise(meetingId, MeetingEvents.ALERT, "deaf_bot", "deaf bot, restarting", detail.put("restart", restarts + 1))
+          .compose(ignored -> vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_RESTART,
+              new JsonObject().put("meeting_id", meetingId).put("restart_count", restarts), dispatchDelivery))
+          .onSuccess(reply -> metrics.counter("td.bot.restarts").increment())
+          .mapEmpty();
+    });
+  }
+
+  private Future<Void> fail(long meetingId, JsonObject detail) {
+    metrics.counter("td.meeting.failures", "reason", "deaf_bot").increment();
+    return vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_STOP,
+            new JsonObject().put("meeting_id", meetingId).put("failure_reason", "deaf_bot"), dispatchDelivery)
+        .compose(ignored -> alerts.raise(meetingId, MeetingEvents.CRITICAL, "deaf_bot_failed",
+            "deaf bot after " + detail.getInteger("restart_count") + " restarts, meeting failed", detail));
+  }
+
+  // --- bots stuck before the call ---------------------------------------------------------------
+
+  private Future<Void> stuckBots() {
+    return pg.preparedQuery(HealthSql.STUCK)
+        .execute(Tuple.of((double) settings.health().joinTimeoutSeconds(), (double) settings.health().lobbyTimeoutSeconds()))
+        .compose(rows -> each(rows, meeting -> {
+          String kind = meeting.getString("kind");
+          String message = kind.equals("stuck_in_lobby") ? "bot waiting in the lobby, nobody admitted it" : "bot has not joined the call";
+          return alerts.raise(meeting.getLong("id"), MeetingEvents.ALERT, kind, message, new JsonObject()
+              .put("attempt", meeting.getInteger("attempt"))
+              .put("bot", meeting.getLong("vexa_meeting_id"))
+              .put("bot_status", meeting.getString("bot_status"))
+              .put("waiting_minutes", Math.round(meeting.getDouble("stuck_seconds") / 6.0) / 10.0));
+        }));
+  }
+
+  // --- reconciliation with Vexa -----------------------------------------------------------------
+
+  private Future<Void> reconcile() {
+    return vexa.runningBots().compose(running -> {
+      Map<Long, VexaBot> byId = running.stream().collect(Collectors.toMap(VexaBot::id, Function.identity(), (a, b) -> b));
+      return pg.query(HealthSql.IN_FLIGHT).execute().compose(rows -> each(rows, meeting -> {
+        long vexaId = meeting.getLong("vexa_meeting_id");
+        VexaBot listed = byId.get(vexaId);
+        if (listed != null) {
+          return applyVexaStatus(listed, "reconcile");
+        }
+        // A bot Vexa does not list yet (just dispatched) gets two sweeps before it is looked up.
+        if (meeting.getDouble("quiet_seconds") < 2.0 * settings.health().sweepIntervalSeconds()) {
+          return Future.succeededFuture();
+        }
+        // Vexa no longer lists it as running: it ended, and we missed the webhook.
+        return vexa.meeting(vexaId).compose(bot -> applyVexaStatus(bot, "reconcile"));
+      }));
+    });
+  }
+
+  private Future<Void> applyVexaStatus(VexaBot bot, String source) {
+    String status = BotStatusChange.ourStatus(bot.status());
+    if (status == null) {
+      return Future.succeededFuture();
+    }
+    BotStatusChange change = new BotStatusChange(null, "reconcile", null, bot.id(), status, Instant.now(),
+        bot.completionReason(), bot.failureStage(), null, source);
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change.toJson())
+        .onSuccess(reply -> {
+          if (reply.body().getBoolean("applied", false)) {
+            LOG.info("reconciled bot status with Vexa [meeting: {}, vexa id: {}, status: {}]", reply.body().getLong("meeting_id"), bot.id(), status);
+            if ("failed".equals(status)) {
+              metrics.counter("td.meeting.failures", "reason", bot.completionReason() == null ? "bot_failed" : bot.completionReason()).increment();
+            }
+          }
+        })
+        .mapEmpty();
+  }
+
+  // --- unfinished work --------------------------------------------------------------------------
+
+  private Future<Void> stalledRestarts() {
+    double stalledAfter = settings.health().restartStopWaitSeconds() + 30.0;
+    return pg.preparedQuery(HealthSql.STALLED_RESTARTS).execute(Tuple.of(stalledAfter))
+        .compose(rows -> each(rows, meeting -> vertx.eventBus()
+            .request(Addresses.DISPATCH_RESTART, new JsonObject().put("meeting_id", meeting.getLong("id")).put("resume", true), dispatchDelivery)
+            .mapEmpty()));
+  }
+
+  private Future<Void> missedBackfills() {
+    return pg.query(HealthSql.MISSED_BACKFILLS).execute().compose(rows -> {
+      rows.forEach(row -> vertx.eventBus().send(Addresses.BOT_SESSION_ENDED, new JsonObject().put("meeting_id", row.getLong("meeting_id"))));
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  /** Runs the action for each row one after another; one meeting's failure does not stop the others. */
+  private static Future<Void> each(Iterable<Row> rows, Function<Row, Future<?>> action) {
+    List<Row> list = new ArrayList<>();
+    rows.forEach(list::add);
+    Future<Void> chain = Future.succeededFuture();
+    for (Row row : list) {
+      chain = chain.compose(ignored -> action.apply(row)
+          .<Void>mapEmpty()
+          .recover(e -> {
+            LOG.warn("health action failed [meeting: {}, error: {}]", row.getLong("id"), e.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    return chain;
+  }
+}
