@@ -128,6 +128,13 @@ class HealthVerticleTest {
     assertThat(deaf.getDouble("silent_minutes")).isGreaterThan(0.0);
     Await.until("alert webhook delivered", Duration.ofSeconds(5), () ->
         alertsReceived.stream().anyMatch(a -> a.getLong("meeting_id") == meetingId && "deaf_bot".equals(a.getString("alert"))));
+    // Whichever instance held the sweep lock counted it.
+    String metrics = services.stream()
+        .map(service -> client.get(service.httpPort(), "127.0.0.1", "/metrics").send().await().bodyAsString())
+        .filter(text -> text.matches("(?s).*td_deaf_detections_total [1-9].*"))
+        .findFirst().orElse("");
+    assertThat(metrics).containsPattern("td_deaf_detections_total [1-9]").containsPattern("td_bot_restarts_total [1-9]")
+        .contains("td_health_sweep_seconds_count");
   }
 
   @Test
