@@ -1,6 +1,7 @@
 package com.targetdialer;
 
 import com.targetdialer.api.ApiVerticle;
+import com.targetdialer.api.Secrets;
 import com.targetdialer.config.ConfigException;
 import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.DatabaseUrl;
@@ -32,6 +33,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +55,7 @@ public final class TargetDialer {
   private Vertx vertx;
   private String apiDeployment;
   private int httpPort;
+  private String uiUrl;
 
   private TargetDialer(Settings settings) {
     this.settings = settings;
@@ -111,20 +115,26 @@ public final class TargetDialer {
         .withMetrics(new MicrometerMetricsFactory(metrics))
         .build();
 
-    String webhookSecret = resolveWebhookSecret(backends);
+    Secrets secrets = new Secrets(resolveWebhookSecret(backends),
+        settings.uiToken() != null ? settings.uiToken() : randomToken());
     // Consumers first, then the HTTP edge, so nothing is accepted before it can be handled.
     deploy(new PersistVerticle(backends));
     deploy(new WebhookVerticle(settings, backends));
-    deploy(new DispatchVerticle(settings, backends, webhookSecret));
+    deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
     deploy(new HealthVerticle(settings, backends, metrics));
     try {
-      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, webhookSecret),
+      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets),
           new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();
     } catch (Exception e) {
       throw bindFailure(e);
     }
     httpPort = settings.httpPort() > 0 ? settings.httpPort() : ApiVerticle.boundPort(vertx);
     LOG.info("targetdialer started [http: {}:{}, database: {}, redis: {}]", settings.httpHost(), httpPort, database, redis);
+    uiUrl = (settings.apiUrl() != null ? settings.apiUrl() : "http://localhost:" + httpPort) + "/?token=" + secrets.uiToken();
+    if (settings.uiToken() == null) {
+      // Generated for this run only: printed so a person can open the UI (set UI_TOKEN to keep one).
+      System.out.println("Live transcript UI: " + uiUrl);
+    }
   }
 
   private void deploy(VerticleBase verticle) {
@@ -210,6 +220,17 @@ public final class TargetDialer {
     } catch (Exception e) {
       LOG.warn("shutdown step did not finish in time: {}", e.getMessage());
     }
+  }
+
+  private static String randomToken() {
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+  }
+
+  /** The UI's address with its token, as printed at start. */
+  public String uiUrl() {
+    return uiUrl;
   }
 
   public int httpPort() {

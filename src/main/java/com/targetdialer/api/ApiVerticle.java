@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -35,13 +36,13 @@ public final class ApiVerticle extends VerticleBase {
   private Redis redis;
   private ReadinessCheck readiness;
 
-  private final String webhookSecret;
+  private final Secrets secrets;
 
-  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, String webhookSecret) {
+  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, Secrets secrets) {
     this.settings = settings;
     this.backends = backends;
     this.metrics = metrics;
-    this.webhookSecret = webhookSecret;
+    this.secrets = secrets;
   }
 
   @Override
@@ -51,6 +52,8 @@ public final class ApiVerticle extends VerticleBase {
     readiness = new ReadinessCheck(pg, redis, backends.schemaVersion());
 
     Router router = Router.router(vertx);
+    // Before the body handler: SockJS transports read their own request bodies.
+    router.route("/eventbus/*").subRouter(EventBusBridge.router(vertx, secrets.uiToken()));
     router.route().handler(BodyHandler.create(false).setBodyLimit(settings.httpBodyLimitBytes()));
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
@@ -58,7 +61,13 @@ public final class ApiVerticle extends VerticleBase {
     router.post("/dispatch/bot").handler(new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey()))
         .handler(new DispatchHandler(vertx, settings.vexa()));
     router.post("/webhook/vexa").handler(new VexaWebhookHandler(new Inbox(redis, backends.redisKeyPrefix()),
-        new WebhookSignature(webhookSecret, settings.vexa().webhookToleranceSeconds()), settings.vexa().acceptBearer()));
+        new WebhookSignature(secrets.vexaWebhook(), settings.vexa().webhookToleranceSeconds()), settings.vexa().acceptBearer()));
+    BearerAuth uiAuth = new BearerAuth("UI_TOKEN", secrets.uiToken());
+    MeetingsHandler meetings = new MeetingsHandler(pg);
+    router.get("/api/meetings").handler(uiAuth).handler(meetings::list);
+    router.get("/api/meetings/:id").handler(uiAuth).handler(meetings::one);
+    router.get("/api/meetings/:id/transcript").handler(uiAuth).handler(meetings::transcript);
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(JsonErrors::handleFailure);
     router.errorHandler(404, JsonErrors::handleFailure);
     router.errorHandler(405, JsonErrors::handleFailure);

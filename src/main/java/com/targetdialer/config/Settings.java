@@ -17,6 +17,7 @@ public record Settings(
     String apiUrl,
     String publicApiUrl,
     String internalApiKey,
+    String uiToken,
     DatabaseUrl databaseUrl,
     RedisUrl redisUrl,
     VexaSettings vexa,
@@ -37,10 +38,7 @@ public record Settings(
   public static Settings from(JsonObject json) {
     SettingReader read = new SettingReader(json);
     int httpPort = read.integer("HTTP_PORT", 0, 65535);
-    String internalApiKey = read.optionalString("INTERNAL_API_KEY");
-    if (internalApiKey != null && internalApiKey.length() < 16) {
-      throw new ConfigException("INTERNAL_API_KEY", "too short: use at least 16 random characters");
-    }
+    String internalApiKey = secret(read, "INTERNAL_API_KEY");
     String database = read.optionalString("DATABASE_URL");
     String redis = read.optionalString("REDIS_URL");
     String apiUrl = read.url("API_URL", HTTP_SCHEMES);
@@ -52,6 +50,7 @@ public record Settings(
         apiUrl,
         read.url("PUBLIC_API_URL", HTTP_SCHEMES),
         internalApiKey,
+        secret(read, "UI_TOKEN"),
         database == null ? null : DatabaseUrl.parse("DATABASE_URL", database),
         redis == null ? null : RedisUrl.parse("REDIS_URL", redis),
         VexaSettings.read(read, HTTP_SCHEMES),
@@ -66,6 +65,14 @@ public record Settings(
         read.integer("INBOX_MAX_ATTEMPTS", 1, 100),
         read.integer("INBOX_CLAIM_IDLE_MS", 100, 3_600_000),
         read.integer("LIVE_RESYNC_INTERVAL_S", 1, 3_600));
+  }
+
+  private static String secret(SettingReader read, String name) {
+    String value = read.optionalString(name);
+    if (value != null && value.length() < 16) {
+      throw new ConfigException(name, "too short: use at least 16 random characters");
+    }
+    return value;
   }
 
   /** HTTP_INSTANCES = 0 means one ApiVerticle per core. */

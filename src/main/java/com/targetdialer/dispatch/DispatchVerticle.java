@@ -148,6 +148,8 @@ public final class DispatchVerticle extends VerticleBase {
         return Future.failedFuture(new DispatchFailure(CONFLICT, "meeting " + meetingId + " is not in a state to restart (already restarted?)"));
       }
       Row meeting = rows.iterator().next();
+      vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId)
+          .put("bot_status", "restarting").put("restart_count", meeting.getInteger("restart_count")));
       return pg.preparedQuery(DispatchSql.CURRENT_SESSION).execute(Tuple.of(meetingId)).compose(sessions -> {
         Row session = sessions.iterator().next();
         Long oldBot = session.getLong("vexa_meeting_id");

@@ -1,0 +1,183 @@
+package com.targetdialer.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The read API the UI and the TargetDialer web app use: meetings, one meeting with its bot
+ * sessions, gaps and event log, and its transcript, paged in spoken order.
+ */
+final class MeetingsHandler {
+
+  private static final Set<String> STATUSES = Set.of("scheduled", "requested", "joining", "awaiting_admission", "active",
+      "restarting", "stopping", "completed", "failed", "cancelled");
+  private static final int MAX_PAGE = 1_000;
+
+  private final Pool pg;
+
+  MeetingsHandler(Pool pg) {
+    this.pg = pg;
+  }
+
+  /** {@code GET /api/meetings?status=&from=&to=&limit=}. */
+  void list(RoutingContext ctx) {
+    String status = ctx.queryParams().get("status");
+    if (status != null && !STATUSES.contains(status)) {
+      JsonErrors.send(ctx, 400, "status must be one of " + String.join(", ", STATUSES.stream().sorted().toList()));
+      return;
+    }
+    OffsetDateTime from;
+    OffsetDateTime to;
+    int limit;
+    try {
+      from = time(ctx, "from");
+      to = time(ctx, "to");
+      limit = limit(ctx, 200);
+    } catch (IllegalArgumentException e) {
+      JsonErrors.send(ctx, 400, e.getMessage());
+      return;
+    }
+    pg.preparedQuery(ReadSql.MEETINGS).execute(Tuple.of(status, from, to, limit))
+        .onSuccess(rows -> ctx.json(new JsonObject().put("meetings", json(rows))))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /api/meetings/{id}}: the meeting, its bot sessions, the gaps between them, its event log. */
+  void one(RoutingContext ctx) {
+    Long id = id(ctx);
+    if (id == null) {
+      return;
+    }
+    pg.preparedQuery(ReadSql.MEETING).execute(Tuple.of(id)).compose(meetings -> {
+      if (!meetings.iterator().hasNext()) {
+        return Future.succeededFuture((JsonObject) null);
+      }
+      JsonObject meeting = meetings.iterator().next().toJson();
+      return pg.preparedQuery(ReadSql.SESSIONS).execute(Tuple.of(id))
+          .compose(sessions -> pg.preparedQuery(ReadSql.EVENTS).execute(Tuple.of(id)).map(events -> {
+            JsonArray sessionList = json(sessions);
+            return meeting.put("bot_sessions", sessionList).put("gaps", gaps(sessions)).put("events", json(events));
+          }));
+    }).onSuccess(meeting -> {
+      if (meeting == null) {
+        JsonErrors.send(ctx, 404, "no meeting " + id);
+      } else {
+        ctx.json(meeting);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  /** {@code GET /api/meetings/{id}/transcript?cursor=&limit=}. */
+  void transcript(RoutingContext ctx) {
+    Long id = id(ctx);
+    if (id == null) {
+      return;
+    }
+    OffsetDateTime afterTime = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    long afterId = 0;
+    int limit;
+    try {
+      String cursor = ctx.queryParams().get("cursor");
+      if (cursor != null) {
+        String[] parts = cursor.split("_", 2);
+        afterTime = Instant.parse(parts[0]).atOffset(ZoneOffset.UTC);
+        afterId = Long.parseLong(parts[1]);
+      }
+      limit = limit(ctx, 500);
+    } catch (RuntimeException e) {
+      JsonErrors.send(ctx, 400, e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("limit")
+          ? e.getMessage() : "cursor must be the next_cursor of a previous page");
+      return;
+    }
+    int pageSize = limit;
+    pg.preparedQuery(ReadSql.TRANSCRIPT).execute(Tuple.of(id, afterTime, afterId, pageSize)).onSuccess(rows -> {
+      JsonArray segments = new JsonArray();
+      String next = null;
+      for (Row row : rows) {
+        JsonObject segment = row.toJson();
+        segment.remove("spoken_at");
+        segments.add(segment);
+        next = row.getOffsetDateTime("spoken_at").toInstant() + "_" + row.getLong("id");
+      }
+      ctx.json(new JsonObject().put("meeting_id", id).put("segments", segments)
+          .put("next_cursor", segments.size() == pageSize ? next : null));
+    }).onFailure(ctx::fail);
+  }
+
+  /** Between consecutive bot attempts: from when the earlier one was last heard to when the next one was active. */
+  private static JsonArray gaps(RowSet<Row> sessions) {
+    List<Row> list = new ArrayList<>();
+    sessions.forEach(list::add);
+    JsonArray gaps = new JsonArray();
+    for (int i = 1; i < list.size(); i++) {
+      Row before = list.get(i - 1);
+      Row after = list.get(i);
+      OffsetDateTime from = before.getOffsetDateTime("last_heard_at") != null ? before.getOffsetDateTime("last_heard_at")
+          : before.getOffsetDateTime("active_at") != null ? before.getOffsetDateTime("active_at") : before.getOffsetDateTime("requested_at");
+      OffsetDateTime to = after.getOffsetDateTime("active_at");
+      gaps.add(new JsonObject()
+          .put("after_attempt", before.getInteger("attempt"))
+          .put("from", from == null ? null : from.toInstant().toString())
+          .put("to", to == null ? null : to.toInstant().toString())
+          .put("seconds", from == null || to == null ? null : (to.toInstant().toEpochMilli() - from.toInstant().toEpochMilli()) / 1000.0));
+    }
+    return gaps;
+  }
+
+  private static JsonArray json(RowSet<Row> rows) {
+    JsonArray array = new JsonArray();
+    rows.forEach(row -> array.add(row.toJson()));
+    return array;
+  }
+
+  private static Long id(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      JsonErrors.send(ctx, 400, "the meeting id must be a number");
+      return null;
+    }
+  }
+
+  private static OffsetDateTime time(RoutingContext ctx, String name) {
+    String value = ctx.queryParams().get(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(name + " must be an ISO-8601 time with a zone, like 2026-11-26T00:00:00Z");
+    }
+  }
+
+  private static int limit(RoutingContext ctx, int fallback) {
+    String value = ctx.queryParams().get("limit");
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit < 1 || limit > MAX_PAGE) {
+        throw new NumberFormatException();
+      }
+      return limit;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package com.targetdialer.api;
+
+/** The read API's queries, kept together. Field names are the database's, in snake_case. */
+final class ReadSql {
+
+  private ReadSql() {
+  }
+
+  static final String MEETINGS = """
+      SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, bot_status, restart_count,
+             segment_count, failure_reason, bot_active_at, last_segment_at, updated_at
+      FROM td_meetings
+      WHERE ($1::text IS NULL OR bot_status = $1)
+        AND ($2::timestamptz IS NULL OR scheduled_start >= $2)
+        AND ($3::timestamptz IS NULL OR scheduled_start < $3)
+      ORDER BY scheduled_start DESC, id DESC
+      LIMIT $4
+      """;
+
+  static final String MEETING = """
+      SELECT id, title, platform, native_meeting_id, meeting_url, source, scheduled_start, scheduled_end, bot_status,
+             bot_joined_at, bot_active_at, first_segment_at, last_segment_at, segment_count, meeting_ended_at,
+             restart_count, failure_reason, created_at, updated_at
+      FROM td_meetings WHERE id = $1
+      """;
+
+  /** Each bot attempt, with when it was last heard: the gaps between attempts come from these. */
+  static final String SESSIONS = """
+      SELECT s.attempt, s.vexa_meeting_id, s.status, s.requested_at, s.joined_at, s.active_at, s.ended_at, s.end_reason,
+             s.completion_reason, s.failure_stage, s.backfilled_at, s.backfill_changed,
+             (SELECT max(coalesce(t.absolute_end_time, t.absolute_start_time)) FROM td_transcript_segments t
+              WHERE t.meeting_id = s.meeting_id AND t.session_uid = s.session_uid AND NOT t.retracted) AS last_heard_at
+      FROM td_bot_sessions s WHERE s.meeting_id = $1 ORDER BY s.attempt
+      """;
+
+  static final String EVENTS = """
+      SELECT seq, type, level, detail, created_at FROM td_meeting_events WHERE meeting_id = $1 ORDER BY seq
+      """;
+
+  /** One page of a transcript in spoken order; the cursor is the last row's (time, id). */
+  static final String TRANSCRIPT = """
+      SELECT id, segment_key, speaker, text, language, start_time, end_time, absolute_start_time, absolute_end_time,
+             completed, coalesce(absolute_start_time, created_at) AS spoken_at
+      FROM td_transcript_segments
+      WHERE meeting_id = $1 AND NOT retracted
+        AND (coalesce(absolute_start_time, created_at), id) > ($2::timestamptz, $3::bigint)
+      ORDER BY coalesce(absolute_start_time, created_at), id
+      LIMIT $4
+      """;
+}
