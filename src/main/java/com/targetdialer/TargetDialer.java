@@ -233,6 +233,11 @@ public final class TargetDialer {
     return uiUrl;
   }
 
+  /** The running Vert.x instance, for embedding (the demo) and tests. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public int httpPort() {
     return httpPort;
   }

@@ -12,7 +12,7 @@ final class PersistSql {
    * same state the newer {@code updated_at} wins, else the later arrival; unchanged content is not
    * rewritten, so replays change nothing. Several versions of one segment in a batch are reduced to
    * the winner first. The meeting's segment counters move in the same statement.
-   * Returns the rows that changed.
+   * Returns the rows that changed, each with its meeting's new segment count.
    */
   static final String MERGE_SEGMENTS = """
       WITH input AS (
@@ -77,9 +77,10 @@ final class PersistSql {
               last_segment_at = CASE WHEN c.heard AND $15 THEN now() ELSE t.last_segment_at END,
               updated_at = now()
           FROM counts c WHERE t.id = c.meeting_id
-          RETURNING t.id
+          RETURNING t.id, t.segment_count
       )
-      SELECT merged.*, (SELECT count(*) FROM counted) AS meetings_counted FROM merged
+      SELECT merged.*, counted.segment_count AS meeting_segment_count
+      FROM merged LEFT JOIN counted ON counted.id = merged.meeting_id
       """;
 
   /**

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -117,11 +119,15 @@ public final class PersistVerticle extends VerticleBase {
 
   private Set<String> publishChanges(RowSet<Row> changed) {
     Set<String> keys = new HashSet<>();
+    Map<Long, Integer> counts = new HashMap<>();
     for (Row row : changed) {
       long meetingId = row.getLong("meeting_id");
       keys.add(meetingId + "/" + row.getString("segment_key"));
+      counts.put(meetingId, row.getInteger("meeting_segment_count"));
       vertx.eventBus().publish(Addresses.transcriptLive(meetingId), SegmentRows.toJson(row));
     }
+    counts.forEach((meetingId, count) ->
+        vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("segment_count", count)));
     return keys;
   }
 
