@@ -1,6 +1,10 @@
 package com.targetdialer;
 
-/** Every event-bus address of the service. Payloads are JsonObject, field names in snake_case. */
+/**
+ * Every event-bus address of the service. Payloads are JsonObject, field names in snake_case.
+ * Request-reply work (dispatch.*, persist.*) is handled on the node that asks, by local consumers;
+ * what is published (bot starts, live transcript, meeting updates) reaches every node of a cluster.
+ */
 public final class Addresses {
 
   /** Request-reply to DispatchVerticle: claim an occurrence and send a bot ({platform, native_meeting_id, ...}). */

@@ -2,6 +2,9 @@ package com.targetdialer;
 
 import com.targetdialer.api.ApiVerticle;
 import com.targetdialer.api.Secrets;
+import com.targetdialer.cluster.ClusterNode;
+import com.targetdialer.cluster.Membership;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import com.targetdialer.config.ConfigException;
 import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.DatabaseUrl;
@@ -78,7 +81,7 @@ public final class TargetDialer {
 
   /** Starts the whole service; blocks the calling thread, which must not be an event loop. */
   public static TargetDialer start(Arguments arguments, Map<String, String> env) {
-    Settings settings = loadSettings(arguments.configFile(), env);
+    Settings settings = loadSettings(arguments, env);
     TargetDialer service = new TargetDialer(settings);
     try {
       service.startAll();
@@ -89,10 +92,13 @@ public final class TargetDialer {
     }
   }
 
-  static Settings loadSettings(String configFile, Map<String, String> env) {
+  static Settings loadSettings(Arguments arguments, Map<String, String> env) {
     Vertx bootstrap = Vertx.vertx();
     try {
-      JsonObject config = ConfigLoader.load(bootstrap, configFile, env).await(30, TimeUnit.SECONDS);
+      JsonObject config = ConfigLoader.load(bootstrap, arguments.configFile(), env).await(30, TimeUnit.SECONDS);
+      if (arguments.cluster()) {
+        config.put("CLUSTER", true);
+      }
       return Settings.from(config);
     } catch (ConfigException e) {
       throw e;
@@ -110,20 +116,17 @@ public final class TargetDialer {
     Backends backends = new Backends(database, redis, schemaVersion, settings.redisKeyPrefix(), settings.dbPoolSize());
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(metrics))
-        .build();
+    Membership membership = startVertx(metrics);
 
     Secrets secrets = new Secrets(resolveWebhookSecret(backends),
         settings.uiToken() != null ? settings.uiToken() : randomToken());
     // Consumers first, then the HTTP edge, so nothing is accepted before it can be handled.
     deploy(new PersistVerticle(backends));
-    deploy(new WebhookVerticle(settings, backends));
+    deploy(new WebhookVerticle(settings, backends, membership));
     deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
     deploy(new HealthVerticle(settings, backends, metrics));
     try {
-      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets),
+      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets, membership),
           new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();
     } catch (Exception e) {
       throw bindFailure(e);
@@ -135,6 +138,29 @@ public final class TargetDialer {
       // Generated for this run only: printed so a person can open the UI (set UI_TOKEN to keep one).
       System.out.println("Live transcript UI: " + uiUrl);
     }
+  }
+
+  private Membership startVertx(PrometheusMeterRegistry metrics) {
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    if (!settings.cluster().enabled()) {
+      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics)).build();
+      return Membership.single();
+    }
+    HazelcastClusterManager manager = ClusterNode.manager(settings.cluster());
+    try {
+      vertx = Vertx.builder()
+          .with(options.setEventBusOptions(ClusterNode.eventBus(settings.cluster())))
+          .withMetrics(new MicrometerMetricsFactory(metrics))
+          .withClusterManager(manager)
+          .buildClustered()
+          .await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new ConfigException("CLUSTER_HOST", "cannot join the cluster on " + settings.cluster().host() + ":" + settings.cluster().port()
+          + " (members " + settings.cluster().members() + "): " + e.getMessage());
+    }
+    Membership membership = Membership.of(manager);
+    LOG.info("joined the cluster [name: {}, node: {}, members: {}]", settings.cluster().name(), membership.nodeId(), membership.size());
+    return membership;
   }
 
   private void deploy(VerticleBase verticle) {

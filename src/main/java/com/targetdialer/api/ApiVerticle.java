@@ -1,5 +1,6 @@
 package com.targetdialer.api;
 
+import com.targetdialer.cluster.Membership;
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;
 import com.targetdialer.vexa.WebhookSignature;
@@ -38,11 +39,14 @@ public final class ApiVerticle extends VerticleBase {
 
   private final Secrets secrets;
 
-  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, Secrets secrets) {
+  private final Membership membership;
+
+  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, Secrets secrets, Membership membership) {
     this.settings = settings;
     this.backends = backends;
     this.metrics = metrics;
     this.secrets = secrets;
+    this.membership = membership;
   }
 
   @Override
@@ -90,11 +94,11 @@ public final class ApiVerticle extends VerticleBase {
 
   // Liveness: answers from memory, so a slow database never gets the process restarted.
   private void health(RoutingContext ctx) {
-    ctx.json(new JsonObject().put("status", "UP"));
+    ctx.json(new JsonObject().put("status", "UP").put("cluster", membership.toJson()));
   }
 
   private void ready(RoutingContext ctx) {
-    readiness.run().onSuccess(result -> {
+    readiness.run().map(result -> result.put("cluster", membership.toJson())).onSuccess(result -> {
       if ("UP".equals(result.getString("status"))) {
         ctx.json(result);
       } else {

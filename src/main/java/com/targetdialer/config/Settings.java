@@ -22,6 +22,7 @@ public record Settings(
     RedisUrl redisUrl,
     VexaSettings vexa,
     HealthSettings health,
+    ClusterSettings cluster,
     Path dataDir,
     int embeddedPgPort,
     int embeddedRedisPort,
@@ -42,6 +43,11 @@ public record Settings(
     String database = read.optionalString("DATABASE_URL");
     String redis = read.optionalString("REDIS_URL");
     String apiUrl = read.url("API_URL", HTTP_SCHEMES);
+    ClusterSettings cluster = ClusterSettings.read(read);
+    if (cluster.enabled() && (database == null || redis == null)) {
+      throw new ConfigException(database == null ? "DATABASE_URL" : "REDIS_URL",
+          "clustered mode needs one Postgres and one Redis shared by every node; the embedded stores are single-node only");
+    }
     return new Settings(
         read.string("HTTP_HOST"),
         httpPort,
@@ -55,6 +61,7 @@ public record Settings(
         redis == null ? null : RedisUrl.parse("REDIS_URL", redis),
         VexaSettings.read(read, HTTP_SCHEMES),
         HealthSettings.read(read, HTTP_SCHEMES),
+        cluster,
         Path.of(read.string("DATA_DIR")),
         read.integer("EMBEDDED_PG_PORT", 0, 65535),
         read.integer("EMBEDDED_REDIS_PORT", 0, 65535),

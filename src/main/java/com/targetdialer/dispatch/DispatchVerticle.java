@@ -60,10 +60,10 @@ public final class DispatchVerticle extends VerticleBase {
       LOG.warn("VEXA_API_URL or VEXA_API_KEY not set: dispatch requests will be refused");
     }
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_REQUEST, this::onRequest).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_START, this::onStart).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_RESTART, this::onRestart).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.DISPATCH_STOP, this::onStop).completion());
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.DISPATCH_REQUEST, this::onRequest).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.DISPATCH_START, this::onStart).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.DISPATCH_RESTART, this::onRestart).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.DISPATCH_STOP, this::onStop).completion());
   }
 
   @Override

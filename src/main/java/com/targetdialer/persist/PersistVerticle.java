@@ -51,9 +51,9 @@ public final class PersistVerticle extends VerticleBase {
   public Future<?> start() {
     pg = backends.pgPool(vertx);
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.PERSIST_SEGMENTS, this::onSegments).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.PERSIST_STATUS, this::onStatus).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.PERSIST_DEAD_LETTER, this::onDeadLetter).completion());
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_SEGMENTS, this::onSegments).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_STATUS, this::onStatus).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_DEAD_LETTER, this::onDeadLetter).completion());
   }
 
   @Override

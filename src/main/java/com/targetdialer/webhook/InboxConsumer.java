@@ -31,11 +31,12 @@ final class InboxConsumer {
   private final Inbox inbox;
   private final Pool pg;
   private final Settings settings;
-  private final String consumer = "consumer-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String consumer;
   private boolean running;
   private long claimTimer;
 
-  InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings) {
+  InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings, String nodeId) {
+    this.consumer = nodeId + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.vertx = vertx;
     this.inbox = inbox;
     this.pg = pg;

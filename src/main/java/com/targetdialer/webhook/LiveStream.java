@@ -20,14 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
- * The live transcript: one WebSocket to Vexa's {@code /ws}, subscribed to every meeting whose bot
- * may be in a call. Vexa has no replay, so after every (re)connect each meeting's REST transcript
- * is read again to fill what the socket missed. Pings every VEXA_PING_INTERVAL_S; reconnects with
- * backoff.
+ * The live transcript: one WebSocket to Vexa's {@code /ws}, subscribed to the meetings in a call
+ * whose lease this node holds (each meeting is followed by exactly one node; see {@link LiveLeases}).
+ * Vexa has no replay, so whenever a meeting is newly followed, and after every reconnect, its REST
+ * transcript is read again to fill what was missed. Pings every VEXA_PING_INTERVAL_S; reconnects
+ * with backoff.
  */
 final class LiveStream {
 
@@ -39,6 +45,8 @@ final class LiveStream {
   private final VexaSettings settings;
   private final VexaClient vexa;
   private final WebSocketClient client;
+  private final LiveLeases leases;
+  private final IntSupplier clusterSize;
   /** Followed meetings by Vexa's meeting id (a restart is a new Vexa id for the same link). */
   private final Map<Long, Followed> followed = new HashMap<>();
   private WebSocket socket;
@@ -46,11 +54,13 @@ final class LiveStream {
   private long pingTimer;
   private boolean stopped;
 
-  LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa) {
+  LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa, LiveLeases leases, IntSupplier clusterSize) {
     this.vertx = vertx;
     this.pg = pg;
     this.settings = settings;
     this.vexa = vexa;
+    this.leases = leases;
+    this.clusterSize = clusterSize;
     this.client = vertx.createWebSocketClient();
   }
 
@@ -69,11 +79,19 @@ final class LiveStream {
     stopped = true;
     vertx.cancelTimer(pingTimer);
     Future<Void> closed = socket == null ? Future.succeededFuture() : socket.close();
-    return closed.eventually(client::close);
+    return closed.eventually(client::close).eventually(leases::releaseAll);
   }
 
-  /** Follows a bot that was just started (or adopted). */
-  void follow(Followed meeting) {
+  /** A bot was just started (or adopted) somewhere in the cluster: follow it if this node wins its lease. */
+  void started(Followed meeting) {
+    leases.claim(List.of(meeting.meetingId())).onSuccess(held -> {
+      if (held.contains(meeting.meetingId())) {
+        follow(meeting);
+      }
+    });
+  }
+
+  private void follow(Followed meeting) {
     Followed previous = followed.values().stream()
         .filter(f -> f.meetingId() == meeting.meetingId() && f.vexaMeetingId() != meeting.vexaMeetingId())
         .findFirst().orElse(null);
@@ -84,28 +102,52 @@ final class LiveStream {
     }
     if (followed.put(meeting.vexaMeetingId(), meeting) == null) {
       send(new JsonObject().put("action", "subscribe").put("meetings", new JsonArray().add(meeting.subscription())));
+      if (socket != null) {
+        fillGap(meeting); // otherwise the reconnect fills every followed meeting's gap
+      }
     }
   }
 
-  /** Brings the followed set in line with the database: meetings in flight in, finished ones out. */
+  private void unfollow(long vexaMeetingId) {
+    Followed gone = followed.remove(vexaMeetingId);
+    if (gone != null) {
+      send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(gone.subscription())));
+    }
+  }
+
+  /**
+   * Brings the followed set in line with the database: renews this node's leases, takes free ones
+   * up to a fair share of the meetings in flight, and lets go of meetings that ended or that another
+   * node now holds.
+   */
   Future<Void> resync() {
-    return pg.query(WebhookSql.IN_FLIGHT).execute().map(rows -> {
-      Map<Long, Followed> current = new HashMap<>();
+    return pg.query(WebhookSql.IN_FLIGHT).execute().compose(rows -> {
+      Map<Long, Followed> inFlight = new HashMap<>();
       for (Row row : rows) {
-        Followed meeting = new Followed(row.getLong("id"), row.getLong("vexa_meeting_id"), row.getString("session_uid"),
-            row.getString("platform"), row.getString("native_meeting_id"));
-        current.put(meeting.vexaMeetingId(), meeting);
+        inFlight.put(row.getLong("id"), new Followed(row.getLong("id"), row.getLong("vexa_meeting_id"), row.getString("session_uid"),
+            row.getString("platform"), row.getString("native_meeting_id")));
       }
-      followed.keySet().removeIf(vexaId -> {
-        if (!current.containsKey(vexaId)) {
-          Followed gone = followed.get(vexaId);
-          send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(gone.subscription())));
-          return true;
-        }
-        return false;
+      Set<Long> mine = new HashSet<>();
+      followed.values().forEach(meeting -> mine.add(meeting.meetingId()));
+      Set<Long> ended = new HashSet<>(mine);
+      ended.removeAll(inFlight.keySet());
+      mine.retainAll(inFlight.keySet());
+      return leases.heldByOthers(inFlight.keySet()).compose(others -> {
+        int fairShare = (int) Math.ceil(inFlight.size() / (double) clusterSize.getAsInt());
+        List<Long> wanted = new ArrayList<>(mine);
+        inFlight.keySet().stream()
+            .filter(id -> !mine.contains(id) && !others.contains(id))
+            .limit(Math.max(0, fairShare - mine.size()))
+            .forEach(wanted::add);
+        return leases.claim(wanted);
+      }).compose(held -> {
+        followed.values().stream()
+            .filter(meeting -> !held.contains(meeting.meetingId()))
+            .map(Followed::vexaMeetingId).toList()
+            .forEach(this::unfollow);
+        held.forEach(id -> follow(inFlight.get(id)));
+        return leases.release(ended);
       });
-      current.values().forEach(this::follow);
-      return null;
     });
   }
 

@@ -1,6 +1,7 @@
 package com.targetdialer.webhook;
 
 import com.targetdialer.Addresses;
+import com.targetdialer.cluster.Membership;
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;
 import com.targetdialer.vexa.VexaClient;
@@ -25,9 +26,12 @@ public final class WebhookVerticle extends VerticleBase {
   private LiveStream live;
   private long resyncTimer;
 
-  public WebhookVerticle(Settings settings, Backends backends) {
+  private final Membership membership;
+
+  public WebhookVerticle(Settings settings, Backends backends, Membership membership) {
     this.settings = settings;
     this.backends = backends;
+    this.membership = membership;
   }
 
   @Override
@@ -36,15 +40,17 @@ public final class WebhookVerticle extends VerticleBase {
     redis = backends.redisClient(vertx);
     vexa = settings.vexa().configured() ? new VexaClient(vertx, settings.vexa()) : null;
     Backfill backfill = new Backfill(vertx, pg, vexa);
-    vertx.eventBus().<JsonObject>consumer(Addresses.BOT_SESSION_ENDED, message -> backfill.meeting(message.body().getLong("meeting_id")));
-    inbox = new InboxConsumer(vertx, new Inbox(redis, backends.redisKeyPrefix()), pg, settings);
+    vertx.eventBus().<JsonObject>localConsumer(Addresses.BOT_SESSION_ENDED, message -> backfill.meeting(message.body().getLong("meeting_id")));
+    inbox = new InboxConsumer(vertx, new Inbox(redis, backends.redisKeyPrefix()), pg, settings, membership.nodeId());
     if (vexa != null) {
-      live = new LiveStream(vertx, pg, settings.vexa(), vexa);
+      // A lease outlives a few missed renewals; a dead node's meetings move within ttl + one resync.
+      double leaseTtl = Math.max(15, 4.0 * settings.liveResyncIntervalSeconds());
+      live = new LiveStream(vertx, pg, settings.vexa(), vexa, new LiveLeases(pg, membership.nodeId(), leaseTtl), membership::size);
       live.start();
       resyncTimer = vertx.setPeriodic(settings.liveResyncIntervalSeconds() * 1000L, id -> live.resync());
       vertx.eventBus().<JsonObject>consumer(Addresses.BOT_STARTED, message -> {
         JsonObject bot = message.body();
-        live.follow(new LiveStream.Followed(bot.getLong("meeting_id"), bot.getLong("vexa_meeting_id"), bot.getString("session_uid"),
+        live.started(new LiveStream.Followed(bot.getLong("meeting_id"), bot.getLong("vexa_meeting_id"), bot.getString("session_uid"),
             bot.getString("platform"), bot.getString("native_meeting_id")));
       });
     }

@@ -28,6 +28,6 @@ public final class RunningService {
   }
 
   public static TargetDialer start(Map<String, String> env) {
-    return TargetDialer.start(new Arguments(null), env);
+    return TargetDialer.start(new Arguments(null, false), env);
   }
 }
