@@ -20,13 +20,18 @@ final class HealthSql {
    * segment for a bot that went quiet mid-meeting.
    */
   static final String SILENT_BOTS = """
-      SELECT m.id, m.platform, m.native_meeting_id, m.restart_count, s.vexa_meeting_id, s.attempt,
+      SELECT m.id, m.platform, m.native_meeting_id, m.restart_count, s.vexa_meeting_id, s.session_uid, s.attempt,
              greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at)) AS silent_since,
              extract(epoch FROM now() - greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at))) AS silent_seconds
       FROM td_meetings m
       """ + CURRENT_SESSION + """
       WHERE m.bot_status = 'active' AND m.bot_active_at IS NOT NULL AND s.vexa_meeting_id IS NOT NULL
         AND greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at)) < now() - make_interval(secs => $1)
+      """;
+
+  /** Which of these segment keys the meeting's transcript already has. */
+  static final String KNOWN_SEGMENTS = """
+      SELECT segment_key FROM td_transcript_segments WHERE meeting_id = $1 AND segment_key = ANY($2::text[])
       """;
 
   /** Meetings whose current bot we believe is in or near the call, for reconciliation with Vexa. */

@@ -7,11 +7,13 @@ import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
 import com.targetdialer.vexa.VexaBot;
 import com.targetdialer.vexa.VexaClient;
+import com.targetdialer.vexa.VexaSegments;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -119,29 +123,63 @@ public final class HealthVerticle extends VerticleBase {
   private Future<Void> deafBot(Row meeting) {
     long meetingId = meeting.getLong("id");
     long vexaId = meeting.getLong("vexa_meeting_id");
-    // Before acting, ask Vexa: a bot it already reports finished is reconciled, not restarted.
+    // Before acting, ask Vexa: a bot it already reports finished is reconciled, not restarted, and
+    // a bot whose transcript holds what we never received is heard fine: our stream missed it.
     return vexa.meeting(vexaId).compose(bot -> {
       if ("completed".equals(bot.status()) || "failed".equals(bot.status())) {
         return applyVexaStatus(bot, "reconcile");
       }
-      metrics.counter("td.deaf.detections").increment();
-      int restarts = meeting.getInteger("restart_count");
-      double silentMinutes = Math.round(meeting.getDouble("silent_seconds") / 6.0) / 10.0;
-      JsonObject detail = new JsonObject()
-          .put("bot", vexaId)
-          .put("attempt", meeting.getInteger("attempt"))
-          .put("silent_minutes", silentMinutes)
-          .put("gap_from", meeting.getOffsetDateTime("silent_since").toInstant().toString())
-          .put("restart_count", restarts);
-      if (restarts >= settings.health().maxBotRestarts()) {
-        return fail(meetingId, detail);
-      }
-      return alerts.raise(meetingId, MeetingEvents.ALERT, "deaf_bot", "deaf bot, restarting", detail.put("restart", restarts + 1))
-          .compose(ignored -> vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_RESTART,
-              new JsonObject().put("meeting_id", meetingId).put("restart_count", restarts), dispatchDelivery))
-          .onSuccess(reply -> metrics.counter("td.bot.restarts").increment())
-          .mapEmpty();
+      return missedSegments(meeting).compose(missed -> missed.isEmpty() ? actOnDeafBot(meeting) : fillIn(meeting, missed));
     });
+  }
+
+  private Future<JsonArray> missedSegments(Row meeting) {
+    return vexa.transcript(meeting.getLong("vexa_meeting_id"), meeting.getString("platform"), meeting.getString("native_meeting_id"))
+        .compose(raw -> {
+          JsonArray segments = VexaSegments.normalizeAll(raw, meeting.getString("session_uid"), true);
+          String[] keys = segments.stream().map(segment -> ((JsonObject) segment).getString("segment_key")).toArray(String[]::new);
+          return pg.preparedQuery(HealthSql.KNOWN_SEGMENTS).execute(Tuple.of(meeting.getLong("id")).addValue(keys)).map(known -> {
+            Set<String> have = new HashSet<>();
+            known.forEach(row -> have.add(row.getString("segment_key")));
+            JsonArray missed = new JsonArray();
+            segments.forEach(segment -> {
+              JsonObject s = (JsonObject) segment;
+              if (!have.contains(s.getString("segment_key")) && !s.getBoolean("retracted")) {
+                missed.add(s);
+              }
+            });
+            return missed;
+          });
+        });
+  }
+
+  private Future<Void> fillIn(Row meeting, JsonArray missed) {
+    LOG.warn("bot is not deaf: Vexa holds segments our live stream missed, filling them in [meeting: {}, bot: {}, segments: {}]",
+        meeting.getLong("id"), meeting.getLong("vexa_meeting_id"), missed.size());
+    return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS,
+        new JsonObject().put("meeting_id", meeting.getLong("id")).put("live", true).put("segments", missed)).mapEmpty();
+  }
+
+  private Future<Void> actOnDeafBot(Row meeting) {
+    long meetingId = meeting.getLong("id");
+    long vexaId = meeting.getLong("vexa_meeting_id");
+    metrics.counter("td.deaf.detections").increment();
+    int restarts = meeting.getInteger("restart_count");
+    double silentMinutes = Math.round(meeting.getDouble("silent_seconds") / 6.0) / 10.0;
+    JsonObject detail = new JsonObject()
+        .put("bot", vexaId)
+        .put("attempt", meeting.getInteger("attempt"))
+        .put("silent_minutes", silentMinutes)
+        .put("gap_from", meeting.getOffsetDateTime("silent_since").toInstant().toString())
+        .put("restart_count", restarts);
+    if (restarts >= settings.health().maxBotRestarts()) {
+      return fail(meetingId, detail);
+    }
+    return alerts.raise(meetingId, MeetingEvents.ALERT, "deaf_bot", "deaf bot, restarting", detail.put("restart", restarts + 1))
+        .compose(ignored -> vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_RESTART,
+            new JsonObject().put("meeting_id", meetingId).put("restart_count", restarts), dispatchDelivery))
+        .onSuccess(reply -> metrics.counter("td.bot.restarts").increment())
+        .mapEmpty();
   }
 
   private Future<Void> fail(long meetingId, JsonObject detail) {

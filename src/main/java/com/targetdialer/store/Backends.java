@@ -41,7 +41,9 @@ public record Backends(DatabaseUrl database, RedisUrl redis, String schemaVersio
         .setMaxSize(poolSize)
         .setShared(true)
         .setName(SHARED_POOL + "-" + database.database())
-        .setConnectionTimeout(5);
+        .setConnectionTimeout(5)
+        // Bursts queue for a connection rather than fail; every caller is itself bounded.
+        .setMaxWaitQueueSize(10_000);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 

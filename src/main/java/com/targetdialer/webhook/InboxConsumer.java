@@ -89,8 +89,9 @@ final class InboxConsumer {
         .onFailure(e -> LOG.warn("inbox claim failed [error: {}]", e.getMessage()));
   }
 
+  /** Each entry succeeds or stays pending on its own; one failure does not hold up the rest. */
   private Future<Void> applyAll(List<Inbox.Entry> entries) {
-    return Future.join(entries.stream().map(this::apply).toList()).mapEmpty();
+    return Future.join(entries.stream().map(this::apply).toList()).transform(ignored -> Future.succeededFuture());
   }
 
   /** A claimed entry was delivered before: past INBOX_MAX_ATTEMPTS it becomes a dead letter. */

@@ -217,6 +217,23 @@ class HealthVerticleTest {
   }
 
   @Test
+  @DisplayName("a speaking bot whose live stream we lost is not deaf: the sweep fills the transcript from Vexa instead of restarting")
+  void lostStreamIsNotDeafness() {
+    String code = "los-tstr-eam";
+    vexa.script(code, BotScript.normal().skipLobby().segments(30).segmentInterval(Duration.ofMillis(300)).noEdits().untilStopped());
+    long meetingId = dispatch(code);
+    Await.until("speaking", Duration.ofSeconds(10), () -> db.count("SELECT segment_count FROM td_meetings WHERE id = $1", meetingId) >= 2);
+
+    vexa.setWebSocketsEnabled(false).await();
+
+    Await.until("all 30 segments stored with the stream down", Duration.ofSeconds(30), () ->
+        db.count("SELECT segment_count FROM td_meetings WHERE id = $1", meetingId) == 30);
+    assertThat(db.count("SELECT restart_count FROM td_meetings WHERE id = $1", meetingId)).isZero();
+    assertThat(vexa.botsStarted(code)).isEqualTo(1);
+    assertThat(status(meetingId)).isEqualTo("active");
+  }
+
+  @Test
   @DisplayName("a bot left in the lobby is reported once, with no restart")
   void stuckInLobby() throws Exception {
     String code = "stu-ckin-lob";

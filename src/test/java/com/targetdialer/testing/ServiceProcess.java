@@ -30,9 +30,12 @@ public final class ServiceProcess implements AutoCloseable {
   private final int httpPort;
   private final List<String> output = new CopyOnWriteArrayList<>();
 
-  private ServiceProcess(Process process, int httpPort) {
+  private final Path logFile;
+
+  private ServiceProcess(Process process, int httpPort, Path logFile) {
     this.process = process;
     this.httpPort = httpPort;
+    this.logFile = logFile;
     Thread reader = new Thread(this::readOutput, "service-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
@@ -52,7 +55,7 @@ public final class ServiceProcess implements AutoCloseable {
     environment.putAll(env);
     String configured = env.getOrDefault("HTTP_PORT", "8080");
     int port = configured.matches("\\d+") ? Integer.parseInt(configured) : 8080;
-    return new ServiceProcess(builder.start(), port);
+    return new ServiceProcess(builder.start(), port, workDir.resolve("service.log"));
   }
 
   public static int freePort() throws IOException {
@@ -137,6 +140,9 @@ public final class ServiceProcess implements AutoCloseable {
       String line;
       while ((line = reader.readLine()) != null) {
         output.add(line);
+        // Also kept on disk, to read after a failed test.
+        java.nio.file.Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
       }
     } catch (IOException ignored) {
       // the process is gone; what was read is kept
