@@ -101,6 +101,7 @@ final class LiveStream {
       send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(previous.subscription())));
     }
     if (followed.put(meeting.vexaMeetingId(), meeting) == null) {
+      LOG.info("following meeting on the live stream [meeting: {}, vexa id: {}]", meeting.meetingId(), meeting.vexaMeetingId());
       send(new JsonObject().put("action", "subscribe").put("meetings", new JsonArray().add(meeting.subscription())));
       if (socket != null) {
         fillGap(meeting); // otherwise the reconnect fills every followed meeting's gap
@@ -111,6 +112,7 @@ final class LiveStream {
   private void unfollow(long vexaMeetingId) {
     Followed gone = followed.remove(vexaMeetingId);
     if (gone != null) {
+      LOG.info("no longer following meeting [meeting: {}, vexa id: {}]", gone.meetingId(), vexaMeetingId);
       send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(gone.subscription())));
     }
   }
