@@ -1,6 +1,8 @@
 package com.targetdialer;
 
 import com.targetdialer.api.ApiVerticle;
+import com.targetdialer.calendar.CalendarVerticle;
+import com.targetdialer.calendar.CredentialCipher;
 import com.targetdialer.config.ConfigException;
 import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.DatabaseUrl;
@@ -115,6 +117,7 @@ public final class TargetDialer {
     deploy(new PersistVerticle(backends));
     deploy(new WebhookVerticle(settings, backends));
     deploy(new DispatchVerticle(settings, backends, webhookSecret));
+    deploy(new CalendarVerticle(settings, backends, CredentialCipher.resolve(settings.calendar(), settings.databaseUrl() == null, settings.dataDir())));
     try {
       apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, webhookSecret),
           new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();

@@ -59,6 +59,13 @@ public final class ApiVerticle extends VerticleBase {
         .handler(new DispatchHandler(vertx, settings.vexa()));
     router.post("/webhook/vexa").handler(new VexaWebhookHandler(new Inbox(redis, backends.redisKeyPrefix()),
         new WebhookSignature(webhookSecret, settings.vexa().webhookToleranceSeconds()), settings.vexa().acceptBearer()));
+    BearerAuth calendarsAuth = new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey());
+    CalendarsHandler calendars = new CalendarsHandler(vertx);
+    router.post("/calendars").handler(calendarsAuth).handler(calendars::connect);
+    router.get("/calendars").handler(calendarsAuth).handler(calendars::list);
+    router.delete("/calendars/:id").handler(calendarsAuth).handler(calendars::disconnect);
+    router.get("/calendars/:id/events").handler(calendarsAuth).handler(calendars::events);
+    router.post("/calendar/notifications").handler(new CalendarNotificationsHandler(vertx));
     router.route().failureHandler(JsonErrors::handleFailure);
     router.errorHandler(404, JsonErrors::handleFailure);
     router.errorHandler(405, JsonErrors::handleFailure);
