@@ -33,9 +33,13 @@ final class CalendarSql {
         AND (sync_claim_expires IS NULL OR sync_claim_expires < now())
       RETURNING\s""" + CLAIMED_COLUMNS;
 
-  /** Another node holds the claim: it syncs again when it is done (see SYNC_SUCCEEDED). */
+  /**
+   * Makes a calendar due now: the poll takes it when a slot is free, and a node holding its claim syncs
+   * it once more when done (see SYNC_SUCCEEDED).
+   */
   static final String REQUEST_SYNC = """
-      UPDATE td_calendars SET sync_requested_at = now() WHERE id = $1 AND status <> 'needs_reauth'
+      UPDATE td_calendars SET sync_requested_at = now(), next_sync_at = least(next_sync_at, now())
+      WHERE id = $1 AND status <> 'needs_reauth'
       """;
 
   /** $3 = when the claim was taken: a ping that came in since makes the next sync due at once. */

@@ -223,6 +223,11 @@ public final class CalendarVerticle extends VerticleBase {
       }
       return;
     }
+    if (running + claiming.size() >= calendar.syncConcurrency()) {
+      // Every slot is busy: mark it due, and the poll takes it as soon as one frees up.
+      pg.preparedQuery(CalendarSql.REQUEST_SYNC).execute(Tuple.of(id));
+      return;
+    }
     claiming.add(id);
     pg.preparedQuery(CalendarSql.CLAIM_ONE).execute(Tuple.of(nodeId, (double) CLAIM_SECONDS, id)).onComplete(claimed -> {
       claiming.remove(id);
