@@ -14,12 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * Encrypts calendar credentials before they reach Postgres: AES-256-GCM with TD_ENCRYPTION_KEY, a random
@@ -113,11 +111,6 @@ public final class CredentialCipher {
       file.toFile().setWritable(false, false);
       file.toFile().setWritable(true, true);
     }
-  }
-
-  /** The permissions a generated key file gets. */
-  static Set<PosixFilePermission> keyFilePermissions() {
-    return PosixFilePermissions.fromString("rw-------");
   }
 
   public boolean available() {

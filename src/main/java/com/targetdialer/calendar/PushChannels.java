@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,6 +41,7 @@ final class PushChannels {
   private final GoogleCalendarClient google;
   private final String address;
   private final int ttlSeconds;
+  private final Set<String> cleared = new HashSet<>();
 
   /** @param address where Google sends pings, or null when push is off */
   PushChannels(Pool pg, GoogleCalendarClient google, String address, int ttlSeconds) {
@@ -75,6 +78,9 @@ final class PushChannels {
 
   /** After a successful sync: makes sure the calendar has a fresh channel (or none when push is off). Never fails. */
   Future<Void> ensure(CalendarSync.Claimed calendar, GoogleCalendarClient.Tokens tokens) {
+    if (!enabled() && !cleared.add(calendar.id())) {
+      return Future.succeededFuture(); // push is off: channels left from when it was on are stopped once per start
+    }
     return pg.preparedQuery(CalendarSql.CHANNELS_OF).execute(Tuple.of(calendar.id())).compose(rows -> {
       Instant now = Instant.now();
       List<StoredChannel> channels = new ArrayList<>();

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.config.RedisUrl;
 import com.targetdialer.sim.google.GoogleCalendarSimulator;
 import com.targetdialer.sim.vexa.VexaSimulator;
 import com.targetdialer.testing.Await;
@@ -45,18 +46,19 @@ final class CalendarHarness implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final GoogleCalendarSimulator google = new GoogleCalendarSimulator();
   final VexaSimulator vexa = new VexaSimulator(0);
-  final DatabaseUrl database = TestStores.newDatabase();
+  final DatabaseUrl database;
   final Map<String, String> refreshTokens = new HashMap<>();
   final SqlProbe db;
   private final Map<String, String> env;
   private TargetDialer service;
   private WebClient client;
 
-  private CalendarHarness(Map<String, String> overrides) throws Exception {
+  private CalendarHarness(DatabaseUrl database, RedisUrl redis, Map<String, String> overrides) throws Exception {
+    this.database = database;
     vertx.deployVerticle(google).await();
     vertx.deployVerticle(vexa).await();
     int port = ServiceProcess.freePort();
-    env = RunningService.env(database, TestStores.redis());
+    env = RunningService.env(database, redis);
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("PUBLIC_API_URL", "http://127.0.0.1:" + port);
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
@@ -76,8 +78,13 @@ final class CalendarHarness implements AutoCloseable {
     startService();
   }
 
+  /** On the test stores (the class needs {@code @ExtendWith(TestStores.class)}), in a database of its own. */
   static CalendarHarness start(Map<String, String> overrides) throws Exception {
-    return new CalendarHarness(overrides);
+    return new CalendarHarness(TestStores.newDatabase(), TestStores.redis(), overrides);
+  }
+
+  static CalendarHarness start(DatabaseUrl database, RedisUrl redis, Map<String, String> overrides) throws Exception {
+    return new CalendarHarness(database, redis, overrides);
   }
 
   void startService() {
