@@ -225,6 +225,18 @@ final class CalendarSql {
       RETURNING id, native_meeting_id, scheduled_start, dispatch_at
       """;
 
+  /**
+   * A claim whose dispatch.start never arrived (the node died between the two): 'requested' for a minute
+   * with no bot session. Taken back by one node (the conditional update), which sends it again.
+   */
+  static final String RECLAIM_STALLED = """
+      UPDATE td_meetings m SET updated_at = now()
+      WHERE m.bot_status = 'requested' AND m.source = 'calendar' AND m.updated_at < now() - interval '60 seconds'
+        AND (m.scheduled_end IS NULL OR m.scheduled_end > now())
+        AND NOT EXISTS (SELECT 1 FROM td_bot_sessions s WHERE s.meeting_id = m.id)
+      RETURNING m.id
+      """;
+
   static final String MEETING_SCHEDULE = """
       SELECT bot_status, dispatch_at FROM td_meetings WHERE id = $1
       """;

@@ -24,7 +24,8 @@ import java.util.Map;
  * is still sent). A due timer makes the conditional claim {@code scheduled → requested}; only the node
  * whose claim succeeds sends {@code dispatch.start}, so a meeting is dispatched once however many nodes
  * held a timer for it. A meeting whose start passed while the service was down, and that has not ended,
- * is dispatched at once.
+ * is dispatched at once. A claim whose {@code dispatch.start} was lost (its node died in between) is sent
+ * again after a minute without a bot session.
  */
 final class DispatchScheduler {
 
@@ -117,6 +118,13 @@ final class DispatchScheduler {
             MeetingEvents.append(pg, row.getLong("id"), "dispatch_missed", MeetingEvents.ALERT,
                 new JsonObject().put("reason", "the meeting ended before its bot was sent"));
           }
+          return pg.query(CalendarSql.RECLAIM_STALLED).execute();
+        })
+        .compose(stalled -> {
+          for (Row row : stalled) {
+            LOG.warn("re-sending a dispatch that never started [meeting: {}]", row.getLong("id"));
+            send(row.getLong("id"));
+          }
           return pg.preparedQuery(CalendarSql.DUE_MEETINGS).execute(Tuple.of(lookaheadMs / 1000.0));
         })
         .onSuccess(due -> due.forEach(row -> arm(row.getLong("id"), CalendarSync.instant(row, "dispatch_at"))))
@@ -146,13 +154,17 @@ final class DispatchScheduler {
           LOG.info("dispatching scheduled meeting [meeting: {}, meet code: {}, start: {}]",
               meetingId, claimed.getString("native_meeting_id"), claimed.getOffsetDateTime("scheduled_start"));
           vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", "requested"));
-          vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_START, new JsonObject().put("meeting_id", meetingId), dispatchDelivery)
-              .onFailure(e -> LOG.warn("scheduled dispatch failed [meeting: {}, error: {}]", meetingId, e.getMessage()));
+          send(meetingId);
         })
         .onFailure(e -> {
           LOG.warn("dispatch claim failed, retrying [meeting: {}, error: {}]", meetingId, e.getMessage());
           arm(meetingId, Instant.now().plusSeconds(1));
         });
+  }
+
+  private void send(long meetingId) {
+    vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_START, new JsonObject().put("meeting_id", meetingId), dispatchDelivery)
+        .onFailure(e -> LOG.warn("scheduled dispatch failed [meeting: {}, error: {}]", meetingId, e.getMessage()));
   }
 
   // Not claimed: sent by another node, cancelled, or moved later. Only the last needs a new timer.

@@ -63,6 +63,14 @@ class CalendarRestartTest {
       } finally {
         secondNode.stop();
       }
+
+      // A node that died between its claim and dispatch.start left the meeting 'requested' without a bot session.
+      String stalled = CalendarHarness.randomCode();
+      long stalledId = (Long) h.db.value("INSERT INTO td_meetings (native_meeting_id, meeting_url, scheduled_start, scheduled_end, "
+          + "source, dispatch_at, bot_status, updated_at) VALUES ($1, 'https://meet.google.com/' || $1, now(), now() + interval '30 minutes', "
+          + "'calendar', now() - interval '2 minutes', 'requested', now() - interval '61 seconds') RETURNING id", stalled);
+      Await.until("the lost dispatch sent again", Duration.ofSeconds(5), () -> h.vexa.botsStarted(stalled) == 1);
+      assertThat(h.db.count("SELECT count(*) FROM td_bot_sessions WHERE meeting_id = $1", stalledId)).isEqualTo(1);
     }
   }
 }
