@@ -204,7 +204,8 @@ final class CalendarSql {
       """;
 
   static final String PURGE_OLD_EVENTS = """
-      DELETE FROM td_calendar_events WHERE ends_at < now() - interval '7 days'
+      DELETE FROM td_calendar_events
+      WHERE ends_at < now() - interval '7 days' OR (ends_at IS NULL AND seen_at < now() - interval '7 days')
       """;
 
   // ---- scheduling ----

@@ -6,6 +6,7 @@ import com.targetdialer.sim.google.Ping;
 import com.targetdialer.testing.Await;
 import com.targetdialer.testing.TestStores;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,11 +37,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CalendarApiTest {
 
   private static final Duration SOON = Duration.ofSeconds(5);
+  private static final String STATIC_CALENDAR = "from-config-file";
   private static CalendarHarness h;
+  private static String staticUser;
 
   @BeforeAll
   static void start() throws Exception {
-    h = CalendarHarness.start(Map.of("CALENDAR_PUSH", "on", "CALENDAR_POLL_INTERVAL_S", "300", "CALENDAR_PUSH_DEBOUNCE_MS", "500"));
+    Path configFile = Files.createTempFile("td-calendars", ".json");
+    configFile.toFile().deleteOnExit();
+    h = CalendarHarness.start(Map.of("CALENDAR_PUSH", "on", "CALENDAR_POLL_INTERVAL_S", "300", "CALENDAR_PUSH_DEBOUNCE_MS", "500"),
+        harness -> {
+          staticUser = harness.newUser("static");
+          Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3_600);
+          harness.google.putEvent(staticUser, MeetEvent.meet(CalendarHarness.randomCode(), start, start.plusSeconds(1800)).id("fromfile1").json());
+          JsonObject config = new JsonObject().put("calendars", new JsonArray().add(new JsonObject()
+              .put("id", STATIC_CALENDAR).put("calendar_id", "primary").put("credentials", harness.userCredentials(staticUser))));
+          try {
+            Files.writeString(configFile, config.encodePrettily());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          harness.setEnv("TD_CONFIG", configFile.toString());
+        });
   }
 
   @AfterAll
@@ -231,6 +251,21 @@ class CalendarApiTest {
     assertThat(again.statusCode()).isEqualTo(404);
     assertThat(again.bodyAsJsonObject().getString("error")).isEqualTo("not_found");
     assertThat(ping(channel.id(), channel.token(), channel.resourceId(), "exists").statusCode()).as("its pings are refused now").isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("a calendar of the config file is connected and synced at start, and cannot be changed or deleted over the API")
+  void configFileCalendar() {
+    Await.until("synced", SOON, () -> h.calendar(STATIC_CALENDAR) != null && h.calendar(STATIC_CALENDAR).getString("last_sync_at") != null);
+    assertThat(h.calendar(STATIC_CALENDAR).getString("source")).isEqualTo("config");
+    assertThat(h.events(STATIC_CALENDAR).get("fromfile1").getString("decision")).isEqualTo("scheduled");
+
+    HttpResponse<Buffer> delete = h.delete("/calendars/" + STATIC_CALENDAR);
+    assertThat(delete.statusCode()).isEqualTo(409);
+    assertThat(delete.bodyAsJsonObject().getString("error")).isEqualTo("conflict");
+    assertThat(h.post("/calendars", new JsonObject().put("id", STATIC_CALENDAR).put("credentials", h.userCredentials(staticUser)))
+        .statusCode()).isEqualTo(409);
+    assertThat(h.calendar(STATIC_CALENDAR)).isNotNull();
   }
 
   @Test

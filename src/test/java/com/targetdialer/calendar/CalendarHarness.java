@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A whole service started in this JVM against the test stores, a Google Calendar simulator for its
@@ -53,7 +54,8 @@ final class CalendarHarness implements AutoCloseable {
   private TargetDialer service;
   private WebClient client;
 
-  private CalendarHarness(DatabaseUrl database, RedisUrl redis, Map<String, String> overrides) throws Exception {
+  private CalendarHarness(DatabaseUrl database, RedisUrl redis, Map<String, String> overrides,
+                          Consumer<CalendarHarness> beforeStart) throws Exception {
     this.database = database;
     vertx.deployVerticle(google).await();
     vertx.deployVerticle(vexa).await();
@@ -75,16 +77,27 @@ final class CalendarHarness implements AutoCloseable {
     env.put("CALENDAR_TIMEOUT_MS", "3000");
     env.putAll(overrides);
     db = new SqlProbe(vertx, database);
+    beforeStart.accept(this);
     startService();
+  }
+
+  /** Sets an environment variable of the service; only effective before it starts. */
+  void setEnv(String name, String value) {
+    env.put(name, value);
   }
 
   /** On the test stores (the class needs {@code @ExtendWith(TestStores.class)}), in a database of its own. */
   static CalendarHarness start(Map<String, String> overrides) throws Exception {
-    return new CalendarHarness(TestStores.newDatabase(), TestStores.redis(), overrides);
+    return new CalendarHarness(TestStores.newDatabase(), TestStores.redis(), overrides, harness -> { });
+  }
+
+  /** With {@code beforeStart} run once the simulators are up and before the service starts. */
+  static CalendarHarness start(Map<String, String> overrides, Consumer<CalendarHarness> beforeStart) throws Exception {
+    return new CalendarHarness(TestStores.newDatabase(), TestStores.redis(), overrides, beforeStart);
   }
 
   static CalendarHarness start(DatabaseUrl database, RedisUrl redis, Map<String, String> overrides) throws Exception {
-    return new CalendarHarness(database, redis, overrides);
+    return new CalendarHarness(database, redis, overrides, harness -> { });
   }
 
   void startService() {
