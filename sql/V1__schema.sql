@@ -118,6 +118,8 @@ CREATE TABLE td_calendars (
     failure_count       integer     NOT NULL DEFAULT 0,
     sync_claimed_by     text,
     sync_claim_expires  timestamptz,
+    -- set when a push ping arrives while another node holds the sync claim: that node syncs again
+    sync_requested_at   timestamptz,
     created_at          timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
@@ -135,6 +137,7 @@ CREATE TABLE td_calendar_channels (
 );
 
 CREATE INDEX td_calendar_channels_expiry_idx ON td_calendar_channels (expires_at);
+CREATE INDEX td_calendar_channels_calendar_idx ON td_calendar_channels (calendar_ref);
 
 -- The scheduling decision for every calendar event seen, with its reason, so the API can say why a
 -- meeting was or was not recorded.
@@ -144,6 +147,7 @@ CREATE TABLE td_calendar_events (
     meeting_id    bigint      REFERENCES td_meetings (id) ON DELETE SET NULL,
     decision      text        NOT NULL CHECK (decision IN ('scheduled', 'skipped')),
     reason        text        NOT NULL,
+    meet_code     text,
     summary       text,
     starts_at     timestamptz,
     ends_at       timestamptz,

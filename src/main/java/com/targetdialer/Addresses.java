@@ -33,6 +33,17 @@ public final class Addresses {
   /** Published for every meeting status change. */
   public static final String MEETINGS_UPDATES = "meetings.updates";
 
+  /** Request-reply to CalendarVerticle: connect a calendar or replace its credentials (a validated CalendarRequest). */
+  public static final String CALENDAR_CONNECT = "calendar.connect";
+  /** Request-reply to CalendarVerticle: {"calendars": [...]}, without credentials. */
+  public static final String CALENDAR_LIST = "calendar.list";
+  /** Request-reply to CalendarVerticle: stop a calendar's push channels and forget it ({id}). */
+  public static final String CALENDAR_DISCONNECT = "calendar.disconnect";
+  /** Request-reply to CalendarVerticle: a calendar's events with their scheduling decisions ({id}). */
+  public static final String CALENDAR_EVENTS = "calendar.events";
+  /** Request-reply to CalendarVerticle: check a Google push ping against its channel, then sync ({channel_id, token, ...}). */
+  public static final String CALENDAR_NOTIFICATION = "calendar.notification";
+
   private Addresses() {
   }
 

@@ -5,6 +5,8 @@ import com.targetdialer.api.Secrets;
 import com.targetdialer.cluster.ClusterNode;
 import com.targetdialer.cluster.Membership;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import com.targetdialer.calendar.CalendarVerticle;
+import com.targetdialer.calendar.CredentialCipher;
 import com.targetdialer.config.ConfigException;
 import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.DatabaseUrl;
@@ -125,6 +127,7 @@ public final class TargetDialer {
     deploy(new WebhookVerticle(settings, backends, membership));
     deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
     deploy(new HealthVerticle(settings, backends, metrics));
+    deploy(new CalendarVerticle(settings, backends, CredentialCipher.resolve(settings.calendar(), settings.databaseUrl() == null, settings.dataDir())));
     try {
       apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets, membership),
           new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();

@@ -71,6 +71,13 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/meetings").handler(uiAuth).handler(meetings::list);
     router.get("/api/meetings/:id").handler(uiAuth).handler(meetings::one);
     router.get("/api/meetings/:id/transcript").handler(uiAuth).handler(meetings::transcript);
+    BearerAuth calendarsAuth = new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey());
+    CalendarsHandler calendars = new CalendarsHandler(vertx);
+    router.post("/calendars").handler(calendarsAuth).handler(calendars::connect);
+    router.get("/calendars").handler(calendarsAuth).handler(calendars::list);
+    router.delete("/calendars/:id").handler(calendarsAuth).handler(calendars::disconnect);
+    router.get("/calendars/:id/events").handler(calendarsAuth).handler(calendars::events);
+    router.post("/calendar/notifications").handler(new CalendarNotificationsHandler(vertx));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(JsonErrors::handleFailure);
     router.errorHandler(404, JsonErrors::handleFailure);

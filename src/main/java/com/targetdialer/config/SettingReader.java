@@ -1,5 +1,7 @@
 package com.targetdialer.config;
 
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
@@ -86,6 +88,25 @@ final class SettingReader {
       throw new ConfigException(name, "not a valid URL: " + e.getMessage());
     }
     return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+  }
+
+  /** A JSON array (from a config file, or an environment variable holding JSON); null when unset. */
+  JsonArray array(String name) {
+    Object value = json.getValue(name);
+    if (value == null || value instanceof JsonArray) {
+      return (JsonArray) value;
+    }
+    if (value instanceof String s) {
+      if (s.isBlank()) {
+        return null;
+      }
+      try {
+        return new JsonArray(s);
+      } catch (DecodeException e) {
+        throw new ConfigException(name, "expected a JSON array, got '" + s + "'");
+      }
+    }
+    throw new ConfigException(name, "expected an array, got " + describe(value));
   }
 
   private static <T> T required(String name, T value) {

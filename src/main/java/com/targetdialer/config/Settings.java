@@ -32,7 +32,8 @@ public record Settings(
     int shutdownTimeoutSeconds,
     int inboxMaxAttempts,
     int inboxClaimIdleMs,
-    int liveResyncIntervalSeconds) {
+    int liveResyncIntervalSeconds,
+    CalendarSettings calendar) {
 
   private static final List<String> HTTP_SCHEMES = List.of("http", "https");
 
@@ -71,7 +72,8 @@ public record Settings(
         read.integer("SHUTDOWN_TIMEOUT_S", 1, 300),
         read.integer("INBOX_MAX_ATTEMPTS", 1, 100),
         read.integer("INBOX_CLAIM_IDLE_MS", 100, 3_600_000),
-        read.integer("LIVE_RESYNC_INTERVAL_S", 1, 3_600));
+        read.integer("LIVE_RESYNC_INTERVAL_S", 1, 3_600),
+        CalendarSettings.read(read, HTTP_SCHEMES, database != null));
   }
 
   private static String secret(SettingReader read, String name) {

@@ -1,0 +1,273 @@
+package com.targetdialer.calendar;
+
+/** The SQL of the calendar package, kept together. */
+final class CalendarSql {
+
+  private CalendarSql() {
+  }
+
+  // ---- calendars ----
+
+  private static final String CLAIMED_COLUMNS =
+      "id, calendar_id, credentials_type, credentials_enc, failure_count, now() AS claimed_at";
+
+  /**
+   * The poll: claims up to $3 calendars whose sync is due and that no node holds, for $2 seconds.
+   * SKIP LOCKED lets nodes claim side by side; the expiry hands a dead node's calendars to the others.
+   */
+  static final String CLAIM_DUE = """
+      UPDATE td_calendars SET sync_claimed_by = $1, sync_claim_expires = now() + make_interval(secs => $2)
+      WHERE id IN (
+          SELECT id FROM td_calendars
+          WHERE next_sync_at <= now() AND status <> 'needs_reauth'
+            AND (sync_claim_expires IS NULL OR sync_claim_expires < now())
+          ORDER BY next_sync_at
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED)
+      RETURNING\s""" + CLAIMED_COLUMNS;
+
+  /** A push ping or a new calendar: claims that one calendar now, unless another node holds it. */
+  static final String CLAIM_ONE = """
+      UPDATE td_calendars SET sync_claimed_by = $1, sync_claim_expires = now() + make_interval(secs => $2)
+      WHERE id = $3 AND status <> 'needs_reauth'
+        AND (sync_claim_expires IS NULL OR sync_claim_expires < now())
+      RETURNING\s""" + CLAIMED_COLUMNS;
+
+  /**
+   * Makes a calendar due now: the poll takes it when a slot is free, and a node holding its claim syncs
+   * it once more when done (see SYNC_SUCCEEDED).
+   */
+  static final String REQUEST_SYNC = """
+      UPDATE td_calendars SET sync_requested_at = now(), next_sync_at = least(next_sync_at, now())
+      WHERE id = $1 AND status <> 'needs_reauth'
+      """;
+
+  /** $3 = when the claim was taken: a ping that came in since makes the next sync due at once. */
+  static final String SYNC_SUCCEEDED = """
+      UPDATE td_calendars SET status = 'ok', last_sync_at = now(), last_error = NULL, failure_count = 0, backoff_until = NULL,
+          next_sync_at = CASE WHEN sync_requested_at > $3 THEN now() ELSE now() + make_interval(secs => $4) END,
+          sync_claimed_by = NULL, sync_claim_expires = NULL, updated_at = now()
+      WHERE id = $1 AND sync_claimed_by = $2
+      """;
+
+  static final String SYNC_FAILED = """
+      UPDATE td_calendars SET status = 'error', last_error = $3, failure_count = failure_count + 1,
+          backoff_until = now() + make_interval(secs => $4), next_sync_at = now() + make_interval(secs => $4),
+          sync_claimed_by = NULL, sync_claim_expires = NULL, updated_at = now()
+      WHERE id = $1 AND sync_claimed_by = $2
+      """;
+
+  /** Returns the row only on the change to needs_reauth, so the alert is raised once. */
+  static final String NEEDS_REAUTH = """
+      UPDATE td_calendars SET status = 'needs_reauth', last_error = $3, sync_claimed_by = NULL, sync_claim_expires = NULL,
+          updated_at = now()
+      WHERE id = $1 AND sync_claimed_by = $2 AND status <> 'needs_reauth'
+      RETURNING id
+      """;
+
+  static final String RELEASE_CLAIMS = """
+      UPDATE td_calendars SET sync_claimed_by = NULL, sync_claim_expires = NULL WHERE sync_claimed_by = $1
+      """;
+
+  /** POST /calendars: new, or new credentials for a calendar connected over the API (never one of the config file). */
+  static final String UPSERT_API = """
+      INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at)
+      VALUES ($1, $2, $3, $4, 'api', 'ok', now())
+      ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
+          credentials_enc = EXCLUDED.credentials_enc, status = 'ok', last_error = NULL, failure_count = 0,
+          backoff_until = NULL, next_sync_at = now(), sync_requested_at = now(), updated_at = now()
+      WHERE td_calendars.source = 'api'
+      RETURNING id, calendar_id, status, last_sync_at, last_error, source, (xmax = 0) AS created
+      """;
+
+  /** A calendar of the config file; it takes over an API calendar of the same id. */
+  static final String UPSERT_CONFIG = """
+      INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at)
+      VALUES ($1, $2, $3, $4, 'config', 'ok', now())
+      ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
+          credentials_enc = EXCLUDED.credentials_enc, source = 'config', status = 'ok', last_error = NULL, failure_count = 0,
+          backoff_until = NULL, next_sync_at = now(), updated_at = now()
+      """;
+
+  static final String LOAD_CALENDAR = """
+      SELECT id, calendar_id, credentials_type, credentials_enc, source, status FROM td_calendars WHERE id = $1
+      """;
+
+  static final String CONFIG_CALENDARS = "SELECT id FROM td_calendars WHERE source = 'config'";
+
+  static final String COUNT_CALENDARS = "SELECT count(*) FROM td_calendars";
+
+  static final String LIST_CALENDARS = """
+      SELECT id, calendar_id, status, last_sync_at, last_error, source FROM td_calendars ORDER BY id
+      """;
+
+  static final String DELETE_CALENDAR = "DELETE FROM td_calendars WHERE id = $1";
+
+  /** The meetings a calendar's events lead to, before the calendar (and its events, by cascade) go. */
+  static final String CALENDAR_MEETINGS = """
+      SELECT DISTINCT meeting_id FROM td_calendar_events WHERE calendar_ref = $1 AND meeting_id IS NOT NULL
+      """;
+
+  /** What needs_reauth puts at risk: this calendar's meetings that still wait for their bot. */
+  static final String UPCOMING_MEETINGS = """
+      SELECT m.id, m.title, m.native_meeting_id, m.scheduled_start
+      FROM td_calendar_events e JOIN td_meetings m ON m.id = e.meeting_id
+      WHERE e.calendar_ref = $1 AND e.decision = 'scheduled' AND m.bot_status = 'scheduled'
+        AND coalesce(m.scheduled_end, m.scheduled_start) > now()
+      ORDER BY m.scheduled_start
+      """;
+
+  static final String CALENDAR_EVENTS = """
+      SELECT e.event_id, e.summary, e.starts_at, e.ends_at, e.decision, e.reason, e.meet_code, e.meeting_id,
+             m.bot_status, e.seen_at
+      FROM td_calendar_events e LEFT JOIN td_meetings m ON m.id = e.meeting_id
+      WHERE e.calendar_ref = $1
+      ORDER BY e.starts_at NULLS LAST, e.event_id
+      """;
+
+  // ---- reconciliation ----
+
+  static final String LOAD_KNOWN = """
+      SELECT e.event_id, e.meeting_id, e.decision, e.reason, e.meet_code, e.summary, e.starts_at, e.ends_at, e.event_updated,
+             m.native_meeting_id AS m_code, m.scheduled_start AS m_start, m.scheduled_end AS m_end,
+             m.bot_status AS m_status, m.dispatch_at AS m_dispatch_at
+      FROM td_calendar_events e LEFT JOIN td_meetings m ON m.id = e.meeting_id
+      WHERE e.calendar_ref = $1
+      """;
+
+  /** Same key as DispatchSql.LOCK_LINK: calendar writes and ad-hoc dispatches of one Meet code take turns. */
+  static final String LOCK_CODES = """
+      SELECT count(pg_advisory_xact_lock(hashtextextended('google_meet' || '/' || code, 0)))
+      FROM (SELECT code FROM unnest($1::text[]) AS code ORDER BY code) AS sorted
+      """;
+
+  /**
+   * One row per occurrence (Meet code + start), shared by every calendar that holds it. A cancelled
+   * occurrence that is back is scheduled again; times change only while no bot was sent.
+   */
+  static final String UPSERT_OCCURRENCES = """
+      INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, title, scheduled_start, scheduled_end, dispatch_at, source)
+      SELECT 'google_meet', t.code, 'https://meet.google.com/' || t.code, t.title, t.s, t.e, t.d, 'calendar'
+      FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) AS t(code, title, s, e, d)
+      ON CONFLICT ON CONSTRAINT td_meetings_occurrence_key DO UPDATE SET
+          title = coalesce(EXCLUDED.title, td_meetings.title),
+          scheduled_end = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.scheduled_end ELSE td_meetings.scheduled_end END,
+          dispatch_at = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.dispatch_at ELSE td_meetings.dispatch_at END,
+          bot_status = CASE WHEN td_meetings.bot_status = 'cancelled' THEN 'scheduled' ELSE td_meetings.bot_status END,
+          updated_at = now()
+      RETURNING id, native_meeting_id, scheduled_start, bot_status, dispatch_at, (xmax = 0) AS inserted
+      """;
+
+  /**
+   * A moved event takes its row along, while no bot was sent, no other calendar still holds the row at
+   * its old time, and no row exists at the new time already. $7 = this calendar.
+   */
+  static final String MOVE_OCCURRENCE = """
+      UPDATE td_meetings m SET native_meeting_id = $2, meeting_url = 'https://meet.google.com/' || $2, scheduled_start = $3,
+          scheduled_end = $4, title = coalesce($5, m.title), dispatch_at = $6, bot_status = 'scheduled', updated_at = now()
+      WHERE m.id = $1 AND m.bot_status IN ('scheduled', 'cancelled')
+        AND NOT EXISTS (SELECT 1 FROM td_calendar_events e
+                        WHERE e.meeting_id = m.id AND e.decision = 'scheduled' AND e.calendar_ref <> $7)
+        AND NOT EXISTS (SELECT 1 FROM td_meetings o
+                        WHERE o.platform = m.platform AND o.native_meeting_id = $2 AND o.scheduled_start = $3 AND o.id <> m.id)
+      RETURNING m.id, m.bot_status, m.dispatch_at
+      """;
+
+  static final String UPSERT_EVENTS = """
+      INSERT INTO td_calendar_events (calendar_ref, event_id, meeting_id, decision, reason, meet_code, summary, starts_at, ends_at,
+                                      event_updated, seen_at)
+      SELECT $1, t.event_id, t.meeting_id, t.decision, t.reason, t.meet_code, t.summary, t.starts_at, t.ends_at, t.event_updated, now()
+      FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[],
+                  $10::timestamptz[]) AS t(event_id, meeting_id, decision, reason, meet_code, summary, starts_at, ends_at, event_updated)
+      ON CONFLICT (calendar_ref, event_id) DO UPDATE SET meeting_id = EXCLUDED.meeting_id, decision = EXCLUDED.decision,
+          reason = EXCLUDED.reason, meet_code = EXCLUDED.meet_code, summary = EXCLUDED.summary, starts_at = EXCLUDED.starts_at,
+          ends_at = EXCLUDED.ends_at, event_updated = EXCLUDED.event_updated, seen_at = now()
+      """;
+
+  /** Occurrences no calendar schedules any more are cancelled, unless a bot was already sent. */
+  static final String CANCEL_ORPHANS = """
+      UPDATE td_meetings m SET bot_status = 'cancelled', updated_at = now()
+      WHERE m.id = ANY($1::bigint[]) AND m.bot_status = 'scheduled'
+        AND NOT EXISTS (SELECT 1 FROM td_calendar_events e WHERE e.meeting_id = m.id AND e.decision = 'scheduled')
+      RETURNING m.id
+      """;
+
+  /** Appends one entry per meeting to td_meeting_events (ids must be distinct), seq bumped in the same statement. */
+  static final String APPEND_MEETING_EVENTS = """
+      WITH bumped AS (
+          UPDATE td_meetings m SET event_seq = m.event_seq + 1
+          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS t(id, type, level, detail)
+          WHERE m.id = t.id
+          RETURNING m.id, m.event_seq, t.type, t.level, t.detail)
+      INSERT INTO td_meeting_events (meeting_id, seq, type, level, detail)
+      SELECT id, event_seq, type, level, detail::jsonb FROM bumped
+      """;
+
+  static final String PURGE_OLD_EVENTS = """
+      DELETE FROM td_calendar_events
+      WHERE ends_at < now() - interval '7 days' OR (ends_at IS NULL AND seen_at < now() - interval '7 days')
+      """;
+
+  // ---- scheduling ----
+
+  /** Meetings whose dispatch time is within $1 seconds (or past, while the meeting has not ended). */
+  static final String DUE_MEETINGS = """
+      SELECT id, dispatch_at FROM td_meetings
+      WHERE bot_status = 'scheduled' AND dispatch_at <= now() + make_interval(secs => $1)
+        AND (scheduled_end IS NULL OR scheduled_end > now())
+      ORDER BY dispatch_at
+      """;
+
+  /** The once-only claim: whichever node's timer wins sends the one dispatch.start. */
+  static final String CLAIM_DISPATCH = """
+      UPDATE td_meetings SET bot_status = 'requested', failure_reason = NULL, updated_at = now()
+      WHERE id = $1 AND bot_status = 'scheduled' AND dispatch_at <= now() + interval '500 milliseconds'
+        AND (scheduled_end IS NULL OR scheduled_end > now())
+      RETURNING id, native_meeting_id, scheduled_start, dispatch_at
+      """;
+
+  /**
+   * A claim whose dispatch.start never arrived (the node died between the two): 'requested' for a minute
+   * with no bot session. Taken back by one node (the conditional update), which sends it again.
+   */
+  static final String RECLAIM_STALLED = """
+      UPDATE td_meetings m SET updated_at = now()
+      WHERE m.bot_status = 'requested' AND m.source = 'calendar' AND m.updated_at < now() - interval '60 seconds'
+        AND (m.scheduled_end IS NULL OR m.scheduled_end > now())
+        AND NOT EXISTS (SELECT 1 FROM td_bot_sessions s WHERE s.meeting_id = m.id)
+      RETURNING m.id
+      """;
+
+  static final String MEETING_SCHEDULE = """
+      SELECT bot_status, dispatch_at FROM td_meetings WHERE id = $1
+      """;
+
+  /** Calendar meetings that ended while still waiting for their bot (the service was down throughout). */
+  static final String MARK_MISSED = """
+      UPDATE td_meetings SET bot_status = 'failed', failure_reason = 'missed: the meeting ended before its bot was sent',
+          meeting_ended_at = scheduled_end, updated_at = now()
+      WHERE bot_status = 'scheduled' AND source = 'calendar' AND dispatch_at < now() AND scheduled_end <= now()
+      RETURNING id, title, native_meeting_id, scheduled_start
+      """;
+
+  // ---- push channels ----
+
+  static final String CHANNELS_OF = """
+      SELECT id, resource_id, expires_at, created_at FROM td_calendar_channels WHERE calendar_ref = $1 ORDER BY created_at
+      """;
+
+  /** Stored before events.watch is called, so the sync ping that may beat the watch answer finds it. */
+  static final String INSERT_CHANNEL = """
+      INSERT INTO td_calendar_channels (id, calendar_ref, token, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+      """;
+
+  static final String CHANNEL_WATCHED = """
+      UPDATE td_calendar_channels SET resource_id = $2, expires_at = $3 WHERE id = $1
+      """;
+
+  static final String DELETE_CHANNEL = "DELETE FROM td_calendar_channels WHERE id = $1";
+
+  static final String FIND_CHANNEL = """
+      SELECT calendar_ref, token, resource_id FROM td_calendar_channels WHERE id = $1
+      """;
+}

@@ -1,0 +1,184 @@
+package com.targetdialer.calendar;
+
+import com.targetdialer.Addresses;
+import com.targetdialer.store.MeetingEvents;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Sends each scheduled meeting's bot at its {@code dispatch_at} (start − DISPATCH_LEAD_S). Timers live in
+ * memory and are rebuilt from the database: at start, and by a scan every few seconds that arms a timer
+ * for every meeting due within the look-ahead (so a meeting another node synced, or one whose node died,
+ * is still sent). A due timer makes the conditional claim {@code scheduled → requested}; only the node
+ * whose claim succeeds sends {@code dispatch.start}, so a meeting is dispatched once however many nodes
+ * held a timer for it. A meeting whose start passed while the service was down, and that has not ended,
+ * is dispatched at once. A claim whose {@code dispatch.start} was lost (its node died in between) is sent
+ * again after a minute without a bot session.
+ */
+final class DispatchScheduler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DispatchScheduler.class);
+  private static final long MIN_REARM_MS = 200;
+
+  private final Vertx vertx;
+  private final Pool pg;
+  private final long scanMs;
+  private final long lookaheadMs;
+  private final DeliveryOptions dispatchDelivery;
+  private final Map<Long, Armed> timers = new HashMap<>();
+  private long scanTimer = -1;
+  private boolean scanning;
+  private boolean stopped;
+
+  private record Armed(long timerId, Instant at) {
+  }
+
+  DispatchScheduler(Vertx vertx, Pool pg, Duration scanEvery, DeliveryOptions dispatchDelivery) {
+    this.vertx = vertx;
+    this.pg = pg;
+    this.scanMs = scanEvery.toMillis();
+    this.lookaheadMs = scanMs * 3;
+    this.dispatchDelivery = dispatchDelivery;
+  }
+
+  void start() {
+    scan();
+    scanTimer = vertx.setPeriodic(scanMs, id -> scan());
+  }
+
+  void stop() {
+    stopped = true;
+    if (scanTimer >= 0) {
+      vertx.cancelTimer(scanTimer);
+    }
+    timers.values().forEach(armed -> vertx.cancelTimer(armed.timerId()));
+    timers.clear();
+  }
+
+  int armedCount() {
+    return timers.size();
+  }
+
+  /** After a sync: arms the meeting's timer if it is due before the next scans would see it. */
+  void consider(long meetingId, Instant dispatchAt) {
+    if (dispatchAt != null && Duration.between(Instant.now(), dispatchAt).toMillis() <= lookaheadMs) {
+      arm(meetingId, dispatchAt);
+    }
+  }
+
+  /** The meeting will not be sent after all (cancelled, or moved beyond the look-ahead): drop its timer. */
+  void forget(long meetingId) {
+    Armed armed = timers.remove(meetingId);
+    if (armed != null) {
+      vertx.cancelTimer(armed.timerId());
+    }
+  }
+
+  private void arm(long meetingId, Instant at) {
+    if (stopped) {
+      return;
+    }
+    Armed existing = timers.get(meetingId);
+    if (existing != null) {
+      if (existing.at().equals(at)) {
+        return;
+      }
+      vertx.cancelTimer(existing.timerId());
+    }
+    long delay = Math.max(1, Duration.between(Instant.now(), at).toMillis());
+    long timerId = vertx.setTimer(delay, id -> {
+      timers.remove(meetingId);
+      fire(meetingId);
+    });
+    timers.put(meetingId, new Armed(timerId, at));
+  }
+
+  private void scan() {
+    if (scanning || stopped) {
+      return;
+    }
+    scanning = true;
+    pg.preparedQuery(CalendarSql.MARK_MISSED).execute()
+        .compose(missed -> {
+          for (Row row : missed) {
+            LOG.warn("ALERT calendar meeting missed: it ended before its bot was sent [meeting: {}, title: {}, start: {}]",
+                row.getLong("id"), row.getString("title"), row.getOffsetDateTime("scheduled_start"));
+            MeetingEvents.append(pg, row.getLong("id"), "dispatch_missed", MeetingEvents.ALERT,
+                new JsonObject().put("reason", "the meeting ended before its bot was sent"));
+          }
+          return pg.query(CalendarSql.RECLAIM_STALLED).execute();
+        })
+        .compose(stalled -> {
+          for (Row row : stalled) {
+            LOG.warn("re-sending a dispatch that never started [meeting: {}]", row.getLong("id"));
+            send(row.getLong("id"));
+          }
+          return pg.preparedQuery(CalendarSql.DUE_MEETINGS).execute(Tuple.of(lookaheadMs / 1000.0));
+        })
+        .onSuccess(due -> due.forEach(row -> arm(row.getLong("id"), CalendarSync.instant(row, "dispatch_at"))))
+        .onFailure(e -> LOG.warn("dispatch scan failed, next one in {} ms [error: {}]", scanMs, e.getMessage()))
+        .onComplete(ignored -> scanning = false);
+  }
+
+  private void fire(long meetingId) {
+    if (stopped) {
+      return;
+    }
+    pg.withTransaction(connection -> connection.preparedQuery(CalendarSql.CLAIM_DISPATCH).execute(Tuple.of(meetingId))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture((Row) null);
+              }
+              Row row = rows.iterator().next();
+              return MeetingEvents.append(connection, meetingId, "dispatch_due", MeetingEvents.INFO, new JsonObject()
+                      .put("dispatch_at", String.valueOf(row.getOffsetDateTime("dispatch_at"))))
+                  .map(row);
+            }))
+        .onSuccess(claimed -> {
+          if (claimed == null) {
+            recheck(meetingId);
+            return;
+          }
+          LOG.info("dispatching scheduled meeting [meeting: {}, meet code: {}, start: {}]",
+              meetingId, claimed.getString("native_meeting_id"), claimed.getOffsetDateTime("scheduled_start"));
+          vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", "requested"));
+          send(meetingId);
+        })
+        .onFailure(e -> {
+          LOG.warn("dispatch claim failed, retrying [meeting: {}, error: {}]", meetingId, e.getMessage());
+          arm(meetingId, Instant.now().plusSeconds(1));
+        });
+  }
+
+  private void send(long meetingId) {
+    vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_START, new JsonObject().put("meeting_id", meetingId), dispatchDelivery)
+        .onFailure(e -> LOG.warn("scheduled dispatch failed [meeting: {}, error: {}]", meetingId, e.getMessage()));
+  }
+
+  // Not claimed: sent by another node, cancelled, or moved later. Only the last needs a new timer.
+  private void recheck(long meetingId) {
+    pg.preparedQuery(CalendarSql.MEETING_SCHEDULE).execute(Tuple.of(meetingId)).onSuccess(rows -> {
+      if (rows.size() == 0) {
+        return;
+      }
+      Row row = rows.iterator().next();
+      Instant at = CalendarSync.instant(row, "dispatch_at");
+      if ("scheduled".equals(row.getString("bot_status")) && at != null) {
+        Instant earliest = Instant.now().plusMillis(MIN_REARM_MS);
+        consider(meetingId, at.isBefore(earliest) ? earliest : at);
+      }
+    });
+  }
+}

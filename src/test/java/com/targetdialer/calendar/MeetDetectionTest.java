@@ -1,0 +1,119 @@
+package com.targetdialer.calendar;
+
+import com.targetdialer.calendar.MeetDetection.Detection;
+import com.targetdialer.sim.google.MeetEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.LocalDate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MeetDetectionTest {
+
+  private static final Instant NOW = Instant.parse("2030-03-18T08:00:00Z");
+  private static final Instant START = Instant.parse("2030-03-18T09:00:00Z");
+  private static final Instant END = START.plusSeconds(1800);
+
+  private static Detection detect(JsonObject event) {
+    return MeetDetection.detect(event, NOW);
+  }
+
+  private static JsonObject plain() {
+    return MeetEvent.timed(START, END).summary("Planning").json();
+  }
+
+  @Test
+  @DisplayName("the code comes from a hangoutsMeet conferenceData first, with times and title")
+  void conferenceData() {
+    Detection d = detect(MeetEvent.meet("abc-defg-hij", START, END).summary("Standup").selfStatus("accepted").json());
+
+    assertThat(d.decision()).isEqualTo(MeetDetection.SCHEDULED);
+    assertThat(d.reason()).isEqualTo(MeetDetection.FROM_CONFERENCE_DATA);
+    assertThat(d.meetCode()).isEqualTo("abc-defg-hij");
+    assertThat(d.start()).isEqualTo(START);
+    assertThat(d.end()).isEqualTo(END);
+    assertThat(d.title()).isEqualTo("Standup");
+  }
+
+  @Test
+  @DisplayName("a conferenceData without conferenceId is read from its video entry point")
+  void videoEntryPoint() {
+    JsonObject event = MeetEvent.meet("abc-defg-hij", START, END).json();
+    event.getJsonObject("conferenceData").remove("conferenceId");
+    event.remove("hangoutLink");
+
+    Detection d = detect(event);
+
+    assertThat(d.meetCode()).isEqualTo("abc-defg-hij");
+    assertThat(d.reason()).isEqualTo(MeetDetection.FROM_CONFERENCE_DATA);
+  }
+
+  @Test
+  @DisplayName("hangoutLink, then location (without scheme, any case), then an HTML description with a redirect-wrapped link")
+  void fallbacks() {
+    assertThat(detect(plain().put("hangoutLink", "https://meet.google.com/bcd-efgh-ijk")).meetCode()).isEqualTo("bcd-efgh-ijk");
+    assertThat(detect(plain().put("hangoutLink", "https://meet.google.com/bcd-efgh-ijk")).reason()).isEqualTo(MeetDetection.FROM_HANGOUT_LINK);
+
+    Detection location = detect(plain().put("location", "Room 4 / Meet.Google.com/CDE-FGHI-JKL?pli=1"));
+    assertThat(location.meetCode()).isEqualTo("cde-fghi-jkl");
+    assertThat(location.reason()).isEqualTo(MeetDetection.FROM_LOCATION);
+
+    String html = "<p>Join: <a href=\"https://www.google.com/url?q=https%3A%2F%2Fmeet.google.com%2Fdef-ghij-klm&amp;sa=D\">here</a></p>";
+    Detection description = detect(plain().put("description", html));
+    assertThat(description.meetCode()).isEqualTo("def-ghij-klm");
+    assertThat(description.reason()).isEqualTo(MeetDetection.FROM_DESCRIPTION);
+  }
+
+  @Test
+  @DisplayName("codes must be exactly xxx-xxxx-xxx with a boundary; meet.google.com/new and lookalikes are no link")
+  void strictCodes() {
+    assertThat(detect(plain().put("location", "https://meet.google.com/new")).reason()).isEqualTo(MeetDetection.NO_MEET_LINK);
+    assertThat(detect(plain().put("location", "https://meet.google.com/abc-defg-hijk")).reason()).isEqualTo(MeetDetection.NO_MEET_LINK);
+    assertThat(detect(plain().put("description", "notmeet.google.com.evil/abc")).reason()).isEqualTo(MeetDetection.NO_MEET_LINK);
+  }
+
+  @Test
+  @DisplayName("skip reasons: cancelled, all_day, declined, no_meet_link, other_platform, not_a_meeting, ended")
+  void skipReasons() {
+    assertThat(detect(new JsonObject().put("id", "gone1").put("status", "cancelled")).reason()).isEqualTo(MeetDetection.CANCELLED);
+    assertThat(detect(MeetEvent.meet("abc-defg-hij", START, END).status("cancelled").json()).reason()).isEqualTo(MeetDetection.CANCELLED);
+
+    JsonObject allDay = MeetEvent.allDay(LocalDate.parse("2030-03-18"), LocalDate.parse("2030-03-19")).meetCode("abc-defg-hij").json();
+    assertThat(detect(allDay).reason()).isEqualTo(MeetDetection.ALL_DAY);
+
+    Detection declined = detect(MeetEvent.meet("abc-defg-hij", START, END).selfStatus("declined").json());
+    assertThat(declined.decision()).isEqualTo(MeetDetection.SKIPPED);
+    assertThat(declined.reason()).isEqualTo(MeetDetection.DECLINED);
+    assertThat(detect(MeetEvent.meet("abc-defg-hij", START, END).selfStatus("tentative").json()).scheduled()).isTrue();
+    assertThat(detect(MeetEvent.meet("abc-defg-hij", START, END).attendee("bob@example.com", "declined").json()).scheduled())
+        .as("someone else declining changes nothing").isTrue();
+
+    assertThat(detect(plain()).reason()).isEqualTo(MeetDetection.NO_MEET_LINK);
+    assertThat(detect(plain().put("location", "https://us02web.zoom.us/j/8123456789?pwd=x")).reason()).isEqualTo(MeetDetection.OTHER_PLATFORM);
+    JsonObject addOn = plain().put("conferenceData", new JsonObject()
+        .put("conferenceSolution", new JsonObject().put("key", new JsonObject().put("type", "addOn")))
+        .put("entryPoints", new JsonArray().add(new JsonObject().put("entryPointType", "video").put("uri", "https://zoom.us/j/123"))));
+    assertThat(detect(addOn).reason()).isEqualTo(MeetDetection.OTHER_PLATFORM);
+    assertThat(detect(MeetEvent.meet("abc-defg-hij", START, END).with("eventType", "focusTime").json()).reason())
+        .isEqualTo(MeetDetection.NOT_A_MEETING);
+    assertThat(detect(MeetEvent.meet("abc-defg-hij", NOW.minusSeconds(3600), NOW).json()).reason()).isEqualTo(MeetDetection.ENDED);
+  }
+
+  @Test
+  @DisplayName("a meeting in progress is still scheduled; times in another zone and without offset are read right")
+  void timesAndZones() {
+    assertThat(detect(MeetEvent.meet("abc-defg-hij", NOW.minusSeconds(600), NOW.plusSeconds(600)).json()).scheduled()).isTrue();
+
+    Detection berlin = detect(MeetEvent.meet("abc-defg-hij", START, END).timeZone("Europe/Berlin").json());
+    assertThat(berlin.start()).isEqualTo(START);
+
+    JsonObject noOffset = MeetEvent.meet("abc-defg-hij", START, END).json()
+        .put("start", new JsonObject().put("dateTime", "2030-03-18T10:00:00").put("timeZone", "Europe/Berlin"))
+        .put("end", new JsonObject().put("dateTime", "2030-03-18T10:30:00").put("timeZone", "Europe/Berlin"));
+    assertThat(detect(noOffset).start()).isEqualTo(START);
+  }
+}
