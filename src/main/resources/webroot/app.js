@@ -56,7 +56,8 @@
       meta.append(statusBadge(m.bot_status), text(timeOf(m.scheduled_start)), text(m.segment_count + ' segments'));
       if (m.restart_count > 0) meta.append(text('restarted ×' + m.restart_count, 'restarts'));
       const alerts = alertsByMeeting.get(m.id) || [];
-      if (alerts.length > 0) meta.append(text('⚠ ' + alerts[alerts.length - 1].message, 'alert-badge'));
+      const lastAlert = alerts.length > 0 ? alerts[alerts.length - 1].message : m.last_alert;
+      if (lastAlert) meta.append(text('⚠ ' + lastAlert, 'alert-badge'));
       item.append(title, meta);
       item.addEventListener('click', () => select(m.id));
       return item;

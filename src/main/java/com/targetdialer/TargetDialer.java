@@ -8,6 +8,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import com.targetdialer.calendar.CalendarVerticle;
 import com.targetdialer.calendar.CredentialCipher;
 import com.targetdialer.config.ConfigException;
+import com.targetdialer.demo.Demo;
 import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.config.RedisUrl;
@@ -70,12 +71,13 @@ public final class TargetDialer {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     try {
-      TargetDialer service = start(Arguments.parse(args), System.getenv());
+      boolean demo = args.length > 0 && args[0].equals("demo");
+      TargetDialer service = demo ? Demo.run(System.getenv()) : start(Arguments.parse(args), System.getenv());
       Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "td-shutdown"));
     } catch (ConfigException e) {
       System.err.println("targetdialer: cannot start: " + e.getMessage());
       System.exit(2);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       LOG.error("targetdialer: cannot start", e);
       System.exit(1);
     }

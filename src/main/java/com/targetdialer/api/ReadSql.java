@@ -8,8 +8,10 @@ final class ReadSql {
 
   static final String MEETINGS = """
       SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, bot_status, restart_count,
-             segment_count, failure_reason, bot_active_at, last_segment_at, updated_at
-      FROM td_meetings
+             segment_count, failure_reason, bot_active_at, last_segment_at, updated_at,
+             (SELECT e.detail ->> 'message' FROM td_meeting_events e
+              WHERE e.meeting_id = m.id AND e.level <> 'info' ORDER BY e.seq DESC LIMIT 1) AS last_alert
+      FROM td_meetings m
       WHERE ($1::text IS NULL OR bot_status = $1)
         AND ($2::timestamptz IS NULL OR scheduled_start >= $2)
         AND ($3::timestamptz IS NULL OR scheduled_start < $3)

@@ -87,6 +87,7 @@ class ReadApiTest {
         "restart_count", "segment_count", "failure_reason");
     assertThat(meeting.getString("bot_status")).isEqualTo("active");
     assertThat(meeting.getInteger("restart_count")).isEqualTo(1);
+    assertThat(meeting.getString("last_alert")).isEqualTo("deaf bot, restarting");
     assertThat(completed).extracting(m -> ((JsonObject) m).getString("title")).containsExactly("Yesterday");
     assertThat(get("/api/meetings?status=sleeping").statusCode()).isEqualTo(400);
     assertThat(get("/api/meetings?from=yesterday").statusCode()).isEqualTo(400);
@@ -135,6 +136,7 @@ class ReadApiTest {
   void bridge() {
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
     WebSocket socket = connect("?token=" + TOKEN, frames);
+    assertThat(socket.isClosed()).as("closed at once: " + socket.closeStatusCode() + " " + socket.closeReason()).isFalse();
     socket.writeTextMessage(new JsonObject().put("type", "register").put("address", Addresses.MEETINGS_UPDATES).encode());
     socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "dispatch.request").encode());
     socket.writeTextMessage(new JsonObject().put("type", "send").put("address", "dispatch.request").put("body", new JsonObject()).encode());

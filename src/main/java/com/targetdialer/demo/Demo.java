@@ -1,0 +1,116 @@
+package com.targetdialer.demo;
+
+import com.targetdialer.Arguments;
+import com.targetdialer.TargetDialer;
+import com.targetdialer.sim.google.GoogleCalendarSimulator;
+import com.targetdialer.sim.google.MeetEvent;
+import com.targetdialer.sim.vexa.BotScript;
+import com.targetdialer.sim.vexa.VexaSimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code java -jar targetdialer.jar demo}: the real service, on embedded Postgres and Redis, against
+ * the Google Calendar and Vexa simulators on loopback. A seeded calendar holds three meetings that
+ * start within a minute: one where people talk, one whose first bot is deaf and gets restarted, one
+ * whose bot nobody admits from the lobby. Only Google and Vexa are simulated.
+ */
+public final class Demo {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+  private static final String USER = "demo@targetdialer.test";
+  private static final String CLIENT_ID = "demo-client.apps.googleusercontent.com";
+  private static final String CLIENT_SECRET = "demo-client-secret";
+
+  private Demo() {
+  }
+
+  public static TargetDialer run(Map<String, String> processEnv) throws IOException {
+    Vertx simulators = Vertx.vertx();
+    GoogleCalendarSimulator google = new GoogleCalendarSimulator(0);
+    VexaSimulator vexa = new VexaSimulator(0);
+    simulators.deployVerticle(google).await();
+    simulators.deployVerticle(vexa).await();
+
+    google.addUser(USER);
+    String refreshToken = google.issueRefreshToken(USER);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    seedCalendar(google, vexa, now);
+
+    Path dataDir = processEnv.containsKey("DATA_DIR") ? Path.of(processEnv.get("DATA_DIR")) : Files.createTempDirectory("targetdialer-demo");
+    Path config = dataDir.resolve("demo-config.json");
+    Files.createDirectories(dataDir);
+    Files.writeString(config, new JsonObject().put("calendars", new JsonArray().add(new JsonObject()
+        .put("id", "demo")
+        .put("calendar_id", "primary")
+        .put("credentials", new JsonObject().put("type", "authorized_user").put("client_id", CLIENT_ID)
+            .put("client_secret", CLIENT_SECRET).put("refresh_token", refreshToken)))).encodePrettily());
+
+    int port = processEnv.containsKey("HTTP_PORT") ? Integer.parseInt(processEnv.get("HTTP_PORT").trim()) : 8080;
+    Map<String, String> env = new HashMap<>(processEnv);
+    env.remove("DATABASE_URL"); // the demo always runs on its own embedded stores
+    env.remove("REDIS_URL");
+    env.put("HTTP_PORT", String.valueOf(port));
+    env.put("DATA_DIR", dataDir.toString());
+    env.put("PUBLIC_API_URL", "http://127.0.0.1:" + port);
+    env.putIfAbsent("UI_TOKEN", randomToken());
+    env.put("VEXA_API_URL", vexa.baseUrl());
+    env.put("VEXA_API_KEY", vexa.apiKey());
+    env.put("GOOGLE_CALENDAR_BASE_URL", google.calendarBaseUrl());
+    env.put("GOOGLE_TOKEN_URI", google.tokenUri());
+    env.put("CALENDAR_PUSH", "on"); // the simulator pings over plain http
+    env.put("CALENDAR_POLL_INTERVAL_S", "30");
+    env.put("DISPATCH_LEAD_S", "20");
+    env.put("HEALTH_SWEEP_INTERVAL_S", "5");
+    env.put("DEAF_TIMEOUT_S", "25");
+    env.put("LOBBY_TIMEOUT_S", "30");
+    env.put("RESTART_STOP_WAIT_S", "20");
+
+    TargetDialer service = TargetDialer.start(new Arguments(config.toString(), false), env);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> simulators.close().await(), "demo-simulators"));
+    System.out.println();
+    System.out.println("TargetDialer demo: three meetings start within a minute. Open the live transcript UI:");
+    System.out.println(service.uiUrl());
+    System.out.println();
+    LOG.info("demo running [google simulator: {}, vexa simulator: {}, data: {}]", google.calendarBaseUrl(), vexa.baseUrl(), dataDir);
+    return service;
+  }
+
+  /** Three Meet events starting 35-45 s from now, each with the Vexa script that tells its story. */
+  private static void seedCalendar(GoogleCalendarSimulator google, VexaSimulator vexa, Instant now) {
+    BotScript talking = BotScript.normal()
+        .joinDelay(Duration.ofSeconds(2)).lobbyDelay(Duration.ofSeconds(2)).admissionDelay(Duration.ofSeconds(3))
+        .firstSegmentDelay(Duration.ofSeconds(3)).segmentInterval(Duration.ofSeconds(4)).confirmDelay(Duration.ofMillis(1500))
+        .segments(40);
+    vexa.script("pip-elin-rev", talking);
+    vexa.script("dis-cove-ryc", BotScript.deaf().joinDelay(Duration.ofSeconds(2)).skipLobby(), talking.skipLobby());
+    vexa.script("par-tner-syn", BotScript.neverAdmitted().joinDelay(Duration.ofSeconds(2)).lobbyTimeout(Duration.ofMinutes(10)));
+
+    Instant end = now.plus(Duration.ofMinutes(30));
+    google.putEvent(USER, MeetEvent.meet("pip-elin-rev", now.plusSeconds(35), end).summary("Pipeline review").json());
+    google.putEvent(USER, MeetEvent.meet("dis-cove-ryc", now.plusSeconds(40), end).summary("Discovery call (its first bot is deaf)").json());
+    google.putEvent(USER, MeetEvent.meet("par-tner-syn", now.plusSeconds(45), end).summary("Partner sync (nobody admits the bot)").json());
+    google.putEvent(USER, MeetEvent.meet("dec-line-dme", now.plusSeconds(50), end).summary("Declined meeting (no bot)")
+        .selfStatus("declined").json());
+  }
+
+  private static String randomToken() {
+    byte[] random = new byte[18];
+    new SecureRandom().nextBytes(random);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+  }
+}
