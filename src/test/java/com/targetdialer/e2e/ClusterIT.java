@@ -1,6 +1,8 @@
 package com.targetdialer.e2e;
 
 import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.sim.google.GoogleCalendarSimulator;
+import com.targetdialer.sim.google.MeetEvent;
 import com.targetdialer.sim.vexa.BotScript;
 import com.targetdialer.sim.vexa.VexaSimulator;
 import com.targetdialer.testing.Await;
@@ -53,8 +55,11 @@ class ClusterIT {
   private static final String SECRET = "webhook-secret-for-cluster-01";
   private static final int BASE_PORT = 5911;
 
+  private static final String ENCRYPTION_KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
   private static Vertx vertx;
   private static VexaSimulator vexa;
+  private static GoogleCalendarSimulator google;
   private static SqlProbe db;
   private static WebClient client;
   private static final List<Node> nodes = new ArrayList<>();
@@ -68,6 +73,8 @@ class ClusterIT {
     vertx = Vertx.vertx();
     vexa = new VexaSimulator(0);
     vertx.deployVerticle(vexa).await();
+    google = new GoogleCalendarSimulator(0);
+    vertx.deployVerticle(google).await();
     client = WebClient.create(vertx);
     DatabaseUrl database = TestStores.newMigratedDatabase();
     db = new SqlProbe(vertx, database);
@@ -96,6 +103,11 @@ class ClusterIT {
       env.put("LIVE_RESYNC_INTERVAL_S", "2");
       env.put("INBOX_CLAIM_IDLE_MS", "1000");
       env.put("INBOX_MAX_ATTEMPTS", "100");
+      env.put("TD_ENCRYPTION_KEY", ENCRYPTION_KEY);
+      env.put("GOOGLE_CALENDAR_BASE_URL", google.calendarBaseUrl());
+      env.put("GOOGLE_TOKEN_URI", google.tokenUri());
+      env.put("DISPATCH_LEAD_S", "2");
+      env.put("CALENDAR_POLL_INTERVAL_S", "1");
       processes.add(ServiceProcess.start(Files.createTempDirectory("td-node"), env));
       ports.add(httpPort);
     }
@@ -130,6 +142,35 @@ class ClusterIT {
 
   @Test
   @Order(2)
+  @DisplayName("a meeting on calendars synced by every node at the same instant is dispatched once")
+  void calendarMeetingDispatchedOnce() {
+    String code = "cal-enda-ron";
+    vexa.script(code, BotScript.normal().skipLobby().segments(1));
+    Instant start = Instant.now().plusSeconds(6).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    List<Future<HttpResponse<Buffer>>> connected = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String user = "user" + i + "@cluster.test";
+      google.addUser(user);
+      google.putEvent(user, MeetEvent.meet(code, start, start.plusSeconds(1800)).summary("Shared meeting").json());
+      JsonObject credentials = new JsonObject().put("type", "authorized_user").put("client_id", "cluster-test")
+          .put("client_secret", "cluster-test-secret").put("refresh_token", google.issueRefreshToken(user));
+      // Each node is handed one of the three calendars at once, and all of them poll every second.
+      connected.add(client.post(nodes.get(i).httpPort(), "127.0.0.1", "/calendars").putHeader("Authorization", "Bearer " + INTERNAL_KEY)
+          .sendJsonObject(new JsonObject().put("id", user).put("credentials", credentials)));
+    }
+    Future.join(connected).await();
+    connected.forEach(response -> assertThat(response.result().statusCode()).as(response.result().bodyAsString()).isEqualTo(201));
+
+    Await.until("the shared meeting's bot has joined", Duration.ofSeconds(30), () -> vexa.botsStarted(code) >= 1
+        && "completed".equals(db.value("SELECT bot_status FROM td_meetings WHERE native_meeting_id = $1", code)));
+    assertThat(vexa.botsStarted(code)).isEqualTo(1);
+    assertThat(db.count("SELECT count(*) FROM td_meetings WHERE native_meeting_id = $1", code)).isEqualTo(1);
+    assertThat(db.count("SELECT count(*) FROM td_calendar_events WHERE meeting_id = (SELECT id FROM td_meetings WHERE native_meeting_id = $1)", code))
+        .isEqualTo(3);
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("webhooks posted round-robin to all nodes are each applied once")
   void roundRobinWebhooks() {
     long meetingId = meeting("rou-ndro-bin");
@@ -146,7 +187,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   @DisplayName("a deaf bot is restarted once by the cluster")
   void deafBotRestartedOnce() {
     String code = "clu-ster-def";
@@ -162,7 +203,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @DisplayName("a bridge client on one node gets the live segments that another node persisted")
   void liveUpdatesCrossNodes() {
     String code = "cro-ssno-des";
@@ -185,7 +226,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   @DisplayName("a node killed mid-ingest loses nothing: the others finish its pending inbox entries")
   void killedNodeLosesNothing() throws Exception {
     // The meeting row appears only after the kill: until then no node can apply these entries, so
@@ -208,7 +249,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   @DisplayName("killing the node that follows a meeting moves the live stream to another node, with no hole in the transcript")
   void liveStreamMovesOnNodeDeath() throws Exception {
     String code = "mov-esli-ves";
