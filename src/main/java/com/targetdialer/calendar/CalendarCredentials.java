@@ -6,6 +6,7 @@ import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.auth.oauth2.UserCredentials;
 import io.vertx.core.json.DecodeException;
+import com.targetdialer.http.JsonFields;
 import io.vertx.core.json.JsonObject;
 
 import java.io.ByteArrayInputStream;
@@ -73,7 +74,7 @@ final class CalendarCredentials {
   }
 
   private static String required(JsonObject json, String field) {
-    String value = CalendarRequest.text(json, field);
+    String value = JsonFields.text(json, field);
     if (value == null) {
       throw new IllegalArgumentException("credentials." + field + " is required for " + json.getString("type") + " credentials");
     }

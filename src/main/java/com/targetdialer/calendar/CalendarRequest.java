@@ -2,6 +2,8 @@ package com.targetdialer.calendar;
 
 import io.vertx.core.json.JsonObject;
 
+import static com.targetdialer.http.JsonFields.text;
+
 import java.util.regex.Pattern;
 
 /**
@@ -48,17 +50,6 @@ public record CalendarRequest(String id, String calendarId, String credentialsTy
     }
     CalendarCredentials.validate(type, credentials);
     return new CalendarRequest(id, calendarId, type, credentials);
-  }
-
-  static String text(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof String text)) {
-      throw new IllegalArgumentException(field + " must be a string");
-    }
-    return text.isBlank() ? null : text.trim();
   }
 
   /** The event-bus form; it carries the credentials, so it never leaves the process's own event bus in logs. */

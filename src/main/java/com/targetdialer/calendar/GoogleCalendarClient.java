@@ -1,6 +1,7 @@
 package com.targetdialer.calendar;
 
 import com.targetdialer.config.CalendarSettings;
+import com.targetdialer.http.Retries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The Calendar v3 REST calls the sync needs, over vertx-web-client with a Bearer token from google-auth.
@@ -165,36 +165,20 @@ public final class GoogleCalendarClient {
             // The cached token was revoked or expired early: one forced refresh, one more try.
             return tokens.refreshed().compose(fresh -> attempt(tokens, method, url, query, body, expected, attempt, fresh));
           }
-          failure = GoogleApiException.fromResponse(response.statusCode(), response.body(), retryAfterMs(response.getHeader("Retry-After")));
+          failure = GoogleApiException.fromResponse(response.statusCode(), response.body(), Retries.retryAfterMs(response.getHeader("Retry-After")));
         } else {
           failure = GoogleApiException.unreachable(result.cause());
         }
         if (!failure.retryable() || attempt >= maxAttempts) {
           return Future.failedFuture(failure);
         }
-        long delay = failure.retryAfterMs() != null ? Math.min(failure.retryAfterMs(), MAX_BACKOFF_MS) : backoffMs(attempt);
+        long delay = failure.retryAfterMs() != null ? Math.min(failure.retryAfterMs(), MAX_BACKOFF_MS)
+            : Retries.backoffMs(retryBaseMs, attempt, MAX_BACKOFF_MS);
         LOG.info("retrying Google Calendar call [call: {} {}, attempt: {}, in: {} ms, error: {}]",
             method, path(url), attempt, delay, failure.getMessage());
         return vertx.timer(Math.max(1, delay)).compose(ignored -> attempt(tokens, method, url, query, body, expected, attempt + 1, null));
       });
     });
-  }
-
-  /** Exponential with "equal jitter": half the step is fixed, half random, so retries spread but never bunch at zero. */
-  long backoffMs(int attempt) {
-    long step = Math.min(MAX_BACKOFF_MS, retryBaseMs << Math.min(attempt - 1, 20));
-    return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
-  }
-
-  private static Long retryAfterMs(String header) {
-    if (header == null) {
-      return null;
-    }
-    try {
-      return Math.max(0, (long) (Double.parseDouble(header.trim()) * 1000));
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   private String path(String url) {

@@ -2,6 +2,8 @@ package com.targetdialer.dispatch;
 
 import io.vertx.core.json.JsonObject;
 
+import static com.targetdialer.http.JsonFields.text;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
@@ -85,17 +87,6 @@ public record DispatchRequest(String platform, String nativeMeetingId, String me
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("scheduled_start must be an ISO-8601 time with a zone, like 2026-11-26T10:00:00Z");
     }
-  }
-
-  private static String text(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof String text)) {
-      throw new IllegalArgumentException(field + " must be a string");
-    }
-    return text.isBlank() ? null : text.trim();
   }
 
   public JsonObject toJson() {

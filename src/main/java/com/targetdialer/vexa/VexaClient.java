@@ -1,6 +1,7 @@
 package com.targetdialer.vexa;
 
 import com.targetdialer.config.VexaSettings;
+import com.targetdialer.http.Retries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The Vexa REST API (0.12, tolerating 0.10), over vertx-web-client with {@code X-API-Key}.
@@ -29,6 +29,7 @@ public final class VexaClient {
   public static final List<String> WEBHOOK_EVENTS = List.of("meeting.status_change", "meeting.started", "meeting.completed", "bot.failed");
 
   private static final Logger LOG = LoggerFactory.getLogger(VexaClient.class);
+  private static final long BACKOFF_BASE_MS = 500;
   private static final long MAX_BACKOFF_MS = 30_000;
 
   private final Vertx vertx;
@@ -143,14 +144,14 @@ public final class VexaClient {
           return Future.succeededFuture(response);
         }
         failure = VexaException.fromResponse(response.statusCode(), response.body());
-        retryAfterMs = retryAfterMs(response.getHeader("Retry-After"));
+        retryAfterMs = Retries.retryAfterMs(response.getHeader("Retry-After"));
       } else {
         failure = new VexaException(0, String.valueOf(result.cause().getMessage()));
       }
       if (!retryable(failure) || attempt >= settings.maxAttempts()) {
         return Future.failedFuture(failure);
       }
-      long delay = retryAfterMs != null ? Math.min(retryAfterMs, MAX_BACKOFF_MS) : backoffMs(attempt);
+      long delay = retryAfterMs != null ? Math.min(retryAfterMs, MAX_BACKOFF_MS) : Retries.backoffMs(BACKOFF_BASE_MS, attempt, MAX_BACKOFF_MS);
       LOG.info("retrying Vexa call [call: {} {}, attempt: {}, in: {} ms, error: {}]", method, path, attempt, delay, failure.getMessage());
       return vertx.timer(Math.max(1, delay)).compose(ignored -> attempt(method, path, body, expected, attempt + 1));
     });
@@ -158,21 +159,5 @@ public final class VexaClient {
 
   private static boolean retryable(VexaException failure) {
     return failure.unreachable() || failure.status() >= 500 || (failure.status() == 429 && !failure.botLimitReached());
-  }
-
-  private static long backoffMs(int attempt) {
-    long base = Math.min(MAX_BACKOFF_MS, 250L << Math.min(attempt, 10));
-    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-  }
-
-  private static Long retryAfterMs(String header) {
-    if (header == null) {
-      return null;
-    }
-    try {
-      return Math.max(0, (long) (Double.parseDouble(header.trim()) * 1000));
-    } catch (NumberFormatException e) {
-      return null; // an HTTP-date: fall back to our own backoff
-    }
   }
 }
