@@ -89,6 +89,7 @@
     $('meeting-panel').hidden = false;
     $('meeting-panel').dataset.meetingId = id;
     $('transcript').replaceChildren();
+    segmentsByKey.clear();
     renderMeetings();
     follow(id);
     const detail = await api('/api/meetings/' + id);
@@ -133,11 +134,14 @@
     } while (cursor);
   }
 
+  const segmentsByKey = new Map(); // segment_key -> element of the open transcript
+  let scrollPending = false;
+
   function upsertSegment(s) {
     const list = $('transcript');
-    let item = list.querySelector('[data-key="' + CSS.escape(s.segment_key) + '"]');
+    let item = segmentsByKey.get(s.segment_key);
     if (s.retracted) {
-      if (item) item.remove();
+      if (item) { item.remove(); segmentsByKey.delete(s.segment_key); }
       $('transcript-empty').hidden = list.children.length > 0;
       return;
     }
@@ -146,21 +150,38 @@
       item.className = 'segment';
       item.dataset.key = s.segment_key;
       item.append(document.createElement('time'), text('', 'speaker'), text('', 'text'));
+      segmentsByKey.set(s.segment_key, item);
     } else if (item.dataset.completed === 'true' && !s.completed) {
       return; // a confirmation is never replaced by a draft
     }
     const at = s.absolute_start_time || '';
+    const moved = item.dataset.at !== at || !item.isConnected;
     item.dataset.at = at;
     item.dataset.completed = String(!!s.completed);
     item.querySelector('time').textContent = at ? new Date(at).toLocaleTimeString() : '';
     item.querySelector('.speaker').textContent = s.speaker || 'Unknown speaker';
     item.querySelector('.text').textContent = s.text;
-    // Keep spoken order: place it before the first segment that starts later.
-    const next = [...list.children].find((other) => other !== item && (other.dataset.at || '') > at);
-    const atBottom = list.lastElementChild === null || window.innerHeight + window.scrollY >= document.body.scrollHeight - 40;
-    list.insertBefore(item, next || null);
+    if (moved) {
+      // Keep spoken order. New segments almost always belong at the end, so look from there.
+      let next = null;
+      for (let other = list.lastElementChild; other && (other.dataset.at || '') > at; other = other.previousElementSibling) {
+        if (other !== item) next = other;
+      }
+      list.insertBefore(item, next);
+      if (!next) scrollToEnd();
+    }
     $('transcript-empty').hidden = true;
-    if (!next && atBottom) item.scrollIntoView({ block: 'nearest' });
+  }
+
+  // Follow the conversation only when the reader is already at the bottom; once per frame.
+  function scrollToEnd() {
+    if (scrollPending) return;
+    scrollPending = true;
+    const atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+    requestAnimationFrame(() => {
+      scrollPending = false;
+      if (atBottom) window.scrollTo(0, document.body.scrollHeight);
+    });
   }
 
   function follow(id) {
