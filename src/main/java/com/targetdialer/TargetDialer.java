@@ -39,6 +39,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.time.Duration;
@@ -130,13 +131,14 @@ public final class TargetDialer {
     deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
     deploy(new HealthVerticle(settings, backends, metrics));
     deploy(new CalendarVerticle(settings, backends, CredentialCipher.resolve(settings.calendar(), settings.databaseUrl() == null, settings.dataDir())));
+    // HTTP_PORT 0 means any free port: chosen here, so every instance shares the same one.
+    httpPort = settings.httpPort() > 0 ? settings.httpPort() : freePort();
     try {
-      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets, membership),
+      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets, membership, httpPort),
           new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();
     } catch (Exception e) {
       throw bindFailure(e);
     }
-    httpPort = settings.httpPort() > 0 ? settings.httpPort() : ApiVerticle.boundPort(vertx);
     LOG.info("targetdialer started [http: {}:{}, database: {}, redis: {}]", settings.httpHost(), httpPort, database, redis);
     uiUrl = (settings.apiUrl() != null ? settings.apiUrl() : "http://localhost:" + httpPort) + "/?token=" + secrets.uiToken();
     if (settings.uiToken() == null) {
@@ -214,7 +216,7 @@ public final class TargetDialer {
     while (cause != null) {
       String message = String.valueOf(cause.getMessage());
       if (cause instanceof BindException || message.contains("Address already in use")) {
-        return new ConfigException("HTTP_PORT", "port " + settings.httpPort() + " on " + settings.httpHost() + " is already in use");
+        return new ConfigException("HTTP_PORT", "port " + httpPort + " on " + settings.httpHost() + " is already in use");
       }
       cause = cause.getCause();
     }
@@ -250,6 +252,14 @@ public final class TargetDialer {
       future.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (Exception e) {
       LOG.warn("shutdown step did not finish in time: {}", e.getMessage());
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new ConfigException("HTTP_PORT", "0 asks for any free port, and none could be found: " + e.getMessage());
     }
   }
 

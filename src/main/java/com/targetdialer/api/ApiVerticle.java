@@ -8,7 +8,6 @@ import com.targetdialer.webhook.Inbox;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,8 +25,6 @@ import io.vertx.sqlclient.Pool;
  */
 public final class ApiVerticle extends VerticleBase {
 
-  private static final String LOCAL_MAP = "td.api";
-  private static final String BOUND_PORT = "bound-port";
 
   private final Settings settings;
   private final Backends backends;
@@ -40,13 +37,16 @@ public final class ApiVerticle extends VerticleBase {
   private final Secrets secrets;
 
   private final Membership membership;
+  private final int port;
 
-  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, Secrets secrets, Membership membership) {
+  /** @param port the port every instance listens on (HTTP_PORT, or the free one chosen for 0) */
+  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, Secrets secrets, Membership membership, int port) {
     this.settings = settings;
     this.backends = backends;
     this.metrics = metrics;
     this.secrets = secrets;
     this.membership = membership;
+    this.port = port;
   }
 
   @Override
@@ -85,13 +85,7 @@ public final class ApiVerticle extends VerticleBase {
 
     return vertx.createHttpServer()
         .requestHandler(router)
-        .listen(settings.httpPort(), settings.httpHost())
-        .onSuccess(server -> vertx.sharedData().getLocalMap(LOCAL_MAP).put(BOUND_PORT, server.actualPort()));
-  }
-
-  /** The port the instances listen on: differs from HTTP_PORT only when that is 0 (any free port). */
-  public static int boundPort(Vertx vertx) {
-    return (Integer) vertx.sharedData().getLocalMap(LOCAL_MAP).get(BOUND_PORT);
+        .listen(port, settings.httpHost());
   }
 
   @Override

@@ -22,7 +22,7 @@ public final class RunningService {
     env.put("REDIS_KEY_PREFIX", TestStores.newRedisPrefix());
     env.put("HTTP_PORT", "0");
     env.put("HTTP_HOST", "127.0.0.1");
-    env.put("HTTP_INSTANCES", "1");
+    env.put("HTTP_INSTANCES", "2");
     env.put("DB_CONNECT_RETRY_S", "2");
     return env;
   }
