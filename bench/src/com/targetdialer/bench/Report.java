@@ -1,0 +1,131 @@
+package com.targetdialer.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The figures of one run, printed as a small table once everything is measured. */
+final class Report {
+
+  private static final double ACCEPT_TARGET = 0.40;
+  private static final double PERSIST_TARGET = 0.50;
+
+  /** One level of (a): the same load against the bare server, then the service. */
+  static final class Acceptance {
+    final int inFlight;
+    LoadGenerator.Result bare;
+    LoadGenerator.Result service;
+    double consumerApplied;
+    long consumerPauses;
+
+    Acceptance(int inFlight) {
+      this.inFlight = inFlight;
+    }
+
+    double ratio() {
+      return service.perSecond() / bare.perSecond();
+    }
+  }
+
+  private String machine;
+  private String settings;
+  private int perPayload;
+  private int maxInFlight;
+  int envelopeBytes;
+  final List<Acceptance> acceptance = new ArrayList<>();
+  long inboxBacklog;
+  double xaddPipelined;
+  StoreLimits.Xadds xaddConnection;
+  StoreLimits.Xadds xaddServiceClient;
+  double bareInsertSmall;
+  double bareInsertLarge;
+  Benchmarks.EndToEnd e2e;
+  long e2eConsumerPauses;
+  long e2eUnacknowledged;
+
+  void machine(int cores, int[] inFlight, int e2eInFlight, int clientLoops, int warmup, int measure, int segments, int perPayload) {
+    this.perPayload = perPayload;
+    this.maxInFlight = Arrays.stream(inFlight).max().orElse(0);
+    machine = String.format(Locale.ROOT, "%d cores, Java %s (%s), %s %s, max heap %d MB, load average at start %s", cores,
+        System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
+        System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
+    settings = String.format(Locale.ROOT, "client: HTTP/1.1 keep-alive, pool = requests in flight, %d event loop(s) of its own; "
+            + "servers: %d HTTP verticle instances on %d event loops each; (a) in flight %s, warm-up %d s, measured %d s; "
+            + "(b) %,d segments, %d per webhook, %d in flight; DB_POOL_SIZE 8; Postgres and Redis embedded, loopback",
+        clientLoops, cores, 2 * cores, Arrays.toString(inFlight), warmup, measure, segments, perPayload, e2eInFlight);
+  }
+
+  /** The run measured what it meant to: every segment arrived and the bare server never failed. */
+  boolean complete() {
+    return e2e != null && e2e.rows() == e2e.expected()
+        && acceptance.stream().allMatch(level -> level.bare.failed() == 0);
+  }
+
+  void print(double totalSeconds) {
+    StringBuilder out = new StringBuilder();
+    line(out, "TargetDialer benchmarks");
+    line(out, "machine:  " + machine);
+    line(out, "settings: " + settings);
+    line(out, "");
+    line(out, "(a) POST /webhook/vexa: signed meeting.status_change, %d B, unique event_id, existing bot session", envelopeBytes);
+    line(out, "    %-9s %-34s %9s %8s %8s %9s", "in flight", "", "req/s", "p50 ms", "p99 ms", "non-200");
+    for (Acceptance level : acceptance) {
+      row(out, level.inFlight, "bare Vert.x server (body, 200)", level.bare);
+      row(out, level.inFlight, "service (HMAC, XADD, 200)", level.service);
+      line(out, "    %-9d %-34s %8.0f%%   target >= %.0f%%: %s", level.inFlight, "service / bare", 100 * level.ratio(),
+          100 * ACCEPT_TARGET, level.ratio() >= ACCEPT_TARGET ? "met" : "MISSED");
+      line(out, "    %-9s meanwhile the inbox consumer applied %,.0f status events/s and paused 1 s %d times", "",
+          level.consumerApplied, level.consumerPauses);
+    }
+    acceptance.stream().filter(level -> level.service.firstError() != null).findFirst().ifPresent(level ->
+        line(out, "    first service error at %d in flight: %s", level.inFlight, abbreviate(level.service.firstError())));
+    line(out, "    inbox backlog after (a): %,d entries not yet applied", inboxBacklog);
+    line(out, "    Redis alone, XADD of that body: pipelined 1000/batch %,.0f/s; %d in flight on one connection %,.0f/s;",
+        xaddPipelined, maxInFlight, xaddConnection.perSecond());
+    line(out, "      %d in flight through a client with the service's settings (Backends.redisClient) %,.0f/s, %,d refused",
+        maxInFlight, xaddServiceClient.perSecond(), xaddServiceClient.errors());
+    line(out, "");
+    line(out, "(b) segments into td_transcript_segments: %,d rows, %d-segment seed webhooks, fresh meeting each", e2e.expected(), perPayload);
+    line(out, "    %-44s %11s %8s", "", "segments/s", "seconds");
+    line(out, "    %-44s %,11.0f %8.2f", "bare unnest INSERT, " + perPayload + " rows/statement", bareInsertSmall, e2e.expected() / bareInsertSmall);
+    line(out, "    %-44s %,11.0f %8.2f", "bare unnest INSERT, 5000 rows/statement", bareInsertLarge, e2e.expected() / bareInsertLarge);
+    line(out, "    %-44s %,11.0f %8.2f", "end to end: first POST -> all rows", e2e.perSecond(), e2e.seconds());
+    double persistRatio = e2e.perSecond() / bareInsertSmall;
+    line(out, "    %-44s %10.0f%%   target >= %.0f%%: %s", "end to end / bare (" + perPayload + " per statement)", 100 * persistRatio,
+        100 * PERSIST_TARGET, persistRatio >= PERSIST_TARGET ? "met" : "MISSED");
+    line(out, "    %-44s %10.0f%%", "end to end / bare (5000 per statement)", 100 * e2e.perSecond() / bareInsertLarge);
+    LoadGenerator.Result http = e2e.http();
+    line(out, "    webhooks: %,d accepted within %.2f s (p50 %.1f ms, p99 %.1f ms from first send), %,d re-sent after a 503, %,d lost",
+        http.ok(), http.seconds(), http.latencies().percentileMs(50), http.latencies().percentileMs(99), http.retried(), http.failed());
+    line(out, "    inbox consumer: paused 1 s %d times (a failed read-and-apply round); %,d entries applied but never acknowledged",
+        e2eConsumerPauses, e2eUnacknowledged);
+    line(out, "    rows found by count(*): %,d of %,d", e2e.rows(), e2e.expected());
+    line(out, "");
+    line(out, "total %.0f s%s", totalSeconds, complete() ? "" : "; INCOMPLETE: rows missing or the bare server failed (exit 3)");
+    System.out.print(out);
+    System.out.flush();
+  }
+
+  // Other work on the machine skews every figure: say how busy it was.
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static void row(StringBuilder out, int inFlight, String name, LoadGenerator.Result result) {
+    line(out, "    %-9d %-34s %,9.0f %8.2f %8.2f %,9d", inFlight, name, result.perSecond(), result.latencies().percentileMs(50),
+        result.latencies().percentileMs(99), result.failed());
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 160 ? text.substring(0, 160) + "..." : text;
+  }
+
+  private static void line(StringBuilder out, String format, Object... args) {
+    out.append(String.format(Locale.ROOT, format, args)).append('\n');
+  }
+}
