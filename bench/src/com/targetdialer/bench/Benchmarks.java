@@ -55,7 +55,9 @@ public final class Benchmarks {
   private static final int E2E_IN_FLIGHT = Integer.getInteger("bench.e2eInflight", 64);
   /** Hard stop for the whole run, whatever hangs. */
   private static final int WATCHDOG_S = Integer.getInteger("bench.watchdog", 300);
-  private static final int WARMUP_S = Integer.getInteger("bench.warmup", 5);
+  /** JIT warm-up: once per server before the first level (the first seconds run at a fraction of the speed), then per level. */
+  private static final int FIRST_WARMUP_S = Integer.getInteger("bench.firstWarmup", 8);
+  private static final int WARMUP_S = Integer.getInteger("bench.warmup", 2);
   private static final int MEASURE_S = Integer.getInteger("bench.seconds", 10);
   private static final int CLIENT_LOOPS = Integer.getInteger("bench.clientLoops", CORES);
   private static final int SEGMENTS = Integer.getInteger("bench.segments", 100_000);
@@ -70,6 +72,7 @@ public final class Benchmarks {
   private final String redisUrl;
   private final Connection jdbc;
   private final Report report = new Report();
+  private final CpuMeter cpu;
   /** InboxConsumer logs this, then waits 1 s, whenever a read-and-apply round fails. */
   private final LogCounter consumerPauses = LogCounter.attach("com.targetdialer.webhook.InboxConsumer", "inbox read failed");
 
@@ -78,6 +81,7 @@ public final class Benchmarks {
     this.db = db;
     this.redisUrl = redisUrl;
     this.jdbc = jdbc;
+    this.cpu = new CpuMeter(root.resolve("pg"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -104,7 +108,11 @@ public final class Benchmarks {
       Migrations.migrate(db, Duration.ofSeconds(30));
       try (Connection jdbc = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
         Benchmarks bench = new Benchmarks(root, db, stores.redis.url().value(), jdbc);
-        bench.report.machine(CORES, IN_FLIGHT, E2E_IN_FLIGHT, CLIENT_LOOPS, WARMUP_S, MEASURE_S, SEGMENTS, PER_PAYLOAD);
+        bench.report.machine(CORES, IN_FLIGHT, E2E_IN_FLIGHT, CLIENT_LOOPS, FIRST_WARMUP_S, WARMUP_S, MEASURE_S, SEGMENTS, PER_PAYLOAD);
+        // How busy the machine is before anything runs: other work skews every figure.
+        CpuMeter.Snapshot idle = bench.cpu.start();
+        Thread.sleep(1_000);
+        bench.report.before = idle.until();
         bench.webhookAcceptance();
         bench.segmentPersistence();
         bench.report.print((System.nanoTime() - started) / 1e9);
@@ -138,16 +146,22 @@ public final class Benchmarks {
       Duration warmup = Duration.ofSeconds(WARMUP_S);
       Duration measure = Duration.ofSeconds(MEASURE_S);
       long cap = 5_000_000; // count bound; never reached on loopback in 10 s
+      load.run(barePort, "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
+      load.run(service.httpPort(), "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
       for (int inFlight : IN_FLIGHT) {
         Report.Acceptance level = new Report.Acceptance(inFlight);
         load.run(barePort, "/webhook/vexa", inFlight, payloads::statusChange, cap, warmup, false);
+        CpuMeter.Snapshot bareCpu = cpu.start();
         level.bare = load.run(barePort, "/webhook/vexa", inFlight, payloads::statusChange, cap, measure, false);
+        level.bareCpu = bareCpu.until();
 
         load.run(service.httpPort(), "/webhook/vexa", inFlight, payloads::statusChange, cap, warmup, false);
         long appliedBefore = count("SELECT count(*) FROM td_webhook_events_seen");
         long pausesBefore = consumerPauses.count();
         long t0 = System.nanoTime();
+        CpuMeter.Snapshot serviceCpu = cpu.start();
         level.service = load.run(service.httpPort(), "/webhook/vexa", inFlight, payloads::statusChange, cap, measure, false);
+        level.serviceCpu = serviceCpu.until();
         double window = (System.nanoTime() - t0) / 1e9;
         // The inbox consumer applies what the edge accepted, on the same cores: how far it kept up.
         level.consumerApplied = (count("SELECT count(*) FROM td_webhook_events_seen") - appliedBefore) / window;
@@ -159,6 +173,9 @@ public final class Benchmarks {
       // same number in flight, and the service's own client settings (Backends.redisClient).
       Redis client = Redis.createClient(bareVertx, new RedisOptions().setConnectionString(redisUrl).setMaxWaitingHandlers(4096));
       report.inboxBacklog = client.send(Request.cmd(Command.XLEN).arg(prefix + "inbox:vexa")).await().toLong();
+      // Left in Redis, a backlog of a few hundred MB would be rewritten to its AOF during (b).
+      service.stop();
+      client.send(Request.cmd(Command.DEL).arg(prefix + "inbox:vexa")).await();
       Buffer body = payloads.statusChange().body();
       report.xaddPipelined = StoreLimits.xaddPipelined(client, "bench:xadd", body, 200_000, 1_000, 5_000);
       RedisConnection connection = client.connect().await();
@@ -169,7 +186,7 @@ public final class Benchmarks {
       serviceLike.close().await();
       client.close().await();
     } finally {
-      // Stopped rather than drained: its backlog would only slow down part (b).
+      // Stopped rather than drained (stop() is idempotent): its backlog would only slow down part (b).
       service.stop();
       bareVertx.close().await();
     }
@@ -188,6 +205,10 @@ public final class Benchmarks {
       StoreLimits.bareInsert(vertx, db, insertMeeting("bare-warm-" + shortId(), uid), uid, 10_000, PER_PAYLOAD, meetingStart);
       report.bareInsertSmall = StoreLimits.bareInsert(vertx, db, insertMeeting("bare-" + shortId(), uid), uid, SEGMENTS, PER_PAYLOAD, meetingStart);
       report.bareInsertLarge = StoreLimits.bareInsert(vertx, db, insertMeeting("bare-" + shortId(), uid), uid, SEGMENTS, SERVICE_MAX_BATCH, meetingStart);
+      // The service's merge statement alone, same sizes: how much of the gap is SQL.
+      StoreLimits.serviceMerge(vertx, db, insertMeeting("merge-warm-" + shortId(), uid), uid, 10_000, PER_PAYLOAD, meetingStart);
+      report.mergeSmall = StoreLimits.serviceMerge(vertx, db, insertMeeting("merge-" + shortId(), uid), uid, SEGMENTS, PER_PAYLOAD, meetingStart);
+      report.mergeLarge = StoreLimits.serviceMerge(vertx, db, insertMeeting("merge-" + shortId(), uid), uid, SEGMENTS, SERVICE_MAX_BATCH, meetingStart);
 
       service = startService(prefix);
       Payloads payloads = new Payloads(SECRET, "e2e-" + shortId());
@@ -196,7 +217,9 @@ public final class Benchmarks {
       endToEnd(load, service, payloads, warmSegments, meetingStart);
       payloads.resetSegments();
       long pausesBefore = consumerPauses.count();
+      CpuMeter.Snapshot e2eCpu = cpu.start();
       report.e2e = endToEnd(load, service, payloads, SEGMENTS, meetingStart);
+      report.e2eCpu = e2eCpu.until();
       report.e2eConsumerPauses = consumerPauses.count() - pausesBefore;
       // Applied but never acknowledged: Redis redelivers these after INBOX_CLAIM_IDLE_MS.
       Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));

@@ -81,22 +81,26 @@ final class Payloads {
     long batch = segmentBatches.getAndIncrement();
     JsonArray segments = new JsonArray();
     for (int i = 0; i < perPayload; i++) {
-      long n = batch * perPayload + i;
-      Instant start = meetingStart.plusMillis(n * 2_500);
-      segments.add(new JsonObject()
-          .put("segment_id", "seg-" + runId + "-" + n)
-          .put("text", sentence(n))
-          .put("speaker", SPEAKERS[(int) (n % SPEAKERS.length)])
-          .put("language", "en")
-          .put("start", n * 2.5)
-          .put("end", n * 2.5 + 2.4)
-          .put("absolute_start_time", start.toString())
-          .put("absolute_end_time", start.plusMillis(2_400).toString())
-          .put("completed", true));
+      segments.add(segment(runId, batch * perPayload + i, meetingStart));
     }
     JsonObject body = new JsonObject().put("native_meeting_id", nativeMeetingId).put("platform", "google_meet")
         .put("session_uid", sessionUid).put("segments", segments);
     return signed(body.toBuffer());
+  }
+
+  /** Segment number {@code n} of a meeting, as a seed-style webhook carries it. */
+  static JsonObject segment(String idPrefix, long n, Instant meetingStart) {
+    Instant start = meetingStart.plusMillis(n * 2_500);
+    return new JsonObject()
+        .put("segment_id", "seg-" + idPrefix + "-" + n)
+        .put("text", sentence(n))
+        .put("speaker", SPEAKERS[(int) (n % SPEAKERS.length)])
+        .put("language", "en")
+        .put("start", n * 2.5)
+        .put("end", n * 2.5 + 2.4)
+        .put("absolute_start_time", start.toString())
+        .put("absolute_end_time", start.plusMillis(2_400).toString())
+        .put("completed", true);
   }
 
   /** Restart the segment numbering for a new meeting. */

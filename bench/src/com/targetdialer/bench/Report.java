@@ -18,6 +18,8 @@ final class Report {
     LoadGenerator.Result service;
     double consumerApplied;
     long consumerPauses;
+    CpuMeter.Usage bareCpu;
+    CpuMeter.Usage serviceCpu;
 
     Acceptance(int inFlight) {
       this.inFlight = inFlight;
@@ -40,20 +42,25 @@ final class Report {
   StoreLimits.Xadds xaddServiceClient;
   double bareInsertSmall;
   double bareInsertLarge;
+  double mergeSmall;
+  double mergeLarge;
   Benchmarks.EndToEnd e2e;
   long e2eConsumerPauses;
   long e2eUnacknowledged;
+  CpuMeter.Usage e2eCpu;
+  CpuMeter.Usage before;
 
-  void machine(int cores, int[] inFlight, int e2eInFlight, int clientLoops, int warmup, int measure, int segments, int perPayload) {
+  void machine(int cores, int[] inFlight, int e2eInFlight, int clientLoops, int firstWarmup, int warmup, int measure, int segments,
+               int perPayload) {
     this.perPayload = perPayload;
     this.maxInFlight = Arrays.stream(inFlight).max().orElse(0);
     machine = String.format(Locale.ROOT, "%d cores, Java %s (%s), %s %s, max heap %d MB, load average at start %s", cores,
         System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
         System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
     settings = String.format(Locale.ROOT, "client: HTTP/1.1 keep-alive, pool = requests in flight, %d event loop(s) of its own; "
-            + "servers: %d HTTP verticle instances on %d event loops each; (a) in flight %s, warm-up %d s, measured %d s; "
+            + "servers: %d HTTP verticle instances on %d event loops each; (a) in flight %s, warm-up %d s + %d s per level, measured %d s; "
             + "(b) %,d segments, %d per webhook, %d in flight; DB_POOL_SIZE 8; Postgres and Redis embedded, loopback",
-        clientLoops, cores, 2 * cores, Arrays.toString(inFlight), warmup, measure, segments, perPayload, e2eInFlight);
+        clientLoops, cores, 2 * cores, Arrays.toString(inFlight), firstWarmup, warmup, measure, segments, perPayload, e2eInFlight);
   }
 
   /** The run measured what it meant to: every segment arrived and the bare server never failed. */
@@ -67,12 +74,14 @@ final class Report {
     line(out, "TargetDialer benchmarks");
     line(out, "machine:  " + machine);
     line(out, "settings: " + settings);
+    line(out, "CPU in cores (JVM = service + bare server + load generator; rest = kernel networking and other processes);"
+        + " machine busy before the run: %.2f", before.machine());
     line(out, "");
     line(out, "(a) POST /webhook/vexa: signed meeting.status_change, %d B, unique event_id, existing bot session", envelopeBytes);
-    line(out, "    %-9s %-34s %9s %8s %8s %9s", "in flight", "", "req/s", "p50 ms", "p99 ms", "non-200");
+    line(out, "    %-9s %-34s %9s %8s %8s %9s   %s", "in flight", "", "req/s", "p50 ms", "p99 ms", "non-200", "CPU (cores)");
     for (Acceptance level : acceptance) {
-      row(out, level.inFlight, "bare Vert.x server (body, 200)", level.bare);
-      row(out, level.inFlight, "service (HMAC, XADD, 200)", level.service);
+      row(out, level.inFlight, "bare Vert.x server (body, 200)", level.bare, level.bareCpu);
+      row(out, level.inFlight, "service (HMAC, XADD, 200)", level.service, level.serviceCpu);
       line(out, "    %-9d %-34s %8.0f%%   target >= %.0f%%: %s", level.inFlight, "service / bare", 100 * level.ratio(),
           100 * ACCEPT_TARGET, level.ratio() >= ACCEPT_TARGET ? "met" : "MISSED");
       line(out, "    %-9s meanwhile the inbox consumer applied %,.0f status events/s and paused 1 s %d times", "",
@@ -90,7 +99,9 @@ final class Report {
     line(out, "    %-44s %11s %8s", "", "segments/s", "seconds");
     line(out, "    %-44s %,11.0f %8.2f", "bare unnest INSERT, " + perPayload + " rows/statement", bareInsertSmall, e2e.expected() / bareInsertSmall);
     line(out, "    %-44s %,11.0f %8.2f", "bare unnest INSERT, 5000 rows/statement", bareInsertLarge, e2e.expected() / bareInsertLarge);
-    line(out, "    %-44s %,11.0f %8.2f", "end to end: first POST -> all rows", e2e.perSecond(), e2e.seconds());
+    line(out, "    %-44s %,11.0f %8.2f", "service MERGE statement only, " + perPayload + " rows/statement", mergeSmall, e2e.expected() / mergeSmall);
+    line(out, "    %-44s %,11.0f %8.2f", "service MERGE statement only, 5000 rows/statement", mergeLarge, e2e.expected() / mergeLarge);
+    line(out, "    %-44s %,11.0f %8.2f   CPU %s", "end to end: first POST -> all rows", e2e.perSecond(), e2e.seconds(), e2eCpu);
     double persistRatio = e2e.perSecond() / bareInsertSmall;
     line(out, "    %-44s %10.0f%%   target >= %.0f%%: %s", "end to end / bare (" + perPayload + " per statement)", 100 * persistRatio,
         100 * PERSIST_TARGET, persistRatio >= PERSIST_TARGET ? "met" : "MISSED");
@@ -100,6 +111,10 @@ final class Report {
         http.ok(), http.seconds(), http.latencies().percentileMs(50), http.latencies().percentileMs(99), http.retried(), http.failed());
     line(out, "    inbox consumer: paused 1 s %d times (a failed read-and-apply round); %,d entries applied but never acknowledged",
         e2eConsumerPauses, e2eUnacknowledged);
+    if (e2eConsumerPauses > 0 && e2e.seconds() > e2eConsumerPauses) {
+      line(out, "    without those pauses (estimate: seconds - pauses): %,.0f segments/s, %.0f%% of the %d-row bare insert",
+          e2e.rows() / (e2e.seconds() - e2eConsumerPauses), 100 * e2e.rows() / (e2e.seconds() - e2eConsumerPauses) / bareInsertSmall, perPayload);
+    }
     line(out, "    rows found by count(*): %,d of %,d", e2e.rows(), e2e.expected());
     line(out, "");
     line(out, "total %.0f s%s", totalSeconds, complete() ? "" : "; INCOMPLETE: rows missing or the bare server failed (exit 3)");
@@ -116,9 +131,9 @@ final class Report {
     }
   }
 
-  private static void row(StringBuilder out, int inFlight, String name, LoadGenerator.Result result) {
-    line(out, "    %-9d %-34s %,9.0f %8.2f %8.2f %,9d", inFlight, name, result.perSecond(), result.latencies().percentileMs(50),
-        result.latencies().percentileMs(99), result.failed());
+  private static void row(StringBuilder out, int inFlight, String name, LoadGenerator.Result result, CpuMeter.Usage usage) {
+    line(out, "    %-9d %-34s %,9.0f %8.2f %8.2f %,9d   %s", inFlight, name, result.perSecond(), result.latencies().percentileMs(50),
+        result.latencies().percentileMs(99), result.failed(), usage);
   }
 
   private static String abbreviate(String text) {

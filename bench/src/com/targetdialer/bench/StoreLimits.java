@@ -1,11 +1,14 @@
 package com.targetdialer.bench;
 
 import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.persist.MergeProbe;
+import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.redis.client.Command;
@@ -46,6 +49,45 @@ final class StoreLimits {
     } finally {
       connection.close().await();
     }
+  }
+
+  /**
+   * The service's own merge statement (PersistSql.MERGE_SEGMENTS, through {@link MergeProbe}) on
+   * one connection, {@code batch} normalized segments per statement: what the SQL costs, without
+   * the inbox, the event bus or the batching. Only the statements are timed (building the JSON
+   * input is the consumer's work, not the statement's).
+   *
+   * @return rows per second of statement time
+   */
+  static double serviceMerge(Vertx vertx, DatabaseUrl db, long meetingId, String sessionUid, int total, int batch, Instant meetingStart) {
+    PgConnection connection = PgConnection.connect(vertx, new PgConnectOptions().setHost(db.host()).setPort(db.port())
+        .setDatabase(db.database()).setUser(db.user()).setCachePreparedStatements(true)).await();
+    try {
+      long[] statementNanos = {0};
+      mergeFrom(connection, 0, total, batch, meetingId, sessionUid, meetingStart, statementNanos).await(5, TimeUnit.MINUTES);
+      return total / (statementNanos[0] / 1e9);
+    } catch (Exception e) {
+      throw new IllegalStateException("merge failed", e);
+    } finally {
+      connection.close().await();
+    }
+  }
+
+  private static Future<Void> mergeFrom(PgConnection connection, int from, int total, int batch, long meetingId, String sessionUid,
+                                        Instant meetingStart, long[] statementNanos) {
+    if (from >= total) {
+      return Future.succeededFuture();
+    }
+    int size = Math.min(batch, total - from);
+    List<JsonObject> segments = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      segments.add(VexaSegments.normalize(Payloads.segment("merge-" + meetingId, from + i, meetingStart), sessionUid, true));
+    }
+    long start = System.nanoTime();
+    return MergeProbe.merge(connection, meetingId, segments).compose(changed -> {
+      statementNanos[0] += System.nanoTime() - start;
+      return changed == size ? Future.succeededFuture() : Future.failedFuture("merge changed " + changed + " of " + size + " rows");
+    }).compose(done -> mergeFrom(connection, from + size, total, batch, meetingId, sessionUid, meetingStart, statementNanos));
   }
 
   private static final String INSERT = """
