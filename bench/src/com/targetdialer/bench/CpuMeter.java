@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -16,15 +17,21 @@ import java.util.stream.Stream;
  */
 final class CpuMeter {
 
-  /** CPU use over one interval, in cores (1.0 = one core busy all the time). */
-  record Usage(double machine, double jvm, double postgres, double redis) {
+  /** CPU use over one interval, in cores (1.0 = one core busy all the time); jvm includes client. */
+  record Usage(double machine, double jvm, double client, double postgres, double redis) {
     double others() {
       return Math.max(0, machine - jvm - postgres - redis);
     }
 
+    /** Everything but the load generator and the rest of the machine: the server side. */
+    double server() {
+      return jvm - client + postgres + redis;
+    }
+
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "JVM %.2f, PG %.2f, Redis %.2f, rest %.2f", jvm, postgres, redis, others());
+      return String.format(Locale.ROOT, "client %.2f, server JVM %.2f, PG %.2f, Redis %.2f, rest %.2f",
+          client, jvm - client, postgres, redis, others());
     }
   }
 
@@ -37,24 +44,35 @@ final class CpuMeter {
     this.postgresMarker = postgresDataDir.toString();
   }
 
-  /** A point to measure from; {@link Snapshot#until()} gives the usage since. */
-  Snapshot start() {
-    return new Snapshot();
+  /**
+   * A point to measure from; {@link Snapshot#until()} gives the usage since.
+   *
+   * @param clientCpuNanos CPU time of the load generator's threads so far
+   */
+  Snapshot start(LongSupplier clientCpuNanos) {
+    return new Snapshot(clientCpuNanos);
   }
 
   final class Snapshot {
+    private final LongSupplier clientCpu;
+    private final long clientNanos;
     private final long wallNanos = System.nanoTime();
     private final long[] machine = machineJiffies();
     private final long jvmNanos = os.getProcessCpuTime();
     private final Map<Long, Long> postgres = cpuNanos(postgresProcesses());
     private final Map<Long, Long> redis = cpuNanos(redisProcesses());
 
+    private Snapshot(LongSupplier clientCpu) {
+      this.clientCpu = clientCpu;
+      this.clientNanos = clientCpu.getAsLong();
+    }
+
     Usage until() {
       double wall = System.nanoTime() - wallNanos;
       long[] machineNow = machineJiffies();
       long total = machineNow[1] - machine[1];
       double busy = total == 0 ? 0 : (double) (machineNow[0] - machine[0]) / total * Runtime.getRuntime().availableProcessors();
-      return new Usage(busy, (os.getProcessCpuTime() - jvmNanos) / wall,
+      return new Usage(busy, (os.getProcessCpuTime() - jvmNanos) / wall, (clientCpu.getAsLong() - clientNanos) / wall,
           delta(postgres, cpuNanos(postgresProcesses())) / wall, delta(redis, cpuNanos(redisProcesses())) / wall);
     }
   }

@@ -58,7 +58,7 @@ final class Report {
         System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
         System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
     settings = String.format(Locale.ROOT, "client: HTTP/1.1 keep-alive, pool = requests in flight, %d event loop(s) of its own; "
-            + "servers: %d HTTP verticle instances on %d event loops each; (a) in flight %s, warm-up %d s + %d s per level, measured %d s; "
+            + "servers: %d HTTP verticle instances on %d event loops each; (a) in flight %s, bare levels then service levels, warm-up %d s + %d s per level, measured %d s; "
             + "(b) %,d segments, %d per webhook, %d in flight; DB_POOL_SIZE 8; Postgres and Redis embedded, loopback",
         clientLoops, cores, 2 * cores, Arrays.toString(inFlight), firstWarmup, warmup, measure, segments, perPayload, e2eInFlight);
   }
@@ -74,11 +74,12 @@ final class Report {
     line(out, "TargetDialer benchmarks");
     line(out, "machine:  " + machine);
     line(out, "settings: " + settings);
-    line(out, "CPU in cores (JVM = service + bare server + load generator; rest = kernel networking and other processes);"
-        + " machine busy before the run: %.2f", before.machine());
+    line(out, "CPU in cores: client = load generator threads; server JVM = the rest of this JVM (service or bare server); "
+        + "rest = kernel networking and other processes; machine busy before the run: %.2f", before.machine());
     line(out, "");
     line(out, "(a) POST /webhook/vexa: signed meeting.status_change, %d B, unique event_id, existing bot session", envelopeBytes);
-    line(out, "    %-9s %-34s %9s %8s %8s %9s   %s", "in flight", "", "req/s", "p50 ms", "p99 ms", "non-200", "CPU (cores)");
+    line(out, "    %-9s %-34s %9s %8s %8s %9s %9s   %s", "in flight", "", "req/s", "p50 ms", "p99 ms", "non-200", "µs CPU/req",
+        "CPU (cores)");
     for (Acceptance level : acceptance) {
       row(out, level.inFlight, "bare Vert.x server (body, 200)", level.bare, level.bareCpu);
       row(out, level.inFlight, "service (HMAC, XADD, 200)", level.service, level.serviceCpu);
@@ -131,9 +132,11 @@ final class Report {
     }
   }
 
+  // Server-side CPU (JVM minus client, plus Postgres and Redis) per 200 answer: the figure that a
+  // busy neighbour or the shared cores disturb least.
   private static void row(StringBuilder out, int inFlight, String name, LoadGenerator.Result result, CpuMeter.Usage usage) {
-    line(out, "    %-9d %-34s %,9.0f %8.2f %8.2f %,9d   %s", inFlight, name, result.perSecond(), result.latencies().percentileMs(50),
-        result.latencies().percentileMs(99), result.failed(), usage);
+    line(out, "    %-9d %-34s %,9.0f %8.2f %8.2f %,9d %9.0f   %s", inFlight, name, result.perSecond(), result.latencies().percentileMs(50),
+        result.latencies().percentileMs(99), result.failed(), 1e6 * usage.server() / result.perSecond(), usage);
   }
 
   private static String abbreviate(String text) {
