@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -50,9 +51,9 @@ public final class Benchmarks {
 
   private static final int CORES = Runtime.getRuntime().availableProcessors();
   /** Requests in flight for (a), one measured level each: the brief's 64, and one the edge's Redis pool can take. */
-  private static final int[] IN_FLIGHT = java.util.Arrays.stream(System.getProperty("bench.inflight", "64,16").split(","))
+  private static final int[] IN_FLIGHT = Arrays.stream(System.getProperty("bench.inflight", "64,16").split(","))
       .mapToInt(level -> Integer.parseInt(level.trim())).toArray();
-  private static final int MAX_IN_FLIGHT = java.util.Arrays.stream(IN_FLIGHT).max().orElse(64);
+  private static final int MAX_IN_FLIGHT = Arrays.stream(IN_FLIGHT).max().orElse(64);
   /** Requests in flight for the end-to-end run of (b). */
   private static final int E2E_IN_FLIGHT = Integer.getInteger("bench.e2eInflight", 64);
   /** Hard stop for the whole run, whatever hangs. */

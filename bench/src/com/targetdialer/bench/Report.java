@@ -54,9 +54,9 @@ final class Report {
                int perPayload) {
     this.perPayload = perPayload;
     this.maxInFlight = Arrays.stream(inFlight).max().orElse(0);
-    machine = String.format(Locale.ROOT, "%d cores, Java %s (%s), %s %s, max heap %d MB, load average at start %s", cores,
+    machine = String.format(Locale.ROOT, "%d cores (%s), Java %s (%s), %s %s, max heap %d MB", cores, cpuModel(),
         System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
-        System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
+        System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20);
     settings = String.format(Locale.ROOT, "client: HTTP/1.1 keep-alive, pool = requests in flight, %d event loop(s) of its own; "
             + "servers: %d HTTP verticle instances on %d event loops each; (a) in flight %s, bare levels then service levels, warm-up %d s + %d s per level, measured %d s; "
             + "(b) %,d segments, %d per webhook, %d in flight; DB_POOL_SIZE 8; Postgres and Redis embedded, loopback",
@@ -123,12 +123,11 @@ final class Report {
     System.out.flush();
   }
 
-  // Other work on the machine skews every figure: say how busy it was.
-  private static String loadAverage() {
-    try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+  private static String cpuModel() {
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+      return lines.filter(line -> line.startsWith("model name")).findFirst().map(line -> line.replaceFirst(".*:\\s*", "")).orElse("unknown CPU");
     } catch (java.io.IOException | RuntimeException e) {
-      return "unknown";
+      return "unknown CPU";
     }
   }
 
