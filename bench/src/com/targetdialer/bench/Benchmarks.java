@@ -1,0 +1,373 @@
+package com.targetdialer.bench;
+
+import com.targetdialer.Arguments;
+import com.targetdialer.TargetDialer;
+import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.config.RedisUrl;
+import com.targetdialer.store.Backends;
+import com.targetdialer.store.EmbeddedPostgresServer;
+import com.targetdialer.store.EmbeddedRedisServer;
+import com.targetdialer.store.Migrations;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * {@code bash bench/run}: (a) webhook acceptance of the real service against a bare Vert.x server,
+ * (b) segments from HTTP to {@code td_transcript_segments} against a bare unnest insert. Everything
+ * runs in this JVM against one embedded Postgres and one embedded Redis in a temp directory, over
+ * loopback only. Every loop is bounded by a count and a time. Knobs are system properties
+ * ({@code -Dbench.seconds=10} etc.), so the defaults are what {@code bench/run} measures.
+ */
+public final class Benchmarks {
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  /** Requests in flight for (a), one measured level each: the brief's 64, and one the edge's Redis pool can take. */
+  private static final int[] IN_FLIGHT = Arrays.stream(System.getProperty("bench.inflight", "64,16").split(","))
+      .mapToInt(level -> Integer.parseInt(level.trim())).toArray();
+  private static final int MAX_IN_FLIGHT = Arrays.stream(IN_FLIGHT).max().orElse(64);
+  /** Requests in flight for the end-to-end run of (b). */
+  private static final int E2E_IN_FLIGHT = Integer.getInteger("bench.e2eInflight", 64);
+  /** Hard stop for the whole run, whatever hangs. */
+  private static final int WATCHDOG_S = Integer.getInteger("bench.watchdog", 300);
+  /** JIT warm-up: once per server before the first level (the first seconds run at a fraction of the speed), then per level. */
+  private static final int FIRST_WARMUP_S = Integer.getInteger("bench.firstWarmup", 8);
+  private static final int WARMUP_S = Integer.getInteger("bench.warmup", 2);
+  private static final int MEASURE_S = Integer.getInteger("bench.seconds", 10);
+  private static final int CLIENT_LOOPS = Integer.getInteger("bench.clientLoops", CORES);
+  private static final int SEGMENTS = Integer.getInteger("bench.segments", 100_000);
+  private static final int PER_PAYLOAD = Integer.getInteger("bench.perPayload", 50);
+  private static final int E2E_TIMEOUT_S = Integer.getInteger("bench.e2eTimeout", 90);
+  /** PersistVerticle.MAX_BATCH_SEGMENTS: the largest statement the service writes. */
+  private static final int SERVICE_MAX_BATCH = 5_000;
+  private static final String SECRET = "bench-webhook-secret-" + UUID.randomUUID();
+
+  private final Path root;
+  private final DatabaseUrl db;
+  private final String redisUrl;
+  private final Connection jdbc;
+  private final Report report = new Report();
+  private final CpuMeter cpu;
+  /** InboxConsumer logs this, then waits 1 s, whenever a read-and-apply round fails. */
+  private final LogCounter consumerPauses = LogCounter.attach("com.targetdialer.webhook.InboxConsumer", "inbox read failed");
+
+  private Benchmarks(Path root, DatabaseUrl db, String redisUrl, Connection jdbc) {
+    this.root = root;
+    this.db = db;
+    this.redisUrl = redisUrl;
+    this.jdbc = jdbc;
+    this.cpu = new CpuMeter(root.resolve("pg"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    long started = System.nanoTime();
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(WATCHDOG_S * 1000L);
+        System.err.println("bench: still running after " + WATCHDOG_S + " s, giving up");
+        System.exit(4);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bench-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    Path root = Files.createTempDirectory("td-bench");
+    Stores stores = new Stores(root);
+    // Also on SIGTERM or the watchdog: embedded Postgres outlives a JVM that does not stop it.
+    Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "bench-stores"));
+    int exit = 1;
+    try {
+      stores.start();
+      DatabaseUrl db = stores.postgres.url();
+      Migrations.migrate(db, Duration.ofSeconds(30));
+      try (Connection jdbc = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+        Benchmarks bench = new Benchmarks(root, db, stores.redis.url().value(), jdbc);
+        bench.report.machine(CORES, IN_FLIGHT, E2E_IN_FLIGHT, CLIENT_LOOPS, FIRST_WARMUP_S, WARMUP_S, MEASURE_S, SEGMENTS, PER_PAYLOAD);
+        // How busy the machine is before anything runs: other work skews every figure.
+        CpuMeter.Snapshot idle = bench.cpu.start(() -> 0);
+        Thread.sleep(1_000);
+        bench.report.before = idle.until();
+        bench.webhookAcceptance();
+        bench.segmentPersistence();
+        bench.report.print((System.nanoTime() - started) / 1e9);
+        exit = bench.report.complete() ? 0 : 3;
+      }
+    } catch (Exception e) {
+      e.printStackTrace();
+    } finally {
+      stores.close();
+    }
+    // Vert.x and driver threads must not keep the JVM up past the report.
+    System.exit(exit);
+  }
+
+  // --- (a) webhook acceptance ---------------------------------------------------------------------
+
+  private void webhookAcceptance() throws SQLException {
+    String sessionUid = "bench-session-" + UUID.randomUUID();
+    insertMeeting("acc-" + shortId(), sessionUid);
+    Payloads payloads = new Payloads(SECRET, sessionUid);
+    report.envelopeBytes = payloads.statusChangeBytes();
+
+    // Both servers run in this process with the same event-loop count (Vert.x default, 2 × cores)
+    // and the same number of HTTP verticle instances (the service's default, one per core).
+    Vertx bareVertx = Vertx.vertx();
+    int barePort = freePort();
+    bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
+    String prefix = "bench-a-" + shortId() + ":";
+    TargetDialer service = startService(prefix);
+    try (LoadGenerator load = new LoadGenerator(CLIENT_LOOPS, MAX_IN_FLIGHT)) {
+      Duration warmup = Duration.ofSeconds(WARMUP_S);
+      Duration measure = Duration.ofSeconds(MEASURE_S);
+      long cap = 5_000_000; // count bound; never reached on loopback in 10 s
+      // All bare levels first, then all service levels: once the service has taken load, its inbox
+      // consumer works through the backlog for minutes and would slow the bare server down too.
+      List<Report.Acceptance> levels = new ArrayList<>();
+      load.run(barePort, "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
+      for (int inFlight : IN_FLIGHT) {
+        Report.Acceptance level = new Report.Acceptance(inFlight);
+        load.run(barePort, "/webhook/vexa", inFlight, payloads::statusChange, cap, warmup, false);
+        CpuMeter.Snapshot bareCpu = cpu.start(load::cpuNanos);
+        level.bare = load.run(barePort, "/webhook/vexa", inFlight, payloads::statusChange, cap, measure, false);
+        level.bareCpu = bareCpu.until();
+        levels.add(level);
+      }
+      load.run(service.httpPort(), "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
+      for (Report.Acceptance level : levels) {
+        load.run(service.httpPort(), "/webhook/vexa", level.inFlight, payloads::statusChange, cap, warmup, false);
+        long appliedBefore = count("SELECT count(*) FROM td_webhook_events_seen");
+        long pausesBefore = consumerPauses.count();
+        long t0 = System.nanoTime();
+        CpuMeter.Snapshot serviceCpu = cpu.start(load::cpuNanos);
+        level.service = load.run(service.httpPort(), "/webhook/vexa", level.inFlight, payloads::statusChange, cap, measure, false);
+        level.serviceCpu = serviceCpu.until();
+        double window = (System.nanoTime() - t0) / 1e9;
+        // The inbox consumer applies what the edge accepted, on the same cores: how far it kept up.
+        level.consumerApplied = (count("SELECT count(*) FROM td_webhook_events_seen") - appliedBefore) / window;
+        level.consumerPauses = consumerPauses.count() - pausesBefore;
+        report.acceptance.add(level);
+      }
+
+      // Redis alone, same body: pipelined batches (the ceiling), one pipelining connection with the
+      // same number in flight, and the service's own client settings (Backends.redisClient).
+      Redis client = Redis.createClient(bareVertx, new RedisOptions().setConnectionString(redisUrl).setMaxWaitingHandlers(4096));
+      report.inboxBacklog = client.send(Request.cmd(Command.XLEN).arg(prefix + "inbox:vexa")).await().toLong();
+      // Left in Redis, a backlog of a few hundred MB would be rewritten to its AOF during (b).
+      service.stop();
+      client.send(Request.cmd(Command.DEL).arg(prefix + "inbox:vexa")).await();
+      Buffer body = payloads.statusChange().body();
+      report.xaddPipelined = StoreLimits.xaddPipelined(client, "bench:xadd", body, 200_000, 1_000, 5_000);
+      RedisConnection connection = client.connect().await();
+      report.xaddConnection = StoreLimits.xaddInFlight(bareVertx, connection::send, "bench:xadd", body, MAX_IN_FLIGHT, 200_000, 3_000);
+      connection.close().await();
+      Redis serviceLike = new Backends(db, RedisUrl.parse("REDIS_URL", redisUrl), "0", "bench:", 8).redisClient(bareVertx);
+      report.xaddServiceClient = StoreLimits.xaddInFlight(bareVertx, serviceLike::send, "bench:xadd", body, MAX_IN_FLIGHT, 200_000, 3_000);
+      serviceLike.close().await();
+      client.close().await();
+    } finally {
+      // Stopped rather than drained (stop() is idempotent): its backlog would only slow down part (b).
+      service.stop();
+      bareVertx.close().await();
+    }
+  }
+
+  // --- (b) segment persistence --------------------------------------------------------------------
+
+  private void segmentPersistence() throws Exception {
+    Instant meetingStart = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Vertx vertx = Vertx.vertx();
+    String prefix = "bench-b-" + shortId() + ":";
+    TargetDialer service = null;
+    try (LoadGenerator load = new LoadGenerator(CLIENT_LOOPS, E2E_IN_FLIGHT)) {
+      // Bare insert: warm the JIT and the table, then one run per batch size, each into a fresh meeting.
+      String uid = "bare-" + shortId();
+      StoreLimits.bareInsert(vertx, db, insertMeeting("bare-warm-" + shortId(), uid), uid, 10_000, PER_PAYLOAD, meetingStart);
+      report.bareInsertSmall = StoreLimits.bareInsert(vertx, db, insertMeeting("bare-" + shortId(), uid), uid, SEGMENTS, PER_PAYLOAD, meetingStart);
+      report.bareInsertLarge = StoreLimits.bareInsert(vertx, db, insertMeeting("bare-" + shortId(), uid), uid, SEGMENTS, SERVICE_MAX_BATCH, meetingStart);
+      // The service's merge statement alone, same sizes: how much of the gap is SQL.
+      StoreLimits.serviceMerge(vertx, db, insertMeeting("merge-warm-" + shortId(), uid), uid, 10_000, PER_PAYLOAD, meetingStart);
+      report.mergeSmall = StoreLimits.serviceMerge(vertx, db, insertMeeting("merge-" + shortId(), uid), uid, SEGMENTS, PER_PAYLOAD, meetingStart);
+      report.mergeLarge = StoreLimits.serviceMerge(vertx, db, insertMeeting("merge-" + shortId(), uid), uid, SEGMENTS, SERVICE_MAX_BATCH, meetingStart);
+
+      service = startService(prefix);
+      Payloads payloads = new Payloads(SECRET, "e2e-" + shortId());
+      // Warm-up: a tenth of the run through the whole path, into a meeting of its own.
+      int warmSegments = Math.max(PER_PAYLOAD, SEGMENTS / 10 / PER_PAYLOAD * PER_PAYLOAD);
+      endToEnd(load, service, payloads, warmSegments, meetingStart);
+      payloads.resetSegments();
+      long pausesBefore = consumerPauses.count();
+      CpuMeter.Snapshot e2eCpu = cpu.start(load::cpuNanos);
+      report.e2e = endToEnd(load, service, payloads, SEGMENTS, meetingStart);
+      report.e2eCpu = e2eCpu.until();
+      report.e2eConsumerPauses = consumerPauses.count() - pausesBefore;
+      // Applied but never acknowledged: Redis redelivers these after INBOX_CLAIM_IDLE_MS.
+      Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
+      report.e2eUnacknowledged = redis.send(Request.cmd(Command.XPENDING).arg(prefix + "inbox:vexa").arg("capture")).await().get(0).toLong();
+      redis.close().await();
+    } finally {
+      if (service != null) {
+        service.stop();
+      }
+      vertx.close().await();
+    }
+  }
+
+  /** Posts {@code segments} segments for a fresh meeting and waits until they are all rows. */
+  private EndToEnd endToEnd(LoadGenerator load, TargetDialer service, Payloads payloads, int segments, Instant meetingStart) throws Exception {
+    String nativeId = "e2e-" + shortId();
+    String sessionUid = "e2e-session-" + shortId();
+    long meetingId = insertMeeting(nativeId, sessionUid);
+    int requests = segments / PER_PAYLOAD;
+    long start = System.nanoTime();
+    // Refused posts (503) are re-sent, as Vexa does, so every segment arrives exactly once.
+    CompletableFuture<LoadGenerator.Result> posted = CompletableFuture.supplyAsync(() -> load.run(service.httpPort(), "/webhook/vexa",
+        E2E_IN_FLIGHT, () -> payloads.seedSegments(nativeId, sessionUid, PER_PAYLOAD, meetingStart), requests,
+        Duration.ofSeconds(E2E_TIMEOUT_S), true));
+    // segment_count moves in the same statement as the rows (PersistSql.MERGE_SEGMENTS), so it is
+    // exact; polling it costs Postgres nothing, where a count(*) every 50 ms over up to 100k fresh
+    // rows would take CPU from the run it measures. count(*) confirms once at the end.
+    long deadline = start + Duration.ofSeconds(E2E_TIMEOUT_S).toNanos();
+    long persisted = 0;
+    while (persisted < segments && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      persisted = count("SELECT segment_count FROM td_meetings WHERE id = " + meetingId);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    LoadGenerator.Result http = posted.get();
+    long rows = count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId);
+    return new EndToEnd(segments, rows, seconds, http);
+  }
+
+  /** (b)'s end-to-end run: rows found, seconds from the first POST until the last row, and the HTTP side. */
+  record EndToEnd(int expected, long rows, double seconds, LoadGenerator.Result http) {
+    double perSecond() {
+      return rows / seconds;
+    }
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------
+
+  private TargetDialer startService(String redisPrefix) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database());
+    env.put("REDIS_URL", redisUrl);
+    env.put("REDIS_KEY_PREFIX", redisPrefix);
+    // A fixed free port: with HTTP_PORT=0 each of the N instances may bind a port of its own.
+    env.put("HTTP_PORT", Integer.toString(freePort()));
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("VEXA_WEBHOOK_SECRET", SECRET);
+    env.put("INTERNAL_API_KEY", "bench-internal-key-" + UUID.randomUUID());
+    env.put("DATA_DIR", root.resolve("data").toString());
+    return TargetDialer.start(new Arguments(null), env);
+  }
+
+  private long insertMeeting(String nativeId, String sessionUid) throws SQLException {
+    long meetingId;
+    try (PreparedStatement meeting = jdbc.prepareStatement("""
+        INSERT INTO td_meetings (native_meeting_id, title, scheduled_start, scheduled_end, bot_status, bot_active_at)
+        VALUES (?, 'Benchmark meeting', now(), now() + interval '1 hour', 'active', now()) RETURNING id""")) {
+      meeting.setString(1, nativeId);
+      try (ResultSet rows = meeting.executeQuery()) {
+        rows.next();
+        meetingId = rows.getLong(1);
+      }
+    }
+    try (PreparedStatement session = jdbc.prepareStatement("""
+        INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status, joined_at, active_at)
+        VALUES (?, 1, ?, ?, 'active', now(), now())""")) {
+      session.setLong(1, meetingId);
+      session.setLong(2, 100_000 + meetingId);
+      session.setString(3, sessionUid);
+      session.executeUpdate();
+    }
+    return meetingId;
+  }
+
+  private long count(String sql) throws SQLException {
+    try (PreparedStatement query = jdbc.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
+      return rows.next() ? rows.getLong(1) : 0;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    }
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The embedded Postgres and Redis of one run, in a temp directory removed afterwards. */
+  private static final class Stores {
+    private final Path root;
+    private volatile EmbeddedPostgresServer postgres;
+    private volatile EmbeddedRedisServer redis;
+    private boolean closed;
+
+    Stores(Path root) {
+      this.root = root;
+    }
+
+    void start() throws IOException {
+      postgres = EmbeddedPostgresServer.start(root.resolve("pg"), 0);
+      redis = EmbeddedRedisServer.start(root.resolve("redis"), 0);
+    }
+
+    synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeQuietly(redis);
+      closeQuietly(postgres);
+      try (Stream<Path> paths = Files.walk(root)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException e) {
+        System.err.println("bench: could not delete " + root + ": " + e.getMessage());
+      }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+      try {
+        if (closeable != null) {
+          closeable.close();
+        }
+      } catch (Exception e) {
+        System.err.println("bench: could not stop " + closeable.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package com.targetdialer.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The figures of one run, printed as a small table once everything is measured. */
+final class Report {
+
+  private static final double ACCEPT_TARGET = 0.40;
+  private static final double PERSIST_TARGET = 0.50;
+
+  /** One level of (a): the same load against the bare server, then the service. */
+  static final class Acceptance {
+    final int inFlight;
+    LoadGenerator.Result bare;
+    LoadGenerator.Result service;
+    double consumerApplied;
+    long consumerPauses;
+    CpuMeter.Usage bareCpu;
+    CpuMeter.Usage serviceCpu;
+
+    Acceptance(int inFlight) {
+      this.inFlight = inFlight;
+    }
+
+    double ratio() {
+      return service.perSecond() / bare.perSecond();
+    }
+  }
+
+  private String machine;
+  private String settings;
+  private int perPayload;
+  private int maxInFlight;
+  int envelopeBytes;
+  final List<Acceptance> acceptance = new ArrayList<>();
+  long inboxBacklog;
+  double xaddPipelined;
+  StoreLimits.Xadds xaddConnection;
+  StoreLimits.Xadds xaddServiceClient;
+  double bareInsertSmall;
+  double bareInsertLarge;
+  double mergeSmall;
+  double mergeLarge;
+  Benchmarks.EndToEnd e2e;
+  long e2eConsumerPauses;
+  long e2eUnacknowledged;
+  CpuMeter.Usage e2eCpu;
+  CpuMeter.Usage before;
+
+  void machine(int cores, int[] inFlight, int e2eInFlight, int clientLoops, int firstWarmup, int warmup, int measure, int segments,
+               int perPayload) {
+    this.perPayload = perPayload;
+    this.maxInFlight = Arrays.stream(inFlight).max().orElse(0);
+    machine = String.format(Locale.ROOT, "%d cores (%s), Java %s (%s), %s %s, max heap %d MB", cores, cpuModel(),
+        System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
+        System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20);
+    settings = String.format(Locale.ROOT, "client: HTTP/1.1 keep-alive, pool = requests in flight, %d event loop(s) of its own; "
+            + "servers: %d HTTP verticle instances on %d event loops each; (a) in flight %s, bare levels then service levels, warm-up %d s + %d s per level, measured %d s; "
+            + "(b) %,d segments, %d per webhook, %d in flight; DB_POOL_SIZE 8; Postgres and Redis embedded, loopback",
+        clientLoops, cores, 2 * cores, Arrays.toString(inFlight), firstWarmup, warmup, measure, segments, perPayload, e2eInFlight);
+  }
+
+  /** The run measured what it meant to: every segment arrived and the bare server never failed. */
+  boolean complete() {
+    return e2e != null && e2e.rows() == e2e.expected()
+        && acceptance.stream().allMatch(level -> level.bare.failed() == 0);
+  }
+
+  void print(double totalSeconds) {
+    StringBuilder out = new StringBuilder();
+    line(out, "TargetDialer benchmarks");
+    line(out, "machine:  " + machine);
+    line(out, "settings: " + settings);
+    line(out, "CPU in cores: client = load generator threads; server JVM = the rest of this JVM (service or bare server); "
+        + "rest = kernel networking and other processes; machine busy before the run: %.2f", before.machine());
+    line(out, "");
+    line(out, "(a) POST /webhook/vexa: signed meeting.status_change, %d B, unique event_id, existing bot session", envelopeBytes);
+    line(out, "    %-9s %-34s %9s %8s %8s %9s %9s   %s", "in flight", "", "req/s", "p50 ms", "p99 ms", "non-200", "µs CPU/req",
+        "CPU (cores)");
+    for (Acceptance level : acceptance) {
+      row(out, level.inFlight, "bare Vert.x server (body, 200)", level.bare, level.bareCpu);
+      row(out, level.inFlight, "service (HMAC, XADD, 200)", level.service, level.serviceCpu);
+      line(out, "    %-9d %-34s %8.0f%%   target >= %.0f%%: %s", level.inFlight, "service / bare", 100 * level.ratio(),
+          100 * ACCEPT_TARGET, level.ratio() >= ACCEPT_TARGET ? "met" : "MISSED");
+      line(out, "    %-9s meanwhile the inbox consumer applied %,.0f status events/s and paused 1 s %d times", "",
+          level.consumerApplied, level.consumerPauses);
+    }
+    acceptance.stream().filter(level -> level.service.firstError() != null).findFirst().ifPresent(level ->
+        line(out, "    first service error at %d in flight: %s", level.inFlight, abbreviate(level.service.firstError())));
+    line(out, "    inbox backlog after (a): %,d entries not yet applied", inboxBacklog);
+    line(out, "    Redis alone, XADD of that body: pipelined 1000/batch %,.0f/s; %d in flight on one connection %,.0f/s;",
+        xaddPipelined, maxInFlight, xaddConnection.perSecond());
+    line(out, "      %d in flight through a client with the service's settings (Backends.redisClient) %,.0f/s, %,d refused",
+        maxInFlight, xaddServiceClient.perSecond(), xaddServiceClient.errors());
+    line(out, "");
+    line(out, "(b) segments into td_transcript_segments: %,d rows, %d-segment seed webhooks, fresh meeting each", e2e.expected(), perPayload);
+    line(out, "    %-44s %11s %8s", "", "segments/s", "seconds");
+    line(out, "    %-44s %,11.0f %8.2f", "bare unnest INSERT, " + perPayload + " rows/statement", bareInsertSmall, e2e.expected() / bareInsertSmall);
+    line(out, "    %-44s %,11.0f %8.2f", "bare unnest INSERT, 5000 rows/statement", bareInsertLarge, e2e.expected() / bareInsertLarge);
+    line(out, "    %-44s %,11.0f %8.2f", "service MERGE statement only, " + perPayload + " rows/statement", mergeSmall, e2e.expected() / mergeSmall);
+    line(out, "    %-44s %,11.0f %8.2f", "service MERGE statement only, 5000 rows/statement", mergeLarge, e2e.expected() / mergeLarge);
+    line(out, "    %-44s %,11.0f %8.2f   CPU %s", "end to end: first POST -> all rows", e2e.perSecond(), e2e.seconds(), e2eCpu);
+    double persistRatio = e2e.perSecond() / bareInsertSmall;
+    line(out, "    %-44s %10.0f%%   target >= %.0f%%: %s", "end to end / bare (" + perPayload + " per statement)", 100 * persistRatio,
+        100 * PERSIST_TARGET, persistRatio >= PERSIST_TARGET ? "met" : "MISSED");
+    line(out, "    %-44s %10.0f%%", "end to end / bare (5000 per statement)", 100 * e2e.perSecond() / bareInsertLarge);
+    LoadGenerator.Result http = e2e.http();
+    line(out, "    webhooks: %,d accepted within %.2f s (p50 %.1f ms, p99 %.1f ms from first send), %,d re-sent after a 503, %,d lost",
+        http.ok(), http.seconds(), http.latencies().percentileMs(50), http.latencies().percentileMs(99), http.retried(), http.failed());
+    line(out, "    inbox consumer: paused 1 s %d times (a failed read-and-apply round); %,d entries applied but never acknowledged",
+        e2eConsumerPauses, e2eUnacknowledged);
+    if (e2eConsumerPauses > 0 && e2e.seconds() > e2eConsumerPauses) {
+      line(out, "    without those pauses (estimate: seconds - pauses): %,.0f segments/s, %.0f%% of the %d-row bare insert",
+          e2e.rows() / (e2e.seconds() - e2eConsumerPauses), 100 * e2e.rows() / (e2e.seconds() - e2eConsumerPauses) / bareInsertSmall, perPayload);
+    }
+    line(out, "    rows found by count(*): %,d of %,d", e2e.rows(), e2e.expected());
+    line(out, "");
+    line(out, "total %.0f s%s", totalSeconds, complete() ? "" : "; INCOMPLETE: rows missing or the bare server failed (exit 3)");
+    System.out.print(out);
+    System.out.flush();
+  }
+
+  private static String cpuModel() {
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+      return lines.filter(line -> line.startsWith("model name")).findFirst().map(line -> line.replaceFirst(".*:\\s*", "")).orElse("unknown CPU");
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown CPU";
+    }
+  }
+
+  // Server-side CPU (JVM minus client, plus Postgres and Redis) per 200 answer: the figure that a
+  // busy neighbour or the shared cores disturb least.
+  private static void row(StringBuilder out, int inFlight, String name, LoadGenerator.Result result, CpuMeter.Usage usage) {
+    line(out, "    %-9d %-34s %,9.0f %8.2f %8.2f %,9d %9.0f   %s", inFlight, name, result.perSecond(), result.latencies().percentileMs(50),
+        result.latencies().percentileMs(99), result.failed(), 1e6 * usage.server() / result.perSecond(), usage);
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 160 ? text.substring(0, 160) + "..." : text;
+  }
+
+  private static void line(StringBuilder out, String format, Object... args) {
+    out.append(String.format(Locale.ROOT, format, args)).append('\n');
+  }
+}
