@@ -287,7 +287,7 @@ public final class Benchmarks {
     env.put("VEXA_WEBHOOK_SECRET", SECRET);
     env.put("INTERNAL_API_KEY", "bench-internal-key-" + UUID.randomUUID());
     env.put("DATA_DIR", root.resolve("data").toString());
-    return TargetDialer.start(new Arguments(null), env);
+    return TargetDialer.start(new Arguments(null, false), env);
   }
 
   private long insertMeeting(String nativeId, String sessionUid) throws SQLException {
