@@ -59,6 +59,8 @@ public final class TargetDialer {
 
   private final Settings settings;
   private final List<AutoCloseable> embeddedStores = new ArrayList<>();
+  /** Deployment ids of the verticles behind the HTTP edge, newest first. */
+  private final List<String> deployments = new ArrayList<>();
   private Vertx vertx;
   private String apiDeployment;
   private int httpPort;
@@ -172,7 +174,7 @@ public final class TargetDialer {
 
   private void deploy(VerticleBase verticle) {
     try {
-      vertx.deployVerticle(verticle).await();
+      deployments.add(0, vertx.deployVerticle(verticle).await());
     } catch (Exception e) {
       throw new IllegalStateException(verticle.getClass().getSimpleName() + " did not deploy", e);
     }
@@ -233,7 +235,11 @@ public final class TargetDialer {
       if (apiDeployment != null) {
         awaitQuietly(closing.undeploy(apiDeployment), deadline);
       }
-      // Undeploys the remaining verticles, each draining its in-flight work, then closes Vert.x.
+      // The rest in reverse order, each draining its work: the producers stop before PersistVerticle.
+      for (String deployment : deployments) {
+        awaitQuietly(closing.undeploy(deployment), deadline);
+      }
+      deployments.clear();
       awaitQuietly(closing.close(), deadline);
     }
     for (AutoCloseable store : embeddedStores) {

@@ -52,7 +52,10 @@ public record Backends(DatabaseUrl database, RedisUrl redis, String schemaVersio
     RedisOptions options = new RedisOptions()
         .setConnectionString(redis.value())
         .setPreferredProtocolVersion(ProtocolVersion.RESP2)
-        .setMaxWaitingHandlers(4096);
+        .setMaxWaitingHandlers(4096)
+        // The defaults (6 connections, 24 waiting) refuse bursts that Redis itself takes easily.
+        .setMaxPoolSize(16)
+        .setMaxPoolWaiting(4096);
     return Redis.createClient(vertx, options);
   }
 }

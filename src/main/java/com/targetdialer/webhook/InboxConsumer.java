@@ -12,7 +12,9 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.UUID;
 
 /**
@@ -61,18 +63,18 @@ final class InboxConsumer {
     if (!running) {
       return;
     }
-    inbox.readNew(consumer, READ_COUNT, BLOCK_MS)
-        .compose(this::applyAll)
-        .onComplete(done -> {
-          if (done.failed() && running) {
-            LOG.warn("inbox read failed, retrying in 1 s [error: {}]", done.cause().getMessage());
-            // A Redis that came back without its data has lost the group too: make it again.
-            Future<Void> recreated = String.valueOf(done.cause().getMessage()).contains("NOGROUP") ? inbox.ensureGroup() : Future.succeededFuture();
-            recreated.onComplete(ignored -> vertx.setTimer(1_000, id -> readLoop()));
-          } else if (running) {
-            readLoop();
-          }
-        });
+    inbox.readNew(consumer, READ_COUNT, BLOCK_MS).onComplete(read -> {
+      if (read.failed()) {
+        if (running) {
+          LOG.warn("inbox read failed, retrying in 1 s [error: {}]", read.cause().getMessage());
+          // A Redis that came back without its data has lost the group too: make it again.
+          Future<Void> recreated = String.valueOf(read.cause().getMessage()).contains("NOGROUP") ? inbox.ensureGroup() : Future.succeededFuture();
+          recreated.onComplete(ignored -> vertx.setTimer(1_000, id -> readLoop()));
+        }
+        return;
+      }
+      settle(read.result(), this::apply).onComplete(ignored -> readLoop());
+    });
   }
 
   private void claimIdle() {
@@ -84,14 +86,34 @@ final class InboxConsumer {
           if (!entries.isEmpty()) {
             LOG.info("claimed idle inbox entries [count: {}]", entries.size());
           }
-          return Future.all(entries.stream().map(this::retryOrGiveUp).toList());
+          return settle(entries, this::retryOrGiveUp);
         })
         .onFailure(e -> LOG.warn("inbox claim failed [error: {}]", e.getMessage()));
   }
 
-  /** Each entry succeeds or stays pending on its own; one failure does not hold up the rest. */
-  private Future<Void> applyAll(List<Inbox.Entry> entries) {
-    return Future.join(entries.stream().map(this::apply).toList()).transform(ignored -> Future.succeededFuture());
+  /**
+   * Applies a round of entries and acknowledges the ones that were applied, in one command. Each
+   * entry succeeds or stays pending on its own; the round itself never fails.
+   */
+  private Future<Void> settle(List<Inbox.Entry> entries, Function<Inbox.Entry, Future<Void>> action) {
+    if (entries.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> outcomes = entries.stream().map(action).toList();
+    return Future.join(outcomes).transform(ignored -> {
+      List<String> applied = new ArrayList<>();
+      for (int i = 0; i < entries.size(); i++) {
+        if (outcomes.get(i).succeeded()) {
+          applied.add(entries.get(i).id());
+        }
+      }
+      return inbox.done(applied)
+          .recover(e -> {
+            LOG.warn("inbox acknowledgement failed; the entries will be delivered again and applied idempotently [count: {}, error: {}]",
+                applied.size(), e.getMessage());
+            return Future.succeededFuture();
+          });
+    });
   }
 
   /** A claimed entry was delivered before: past INBOX_MAX_ATTEMPTS it becomes a dead letter. */
@@ -126,7 +148,6 @@ final class InboxConsumer {
       applied = deadLetter(entry, why, 1);
     }
     return applied
-        .compose(ignored -> inbox.done(entry.id()))
         .onFailure(e -> LOG.info("inbox entry not applied yet, it will be retried [id: {}, error: {}]", entry.id(), e.getMessage()));
   }
 
@@ -160,8 +181,7 @@ final class InboxConsumer {
   private Future<Void> deadLetter(Inbox.Entry entry, String error, int attempts) {
     JsonObject letter = new JsonObject().put("source", "vexa_webhook").put("stream_id", entry.id())
         .put("raw_body", entry.body().toString()).put("error", error).put("attempts", attempts);
-    return vertx.eventBus().request(Addresses.PERSIST_DEAD_LETTER, letter)
-        .compose(ignored -> inbox.done(entry.id()));
+    return vertx.eventBus().request(Addresses.PERSIST_DEAD_LETTER, letter).mapEmpty();
   }
 
   private static String abbreviate(String text) {
