@@ -32,6 +32,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private Pool pg;
   private Redis redis;
+  private PinnedRedisConnection inboxConnection;
   private ReadinessCheck readiness;
 
   private final Secrets secrets;
@@ -64,7 +65,8 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
     router.post("/dispatch/bot").handler(new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey()))
         .handler(new DispatchHandler(vertx, settings.vexa()));
-    router.post("/webhook/vexa").handler(new VexaWebhookHandler(new Inbox(redis, backends.redisKeyPrefix()),
+    inboxConnection = new PinnedRedisConnection(redis);
+    router.post("/webhook/vexa").handler(new VexaWebhookHandler(new Inbox(redis, backends.redisKeyPrefix()), inboxConnection,
         new WebhookSignature(secrets.vexaWebhook(), settings.vexa().webhookToleranceSeconds()), settings.vexa().acceptBearer()));
     BearerAuth uiAuth = new BearerAuth("UI_TOKEN", secrets.uiToken());
     MeetingsHandler meetings = new MeetingsHandler(pg);
@@ -90,7 +92,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(pg.close(), redis.close());
+    return Future.join(pg.close(), inboxConnection.close()).eventually(redis::close);
   }
 
   // Liveness: answers from memory, so a slow database never gets the process restarted.

@@ -17,11 +17,13 @@ final class VexaWebhookHandler implements Handler<RoutingContext> {
   private static final String ACCEPTED = new JsonObject().put("status", "accepted").encode();
 
   private final Inbox inbox;
+  private final PinnedRedisConnection redis;
   private final WebhookSignature signature;
   private final boolean acceptBearer;
 
-  VexaWebhookHandler(Inbox inbox, WebhookSignature signature, boolean acceptBearer) {
+  VexaWebhookHandler(Inbox inbox, PinnedRedisConnection redis, WebhookSignature signature, boolean acceptBearer) {
     this.inbox = inbox;
+    this.redis = redis;
     this.signature = signature;
     this.acceptBearer = acceptBearer;
   }
@@ -42,7 +44,7 @@ final class VexaWebhookHandler implements Handler<RoutingContext> {
       JsonErrors.send(ctx, 400, "the webhook body is empty");
       return;
     }
-    inbox.append(body, now)
+    redis.send(inbox.append(body, now))
         .onSuccess(id -> ctx.response().putHeader("content-type", "application/json").end(ACCEPTED))
         .onFailure(e -> JsonErrors.send(ctx, 503, "the inbox is unavailable, retry later: " + e.getMessage()));
   }

@@ -27,12 +27,11 @@ public final class Inbox {
     this.stream = keyPrefix + "inbox:vexa";
   }
 
-  /** Appends a raw webhook body; completes once Redis has it. */
-  public Future<String> append(Buffer body, long receivedAtMs) {
-    return redis.send(Request.cmd(Command.XADD).arg(stream).arg("*")
-            .arg("body").arg(body)
-            .arg("received_at").arg(receivedAtMs))
-        .map(Response::toString);
+  /** The command that appends a raw webhook body; the HTTP edge sends it on a connection of its own. */
+  public Request append(Buffer body, long receivedAtMs) {
+    return Request.cmd(Command.XADD).arg(stream).arg("*")
+        .arg("body").arg(body)
+        .arg("received_at").arg(receivedAtMs);
   }
 
   /** Creates the consumer group (and the stream) unless it exists. */
