@@ -153,6 +153,7 @@ public final class TargetDialer {
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     if (!settings.cluster().enabled()) {
       vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics)).build();
+      vertx.eventBus().registerCodec(new LocalJson());
       return Membership.single();
     }
     HazelcastClusterManager manager = ClusterNode.manager(settings.cluster());
@@ -167,6 +168,7 @@ public final class TargetDialer {
       throw new ConfigException("CLUSTER_HOST", "cannot join the cluster on " + settings.cluster().host() + ":" + settings.cluster().port()
           + " (members " + settings.cluster().members() + "): " + e.getMessage());
     }
+    vertx.eventBus().registerCodec(new LocalJson());
     Membership membership = Membership.of(manager);
     LOG.info("joined the cluster [name: {}, node: {}, members: {}]", settings.cluster().name(), membership.nodeId(), membership.size());
     return membership;

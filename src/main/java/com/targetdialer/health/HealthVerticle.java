@@ -1,6 +1,7 @@
 package com.targetdialer.health;
 
 import com.targetdialer.Addresses;
+import com.targetdialer.LocalJson;
 import com.targetdialer.config.Settings;
 import com.targetdialer.persist.BotStatusChange;
 import com.targetdialer.store.Backends;
@@ -157,7 +158,7 @@ public final class HealthVerticle extends VerticleBase {
     LOG.warn("bot is not deaf: Vexa holds segments our live stream missed, filling them in [meeting: {}, bot: {}, segments: {}]",
         meeting.getLong("id"), meeting.getLong("vexa_meeting_id"), missed.size());
     return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS,
-        new JsonObject().put("meeting_id", meeting.getLong("id")).put("live", true).put("segments", missed)).mapEmpty();
+        new JsonObject().put("meeting_id", meeting.getLong("id")).put("live", true).put("segments", missed), LocalJson.NO_COPY).mapEmpty();
   }
 
   private Future<Void> actOnDeafBot(Row meeting) {

@@ -1,6 +1,7 @@
 package com.targetdialer.webhook;
 
 import com.targetdialer.Addresses;
+import com.targetdialer.LocalJson;
 import com.targetdialer.vexa.VexaClient;
 import com.targetdialer.vexa.VexaException;
 import com.targetdialer.vexa.VexaSegments;
@@ -69,7 +70,7 @@ final class Backfill {
               .put("live", false)
               .put("segments", VexaSegments.normalizeAll(raw, sessionUid, true))
               .put("final_session", new JsonObject().put("session_id", session.getLong("id")).put("session_uid", sessionUid));
-          return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_SEGMENTS, message);
+          return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY);
         })
         .onSuccess(reply -> LOG.info("transcript backfilled [meeting: {}, vexa id: {}, changed: {}]", meetingId, vexaId, reply.body().getInteger("changed")))
         .mapEmpty();

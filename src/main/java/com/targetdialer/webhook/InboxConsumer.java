@@ -1,6 +1,7 @@
 package com.targetdialer.webhook;
 
 import com.targetdialer.Addresses;
+import com.targetdialer.LocalJson;
 import com.targetdialer.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -174,7 +175,7 @@ final class InboxConsumer {
       }
       JsonObject message = new JsonObject().put("meeting_id", id).put("live", true)
           .put("segments", com.targetdialer.vexa.VexaSegments.normalizeAll(segments.segments(), segments.sessionUid(), true));
-      return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message).mapEmpty();
+      return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY).mapEmpty();
     });
   }
 

@@ -1,6 +1,7 @@
 package com.targetdialer.webhook;
 
 import com.targetdialer.Addresses;
+import com.targetdialer.LocalJson;
 import com.targetdialer.config.VexaSettings;
 import com.targetdialer.persist.BotStatusChange;
 import com.targetdialer.vexa.VexaClient;
@@ -309,7 +310,7 @@ final class LiveStream {
 
   private Future<Void> persist(Followed meeting, JsonArray segments) {
     JsonObject message = new JsonObject().put("meeting_id", meeting.meetingId()).put("live", true).put("segments", segments);
-    return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message)
+    return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY)
         .onFailure(e -> LOG.warn("live segments not persisted [meeting: {}, count: {}, error: {}]", meeting.meetingId(), segments.size(), e.getMessage()))
         .mapEmpty();
   }

@@ -1,0 +1,45 @@
+package com.targetdialer;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Hands a JsonObject to a consumer on the same node without the deep copy the default codec makes.
+ * For the large segment batches sent to PersistVerticle; the sender must not touch the object after
+ * sending it (none of ours do: each batch is built for the one send).
+ */
+public final class LocalJson implements MessageCodec<JsonObject, JsonObject> {
+
+  public static final String NAME = "td-local-json";
+  /** Delivery options for sends that stay on this node and skip the copy. */
+  public static final DeliveryOptions NO_COPY = new DeliveryOptions().setCodecName(NAME).setLocalOnly(true);
+
+  @Override
+  public void encodeToWire(Buffer buffer, JsonObject json) {
+    Buffer encoded = json.toBuffer();
+    buffer.appendInt(encoded.length()).appendBuffer(encoded);
+  }
+
+  @Override
+  public JsonObject decodeFromWire(int position, Buffer buffer) {
+    int length = buffer.getInt(position);
+    return buffer.getBuffer(position + 4, position + 4 + length).toJsonObject();
+  }
+
+  @Override
+  public JsonObject transform(JsonObject json) {
+    return json;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}
