@@ -9,6 +9,7 @@ import com.targetdialer.calendar.CalendarVerticle;
 import com.targetdialer.calendar.CredentialCipher;
 import com.targetdialer.config.ConfigException;
 import com.targetdialer.demo.Demo;
+import com.targetdialer.http.Tokens;
 import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.config.RedisUrl;
@@ -40,8 +41,6 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ServerSocket;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,7 +125,7 @@ public final class TargetDialer {
     Membership membership = startVertx(metrics);
 
     Secrets secrets = new Secrets(resolveWebhookSecret(backends),
-        settings.uiToken() != null ? settings.uiToken() : randomToken());
+        settings.uiToken() != null ? settings.uiToken() : Tokens.random(24));
     // Consumers first, then the HTTP edge, so nothing is accepted before it can be handled.
     deploy(new PersistVerticle(backends));
     deploy(new WebhookVerticle(settings, backends, membership));
@@ -269,12 +268,6 @@ public final class TargetDialer {
     } catch (IOException e) {
       throw new ConfigException("HTTP_PORT", "0 asks for any free port, and none could be found: " + e.getMessage());
     }
-  }
-
-  private static String randomToken() {
-    byte[] random = new byte[24];
-    new SecureRandom().nextBytes(random);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
   /** The UI's address with its token, as printed at start. */

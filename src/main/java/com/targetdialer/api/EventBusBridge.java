@@ -1,6 +1,7 @@
 package com.targetdialer.api;
 
 import com.targetdialer.Addresses;
+import com.targetdialer.http.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * The SockJS event-bus bridge at {@code /eventbus}: outbound only, on {@code transcript.live.<id>}
@@ -31,10 +31,9 @@ final class EventBusBridge {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.TRANSCRIPT_LIVE_PREFIX.replace(".", "\\.") + "[0-9]+"))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.MEETINGS_UPDATES));
-    byte[] expected = uiToken.getBytes(StandardCharsets.UTF_8);
     return SockJSHandler.create(vertx).bridge(options, event -> {
       if (event.type() == BridgeEventType.SOCKET_CREATED) {
-        boolean allowed = MessageDigest.isEqual(expected, token(event.socket()).getBytes(StandardCharsets.UTF_8));
+        boolean allowed = Tokens.matches(uiToken, token(event.socket()));
         if (!allowed) {
           LOG.info("event-bus socket refused: missing or wrong token [remote: {}]", event.socket().remoteAddress());
         }

@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.http.Tokens;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -7,14 +8,9 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +31,6 @@ final class PushChannels {
   private static final Duration MAX_RENEW_MARGIN = Duration.ofHours(24);
   /** A channel row without a resource id is a watch in flight (or one that failed mid-way). */
   private static final Duration PENDING_GRACE = Duration.ofMinutes(1);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Pool pg;
   private final GoogleCalendarClient google;
@@ -97,9 +92,7 @@ final class PushChannels {
 
   private Future<Void> watch(CalendarSync.Claimed calendar, GoogleCalendarClient.Tokens tokens) {
     String channelId = UUID.randomUUID().toString();
-    byte[] secret = new byte[32];
-    RANDOM.nextBytes(secret);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    String token = Tokens.random(32);
     return pg.preparedQuery(CalendarSql.INSERT_CHANNEL).execute(Tuple.of(channelId, calendar.id(), token, (double) ttlSeconds))
         .compose(inserted -> google.watch(tokens, calendar.calendarId(), channelId, address, token, ttlSeconds))
         .compose(answer -> {
@@ -152,7 +145,7 @@ final class PushChannels {
     return pg.preparedQuery(CalendarSql.FIND_CHANNEL).execute(Tuple.of(channelId)).map(rows -> {
       Row row = rows.size() == 0 ? null : rows.iterator().next();
       String stored = row == null ? "no-such-channel" : row.getString("token");
-      boolean tokenMatches = MessageDigest.isEqual(sha256(stored), sha256(token == null ? "" : token));
+      boolean tokenMatches = Tokens.matches(stored, token == null ? "" : token);
       if (row == null || token == null || !tokenMatches) {
         throw new PingRefused("the channel id and token do not match a channel of this service");
       }
@@ -183,13 +176,5 @@ final class PushChannels {
       // fall through
     }
     return Instant.now().plusSeconds(ttlSeconds);
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -2,6 +2,7 @@ package com.targetdialer.demo;
 
 import com.targetdialer.Arguments;
 import com.targetdialer.TargetDialer;
+import com.targetdialer.http.Tokens;
 import com.targetdialer.sim.google.GoogleCalendarSimulator;
 import com.targetdialer.sim.google.MeetEvent;
 import com.targetdialer.sim.vexa.BotScript;
@@ -15,11 +16,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -67,7 +66,7 @@ public final class Demo {
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("DATA_DIR", dataDir.toString());
     env.put("PUBLIC_API_URL", "http://127.0.0.1:" + port);
-    env.putIfAbsent("UI_TOKEN", randomToken());
+    env.putIfAbsent("UI_TOKEN", Tokens.random(18));
     env.put("VEXA_API_URL", vexa.baseUrl());
     env.put("VEXA_API_KEY", vexa.apiKey());
     env.put("GOOGLE_CALENDAR_BASE_URL", google.calendarBaseUrl());
@@ -106,11 +105,5 @@ public final class Demo {
     google.putEvent(USER, MeetEvent.meet("par-tner-syn", now.plusSeconds(45), end).summary("Partner sync (nobody admits the bot)").json());
     google.putEvent(USER, MeetEvent.meet("dec-line-dme", now.plusSeconds(50), end).summary("Declined meeting (no bot)")
         .selfStatus("declined").json());
-  }
-
-  private static String randomToken() {
-    byte[] random = new byte[18];
-    new SecureRandom().nextBytes(random);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 }

@@ -274,7 +274,7 @@ final class LiveStream {
 
   /** Both shapes: {@code {meeting:{id}, payload:{status}}} and the flat {@code {meeting_id, status}}. */
   private void onStatus(JsonObject frame) {
-    Long vexaId = frame.getValue("meeting") instanceof JsonObject meeting ? meeting.getLong("id") : frame.getLong("meeting_id");
+    Long vexaId = vexaMeetingId(frame);
     String vexaStatus = frame.getValue("payload") instanceof JsonObject payload ? payload.getString("status") : frame.getString("status");
     String status = BotStatusChange.ourStatus(vexaStatus);
     if (vexaId == null || status == null || !followed.containsKey(vexaId)) {
@@ -286,7 +286,7 @@ final class LiveStream {
   }
 
   private void withMeeting(JsonObject frame, java.util.function.Consumer<Followed> action) {
-    Long vexaId = frame.getValue("meeting") instanceof JsonObject meeting ? meeting.getLong("id") : frame.getLong("meeting_id");
+    Long vexaId = vexaMeetingId(frame);
     if (vexaId == null) {
       LOG.debug("live frame without a meeting id ignored [type: {}]", frame.getString("type"));
       return;
@@ -306,6 +306,11 @@ final class LiveStream {
         action.accept(meeting);
       }
     });
+  }
+
+  /** Vexa's meeting id in either frame shape: {@code {meeting: {id}}} or the flat {@code {meeting_id}}. */
+  private static Long vexaMeetingId(JsonObject frame) {
+    return frame.getValue("meeting") instanceof JsonObject meeting ? meeting.getLong("id") : frame.getLong("meeting_id");
   }
 
   private Future<Void> persist(Followed meeting, JsonArray segments) {
