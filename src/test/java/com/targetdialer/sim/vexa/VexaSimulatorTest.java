@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -788,14 +789,13 @@ class VexaSimulatorTest {
     return options;
   }
 
-  /** Connects and registers the handlers on the event loop, before any frame can arrive. */
+  /** Connects with the handlers set before the handshake, so a frame sent and closed at once is still seen. */
   private Socket connect(String url, String apiKey) {
     Socket socket = new Socket();
-    socket.ws = wsClient.connect(wsOptions(url, apiKey)).map(ws -> {
-      ws.textMessageHandler(text -> socket.frames.add(new JsonObject(text)));
-      ws.closeHandler(v -> socket.closed.tryComplete(ws.closeStatusCode()));
-      return ws;
-    }).await();
+    ClientWebSocket ws = wsClient.webSocket();
+    ws.textMessageHandler(text -> socket.frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> socket.closed.tryComplete(ws.closeStatusCode()));
+    socket.ws = ws.connect(wsOptions(url, apiKey)).await();
     return socket;
   }
 
