@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** What the stores alone can do, measured with the same client libraries the service uses. */
@@ -42,7 +43,7 @@ final class StoreLimits {
         .setDatabase(db.database()).setUser(db.user()).setCachePreparedStatements(true)).await();
     try {
       long start = System.nanoTime();
-      insertFrom(connection, 0, total, batch, meetingId, sessionUid, meetingStart).await(5, TimeUnit.MINUTES);
+      insertFrom(connection, total, batch, meetingId, sessionUid, meetingStart).await(5, TimeUnit.MINUTES);
       return total / ((System.nanoTime() - start) / 1e9);
     } catch (Exception e) {
       throw new IllegalStateException("bare insert failed", e);
@@ -64,7 +65,7 @@ final class StoreLimits {
         .setDatabase(db.database()).setUser(db.user()).setCachePreparedStatements(true)).await();
     try {
       long[] statementNanos = {0};
-      mergeFrom(connection, 0, total, batch, meetingId, sessionUid, meetingStart, statementNanos).await(5, TimeUnit.MINUTES);
+      mergeFrom(connection, total, batch, meetingId, sessionUid, meetingStart, statementNanos).await(5, TimeUnit.MINUTES);
       return total / (statementNanos[0] / 1e9);
     } catch (Exception e) {
       throw new IllegalStateException("merge failed", e);
@@ -73,21 +74,45 @@ final class StoreLimits {
     }
   }
 
-  private static Future<Void> mergeFrom(PgConnection connection, int from, int total, int batch, long meetingId, String sessionUid,
+  private static Future<Void> mergeFrom(PgConnection connection, int total, int batch, long meetingId, String sessionUid,
                                         Instant meetingStart, long[] statementNanos) {
+    return oneAfterAnother(total, batch, (from, size) -> {
+      List<JsonObject> segments = new ArrayList<>(size);
+      for (int i = 0; i < size; i++) {
+        segments.add(VexaSegments.normalize(Payloads.segment("merge-" + meetingId, from + i, meetingStart), sessionUid, true));
+      }
+      long start = System.nanoTime();
+      return MergeProbe.merge(connection, meetingId, segments).compose(changed -> {
+        statementNanos[0] += System.nanoTime() - start;
+        return changed.equals(size) ? Future.succeededFuture() : Future.failedFuture("merge changed " + changed + " of " + size + " rows");
+      });
+    });
+  }
+
+  /**
+   * Runs {@code statement(from, size)} over {@code [0, total)} in slices of {@code batch}, each
+   * as the previous one answers. Callbacks rather than a compose chain: thousands of statements
+   * must not nest thousands of futures, whose completion would overflow the stack.
+   */
+  private static Future<Void> oneAfterAnother(int total, int batch, BiFunction<Integer, Integer, Future<?>> statement) {
+    Promise<Void> done = Promise.promise();
+    runFrom(0, total, batch, statement, done);
+    return done.future();
+  }
+
+  private static void runFrom(int from, int total, int batch, BiFunction<Integer, Integer, Future<?>> statement, Promise<Void> done) {
     if (from >= total) {
-      return Future.succeededFuture();
+      done.complete();
+      return;
     }
     int size = Math.min(batch, total - from);
-    List<JsonObject> segments = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      segments.add(VexaSegments.normalize(Payloads.segment("merge-" + meetingId, from + i, meetingStart), sessionUid, true));
-    }
-    long start = System.nanoTime();
-    return MergeProbe.merge(connection, meetingId, segments).compose(changed -> {
-      statementNanos[0] += System.nanoTime() - start;
-      return changed == size ? Future.succeededFuture() : Future.failedFuture("merge changed " + changed + " of " + size + " rows");
-    }).compose(done -> mergeFrom(connection, from + size, total, batch, meetingId, sessionUid, meetingStart, statementNanos));
+    statement.apply(from, size).onComplete(result -> {
+      if (result.failed()) {
+        done.fail(result.cause());
+      } else {
+        runFrom(from + size, total, batch, statement, done);
+      }
+    });
   }
 
   private static final String INSERT = """
@@ -98,13 +123,13 @@ final class StoreLimits {
                            $11::bool[], $12::bool[], $13::timestamptz[])
       """;
 
-  // Chained on the connection's event loop: the next statement goes out as the previous one answers.
-  private static Future<Void> insertFrom(PgConnection connection, int from, int total, int batch, long meetingId,
+  private static Future<Void> insertFrom(PgConnection connection, int total, int batch, long meetingId,
                                          String sessionUid, Instant meetingStart) {
-    if (from >= total) {
-      return Future.succeededFuture();
-    }
-    int size = Math.min(batch, total - from);
+    return oneAfterAnother(total, batch, (from, size) -> insertSlice(connection, from, size, meetingId, sessionUid, meetingStart));
+  }
+
+  private static Future<?> insertSlice(PgConnection connection, int from, int size, long meetingId, String sessionUid,
+                                       Instant meetingStart) {
     Long[] meetings = new Long[size];
     String[] keys = new String[size];
     String[] sessions = new String[size];
@@ -139,8 +164,7 @@ final class StoreLimits {
         absoluteStarts, absoluteEnds, completed, retracted, updated}) {
       row.addValue(column);
     }
-    return connection.preparedQuery(INSERT).execute(row)
-        .compose(done -> insertFrom(connection, from + size, total, batch, meetingId, sessionUid, meetingStart));
+    return connection.preparedQuery(INSERT).execute(row);
   }
 
   /**

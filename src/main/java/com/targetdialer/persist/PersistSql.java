@@ -11,7 +11,9 @@ final class PersistSql {
    * a tombstone (retract, or empty text) is final; a completed version beats a draft; within the
    * same state the newer {@code updated_at} wins, else the later arrival; unchanged content is not
    * rewritten, so replays change nothing. Several versions of one segment in a batch are reduced to
-   * the winner first. The meeting's segment counters move in the same statement.
+   * the winner first. The meeting's segment counters move in the same statement: a tombstone row is
+   * never updated again, so an updated row was live before, and {@code xmax = 0} (no lock left by
+   * the conflict check) tells a fresh insert from an update without reading the prior row.
    * Returns the rows that changed, each with its meeting's new segment count.
    */
   static final String MERGE_SEGMENTS = """
@@ -26,9 +28,6 @@ final class PersistSql {
           ORDER BY meeting_id, segment_key,
                    (CASE WHEN retracted THEN 2 WHEN completed THEN 1 ELSE 0 END) DESC,
                    source_updated_at DESC NULLS LAST, ord DESC
-      ), prior AS (
-          SELECT s.meeting_id, s.segment_key, s.retracted
-          FROM td_transcript_segments s JOIN best b USING (meeting_id, segment_key)
       ), merged AS (
           INSERT INTO td_transcript_segments AS s (meeting_id, segment_key, session_uid, text, speaker, language,
               start_time, end_time, absolute_start_time, absolute_end_time, completed, retracted, source_updated_at)
@@ -60,15 +59,16 @@ final class PersistSql {
                  coalesce(EXCLUDED.absolute_end_time, s.absolute_end_time))
                 IS DISTINCT FROM
                 (s.retracted, s.completed, s.text, s.speaker, s.absolute_start_time, s.absolute_end_time)
+          -- SegmentRows reads these by position: keep its constants in step.
           RETURNING s.id, s.meeting_id, s.segment_key, s.session_uid, s.text, s.speaker, s.language, s.start_time,
-                    s.end_time, s.absolute_start_time, s.absolute_end_time, s.completed, s.retracted
+                    s.end_time, s.absolute_start_time, s.absolute_end_time, s.completed, s.retracted, (s.xmax = 0) AS inserted
       ), counts AS (
           SELECT m.meeting_id,
-                 sum(CASE WHEN NOT m.retracted AND coalesce(p.retracted, true) THEN 1
-                          WHEN m.retracted AND p.retracted = false THEN -1
+                 sum(CASE WHEN m.inserted AND NOT m.retracted THEN 1
+                          WHEN NOT m.inserted AND m.retracted THEN -1
                           ELSE 0 END)::int AS delta,
                  bool_or(NOT m.retracted) AS heard
-          FROM merged m LEFT JOIN prior p USING (meeting_id, segment_key)
+          FROM merged m
           GROUP BY m.meeting_id
       ), counted AS (
           UPDATE td_meetings t SET

@@ -98,8 +98,8 @@ public final class PersistVerticle extends VerticleBase {
     });
   }
 
-  /** Merges the segments of several messages in one statement; completes with the changed keys. */
-  private Future<Set<String>> merge(List<Message<JsonObject>> batch) {
+  /** Merges the segments of several messages in one statement; completes with the changed keys per meeting. */
+  private Future<Map<Long, Set<String>>> merge(List<Message<JsonObject>> batch) {
     int size = 0;
     boolean live = false;
     for (Message<JsonObject> message : batch) {
@@ -112,18 +112,18 @@ public final class PersistVerticle extends VerticleBase {
       message.body().getJsonArray("segments").forEach(segment -> rows.add(meetingId, (JsonObject) segment));
     }
     if (rows.size() == 0) {
-      return Future.succeededFuture(Set.of());
+      return Future.succeededFuture(Map.of());
     }
     return pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(live)).map(this::publishChanges);
   }
 
-  private Set<String> publishChanges(RowSet<Row> changed) {
-    Set<String> keys = new HashSet<>();
+  private Map<Long, Set<String>> publishChanges(RowSet<Row> changed) {
+    Map<Long, Set<String>> keys = new HashMap<>();
     Map<Long, Integer> counts = new HashMap<>();
     for (Row row : changed) {
-      long meetingId = row.getLong("meeting_id");
-      keys.add(meetingId + "/" + row.getString("segment_key"));
-      counts.put(meetingId, row.getInteger("meeting_segment_count"));
+      long meetingId = row.getLong(SegmentRows.MEETING_ID);
+      keys.computeIfAbsent(meetingId, id -> new HashSet<>()).add(row.getString(SegmentRows.SEGMENT_KEY));
+      counts.put(meetingId, row.getInteger(SegmentRows.MEETING_SEGMENT_COUNT));
       vertx.eventBus().publish(Addresses.transcriptLive(meetingId), SegmentRows.toJson(row));
     }
     counts.forEach((meetingId, count) ->
@@ -131,11 +131,11 @@ public final class PersistVerticle extends VerticleBase {
     return keys;
   }
 
-  private static int countFor(JsonObject body, Set<String> changedKeys) {
-    long meetingId = body.getLong("meeting_id");
+  private static int countFor(JsonObject body, Map<Long, Set<String>> changedKeys) {
+    Set<String> changed = changedKeys.getOrDefault(body.getLong("meeting_id"), Set.of());
     int count = 0;
-    for (Object key : SegmentRows.keysOf(body.getJsonArray("segments"))) {
-      if (changedKeys.contains(meetingId + "/" + key)) {
+    for (Object segment : body.getJsonArray("segments")) {
+      if (changed.contains(((JsonObject) segment).getString("segment_key"))) {
         count++;
       }
     }
@@ -158,7 +158,10 @@ public final class PersistVerticle extends VerticleBase {
           SegmentRows rows = new SegmentRows(segments.size());
           segments.forEach(segment -> rows.add(meetingId, (JsonObject) segment));
           return rows.size() == 0 ? Future.succeededFuture(0)
-              : pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(false)).map(changed -> publishChanges(changed).size());
+              : pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(false)).map(changed -> {
+                publishChanges(changed);
+                return changed.rowCount();
+              });
         })
         .compose(changed -> pg.preparedQuery(PersistSql.MARK_BACKFILLED).execute(Tuple.of(session.getLong("session_id"), changed))
             .compose(ignored -> MeetingEvents.append(pg, meetingId, "transcript_backfilled", MeetingEvents.INFO,

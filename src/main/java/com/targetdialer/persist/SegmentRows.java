@@ -58,11 +58,11 @@ final class SegmentRows {
     languages[i] = segment.getString("language");
     starts[i] = number(segment.getValue("start_time"));
     ends[i] = number(segment.getValue("end_time"));
-    absoluteStarts[i] = time(segment.getString("absolute_start_time"));
-    absoluteEnds[i] = time(segment.getString("absolute_end_time"));
+    absoluteStarts[i] = time(segment, "absolute_start_time");
+    absoluteEnds[i] = time(segment, "absolute_end_time");
     completed[i] = segment.getBoolean("completed", false);
     retracted[i] = segment.getBoolean("retracted", false);
-    sourceUpdated[i] = time(segment.getString("source_updated_at"));
+    sourceUpdated[i] = time(segment, "source_updated_at");
     order[i] = i;
   }
 
@@ -83,21 +83,27 @@ final class SegmentRows {
     return tuple.addValue(live);
   }
 
+  // Positions in MERGE_SEGMENTS' result (its RETURNING list, then the count): read by position,
+  // since a lookup by name scans the column names for every cell.
+  static final int MEETING_ID = 1;
+  static final int SEGMENT_KEY = 2;
+  static final int MEETING_SEGMENT_COUNT = 14;
+
   /** The live-update shape of a merged row, as published to the UI. */
   static JsonObject toJson(Row row) {
     return new JsonObject()
-        .put("meeting_id", row.getLong("meeting_id"))
-        .put("segment_key", row.getString("segment_key"))
-        .put("session_uid", row.getString("session_uid"))
-        .put("text", row.getString("text"))
-        .put("speaker", row.getString("speaker"))
-        .put("language", row.getString("language"))
-        .put("start_time", row.getDouble("start_time"))
-        .put("end_time", row.getDouble("end_time"))
-        .put("absolute_start_time", iso(row.getOffsetDateTime("absolute_start_time")))
-        .put("absolute_end_time", iso(row.getOffsetDateTime("absolute_end_time")))
-        .put("completed", row.getBoolean("completed"))
-        .put("retracted", row.getBoolean("retracted"));
+        .put("meeting_id", row.getLong(MEETING_ID))
+        .put("segment_key", row.getString(SEGMENT_KEY))
+        .put("session_uid", row.getString(3))
+        .put("text", row.getString(4))
+        .put("speaker", row.getString(5))
+        .put("language", row.getString(6))
+        .put("start_time", row.getDouble(7))
+        .put("end_time", row.getDouble(8))
+        .put("absolute_start_time", instant(row.getOffsetDateTime(9)))
+        .put("absolute_end_time", instant(row.getOffsetDateTime(10)))
+        .put("completed", row.getBoolean(11))
+        .put("retracted", row.getBoolean(12));
   }
 
   static JsonArray keysOf(JsonArray segments) {
@@ -110,11 +116,13 @@ final class SegmentRows {
     return value instanceof Number n ? n.doubleValue() : null;
   }
 
-  private static OffsetDateTime time(String iso) {
-    return iso == null ? null : Instant.parse(iso).atOffset(ZoneOffset.UTC);
+  /** Normalized segments hold Instants; ISO strings (from other callers) are read too. */
+  private static OffsetDateTime time(JsonObject segment, String field) {
+    Instant instant = segment.getInstant(field);
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 
-  private static String iso(OffsetDateTime time) {
-    return time == null ? null : time.toInstant().toString();
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
   }
 }

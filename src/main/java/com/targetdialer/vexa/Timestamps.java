@@ -1,8 +1,10 @@
 package com.targetdialer.vexa;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -31,6 +33,10 @@ public final class Timestamps {
     if (text.isEmpty()) {
       return null;
     }
+    Instant common = parseCommon(text);
+    if (common != null) {
+      return common;
+    }
     try {
       return OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MILLIS);
     } catch (DateTimeParseException withoutZone) {
@@ -40,6 +46,79 @@ public final class Timestamps {
         return null;
       }
     }
+  }
+
+  /**
+   * The shape nearly every Vexa time has, {@code 2026-11-26T10:00:00[.fraction][Z|±hh:mm]}, read
+   * without a DateTimeFormatter (the slow part of ingest); null for anything else, which the
+   * formatter then reads or rejects.
+   */
+  static Instant parseCommon(String text) {
+    int length = text.length();
+    if (length < 19 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+        || text.charAt(13) != ':' || text.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 2);
+    int day = digits(text, 8, 2);
+    int hour = digits(text, 11, 2);
+    int minute = digits(text, 14, 2);
+    int second = digits(text, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59) {
+      return null;
+    }
+    int i = 19;
+    int millis = 0;
+    if (i < length && text.charAt(i) == '.') {
+      int first = ++i;
+      while (i < length && Character.isDigit(text.charAt(i))) {
+        if (i - first < 3) {
+          millis = millis * 10 + (text.charAt(i) - '0');
+        }
+        i++;
+      }
+      if (i == first) {
+        return null;
+      }
+      for (int place = i - first; place < 3; place++) {
+        millis *= 10;
+      }
+    }
+    int offsetSeconds;
+    if (i == length) {
+      offsetSeconds = 0; // naive (Vexa 0.10): UTC
+    } else if (text.charAt(i) == 'Z' && i + 1 == length) {
+      offsetSeconds = 0;
+    } else if ((text.charAt(i) == '+' || text.charAt(i) == '-') && i + 6 == length && text.charAt(i + 3) == ':') {
+      int offsetHours = digits(text, i + 1, 2);
+      int offsetMinutes = digits(text, i + 4, 2);
+      if (offsetHours < 0 || offsetHours > 18 || offsetMinutes < 0 || offsetMinutes > 59) {
+        return null;
+      }
+      offsetSeconds = (text.charAt(i) == '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
+    } else {
+      return null;
+    }
+    if (day > 28 && day > YearMonth.of(year, month).lengthOfMonth()) {
+      return null;
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second - offsetSeconds, millis * 1_000_000L);
+  }
+
+  /** The number written by {@code count} ASCII digits at {@code from}, or -1. */
+  private static int digits(String text, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   /** Seconds as a number, whether given as a number or a numeric string; null otherwise. */

@@ -9,7 +9,9 @@ import java.time.Instant;
  * Turns a segment in any of Vexa's shapes (0.12 REST, bot and collector frames, the single
  * {@code transcription_segment}, 0.10 REST, seed-style webhooks) into the one shape the service
  * persists: {@code segment_key, session_uid, text, speaker, language, start_time, end_time,
- * absolute_start_time, absolute_end_time, completed, retracted, source_updated_at}.
+ * absolute_start_time, absolute_end_time, completed, retracted, source_updated_at}. Times are kept
+ * as {@link Instant}s (JSON encoding writes them as ISO strings), so persisting reads them without
+ * parsing again.
  */
 public final class VexaSegments {
 
@@ -49,11 +51,11 @@ public final class VexaSegments {
         .put("language", blankToNull(raw.getValue("language")))
         .put("start_time", Timestamps.seconds(startValue))
         .put("end_time", Timestamps.seconds(endValue))
-        .put("absolute_start_time", absoluteStart == null ? null : absoluteStart.toString())
-        .put("absolute_end_time", absoluteEnd == null ? null : absoluteEnd.toString())
+        .put("absolute_start_time", absoluteStart)
+        .put("absolute_end_time", absoluteEnd)
         .put("completed", raw.getValue("completed") instanceof Boolean b ? b : completedIfUnsaid)
         .put("retracted", text.isEmpty())
-        .put("source_updated_at", updated == null ? null : updated.toString());
+        .put("source_updated_at", updated);
   }
 
   /** Normalizes every segment of an array, dropping the ones that cannot be keyed. */

@@ -3,13 +3,13 @@ package com.targetdialer.webhook;
 import com.targetdialer.Addresses;
 import com.targetdialer.LocalJson;
 import com.targetdialer.config.Settings;
+import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,23 +27,27 @@ final class InboxConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(InboxConsumer.class);
   private static final int READ_COUNT = 100;
+  /** The next round is read while the last one is still being written: parsing overlaps the SQL. */
+  private static final int ROUNDS_IN_FLIGHT = 2;
   private static final long BLOCK_MS = 1_000;
   private static final long[] UNKNOWN_BOT_RETRY_MS = {100, 500, 2_000};
 
   private final Vertx vertx;
   private final Inbox inbox;
-  private final Pool pg;
   private final Settings settings;
+  private final SegmentOwners owners;
   private final String consumer;
   private boolean running;
+  private boolean reading;
+  private int rounds;
   private long claimTimer;
 
   InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings, String nodeId) {
     this.consumer = nodeId + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.vertx = vertx;
     this.inbox = inbox;
-    this.pg = pg;
     this.settings = settings;
+    this.owners = new SegmentOwners(pg);
   }
 
   Future<Void> start() {
@@ -61,10 +65,12 @@ final class InboxConsumer {
   }
 
   private void readLoop() {
-    if (!running) {
+    if (!running || reading || rounds >= ROUNDS_IN_FLIGHT) {
       return;
     }
+    reading = true;
     inbox.readNew(consumer, READ_COUNT, BLOCK_MS).onComplete(read -> {
+      reading = false;
       if (read.failed()) {
         if (running) {
           LOG.warn("inbox read failed, retrying in 1 s [error: {}]", read.cause().getMessage());
@@ -74,7 +80,14 @@ final class InboxConsumer {
         }
         return;
       }
-      settle(read.result(), this::apply).onComplete(ignored -> readLoop());
+      if (!read.result().isEmpty()) {
+        rounds++;
+        settle(read.result(), this::apply).onComplete(ignored -> {
+          rounds--;
+          readLoop();
+        });
+      }
+      readLoop();
     });
   }
 
@@ -164,17 +177,13 @@ final class InboxConsumer {
   }
 
   private Future<Void> applySegments(VexaEvent.Segments segments) {
-    Future<Long> meetingId = segments.vexaMeetingId() != null
-        ? pg.preparedQuery(WebhookSql.SESSION_BY_VEXA_ID).execute(Tuple.of(segments.vexaMeetingId()))
-            .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("meeting_id") : null)
-        : pg.preparedQuery(WebhookSql.MEETING_BY_LINK).execute(Tuple.of(segments.platform(), segments.nativeMeetingId()))
-            .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("id") : null);
-    return meetingId.compose(id -> {
+    return owners.meetingOf(segments).compose(id -> {
       if (id == null) {
-        return Future.failedFuture("no meeting for segments of vexa meeting " + segments.vexaMeetingId() + " / " + segments.nativeMeetingId());
+        return Future.failedFuture("no meeting for segments of vexa meeting " + segments.vexaMeetingId() + " / session " + segments.sessionUid()
+            + " / " + segments.nativeMeetingId());
       }
       JsonObject message = new JsonObject().put("meeting_id", id).put("live", true)
-          .put("segments", com.targetdialer.vexa.VexaSegments.normalizeAll(segments.segments(), segments.sessionUid(), true));
+          .put("segments", VexaSegments.normalizeAll(segments.segments(), segments.sessionUid(), true));
       return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY).mapEmpty();
     });
   }

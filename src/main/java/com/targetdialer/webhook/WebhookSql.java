@@ -23,10 +23,20 @@ final class WebhookSql {
       ORDER BY s.id DESC LIMIT 1
       """;
 
-  /** Seed-style payloads name the meeting by its link: take its latest occurrence. */
+  static final String MEETING_BY_SESSION_UID = """
+      SELECT meeting_id FROM td_bot_sessions WHERE session_uid = $1 ORDER BY id DESC LIMIT 1
+      """;
+
+  /**
+   * Seed-style payloads may name the meeting by its link only. A standing room has an occurrence a
+   * week, and the calendar creates next week's ahead of time: take the occurrence whose bot is in
+   * the call, else the latest one already due.
+   */
   static final String MEETING_BY_LINK = """
-      SELECT id FROM td_meetings WHERE platform = $1 AND native_meeting_id = $2
-      ORDER BY scheduled_start DESC LIMIT 1
+      SELECT id AS meeting_id FROM td_meetings WHERE platform = $1 AND native_meeting_id = $2
+      ORDER BY bot_status IN ('joining', 'awaiting_admission', 'active', 'restarting', 'stopping') DESC,
+               scheduled_start <= now() + interval '15 minutes' DESC, scheduled_start DESC
+      LIMIT 1
       """;
 
   /** Finished bot sessions whose final transcript has not been read yet. */

@@ -1,0 +1,63 @@
+package com.targetdialer.webhook;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Which of our meetings a segments payload belongs to: by Vexa's meeting id, else by the bot's
+ * session uid, else by the meeting link. A bot session never moves to another meeting, so the
+ * first two answers are remembered (a busy meeting sends thousands of payloads); the link is not,
+ * since a standing room gets a new occurrence every week. Used from one event loop only.
+ */
+final class SegmentOwners {
+
+  private static final int REMEMBERED = 10_000;
+
+  private final Pool pg;
+  private final Map<String, Long> known = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > REMEMBERED;
+    }
+  };
+
+  SegmentOwners(Pool pg) {
+    this.pg = pg;
+  }
+
+  /** Completes with our meeting id, or null when no meeting matches (yet). */
+  Future<Long> meetingOf(VexaEvent.Segments segments) {
+    if (segments.vexaMeetingId() != null) {
+      return remembered("vexa:" + segments.vexaMeetingId(), WebhookSql.SESSION_BY_VEXA_ID, Tuple.of(segments.vexaMeetingId()));
+    }
+    Future<Long> bySession = segments.sessionUid() == null ? Future.succeededFuture()
+        : remembered("uid:" + segments.sessionUid(), WebhookSql.MEETING_BY_SESSION_UID, Tuple.of(segments.sessionUid()));
+    return bySession.compose(id -> id != null ? Future.succeededFuture(id)
+        : pg.preparedQuery(WebhookSql.MEETING_BY_LINK).execute(Tuple.of(segments.platform(), segments.nativeMeetingId()))
+            .map(SegmentOwners::meetingId));
+  }
+
+  private Future<Long> remembered(String key, String sql, Tuple args) {
+    Long id = known.get(key);
+    if (id != null) {
+      return Future.succeededFuture(id);
+    }
+    return pg.preparedQuery(sql).execute(args).map(rows -> {
+      Long found = meetingId(rows);
+      if (found != null) {
+        known.put(key, found);
+      }
+      return found;
+    });
+  }
+
+  private static Long meetingId(RowSet<Row> rows) {
+    return rows.iterator().hasNext() ? rows.iterator().next().getLong("meeting_id") : null;
+  }
+}
