@@ -25,6 +25,8 @@ public final class Addresses {
   public static final String PERSIST_SEGMENTS = "persist.segments";
   /** Request-reply to PersistVerticle: apply a bot status change (webhook, live stream or reconciliation). */
   public static final String PERSIST_STATUS = "persist.status";
+  /** Request-reply to PersistVerticle: apply several status changes in one transaction ({changes} → {outcomes}, in order). */
+  public static final String PERSIST_STATUSES = "persist.statuses";
   /** Request-reply to PersistVerticle: keep a payload that could not be applied. */
   public static final String PERSIST_DEAD_LETTER = "persist.dead-letter";
 

@@ -47,6 +47,20 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
         .put("at", at.toString());
   }
 
+  /** How far along a status is; mirrors td_status_rank() in the schema (StatusRankTest holds them together). */
+  static int rank(String status) {
+    return switch (status) {
+      case "scheduled" -> 0;
+      case "requested", "restarting" -> 1;
+      case "joining" -> 2;
+      case "awaiting_admission" -> 3;
+      case "active" -> 4;
+      case "stopping" -> 5;
+      case "completed", "failed", "cancelled" -> 6;
+      default -> -1;
+    };
+  }
+
   boolean terminal() {
     return "completed".equals(status) || "failed".equals(status);
   }

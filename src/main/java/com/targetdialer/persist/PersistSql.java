@@ -97,8 +97,16 @@ final class PersistSql {
       UPDATE td_bot_sessions SET backfilled_at = now(), backfill_changed = $2 WHERE id = $1
       """;
 
-  static final String REMEMBER_EVENT = """
-      INSERT INTO td_webhook_events_seen (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING
+  /** Returns the event ids not seen before. */
+  static final String REMEMBER_EVENTS = """
+      INSERT INTO td_webhook_events_seen (event_id, event_type)
+      SELECT * FROM unnest($1::text[], $2::text[])
+      ON CONFLICT DO NOTHING
+      RETURNING event_id
+      """;
+
+  static final String FORGET_EVENTS = """
+      DELETE FROM td_webhook_events_seen WHERE event_id = ANY($1::text[])
       """;
 
   /** The bot session an event is about: by Vexa's session uid, else by Vexa's meeting id. */

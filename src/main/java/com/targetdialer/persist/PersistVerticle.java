@@ -12,16 +12,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +27,8 @@ import java.util.Set;
 /**
  * Every transcript and bot-status write. Segment messages arriving while a write is in flight are
  * merged into the next statement, so batches grow with load and a quiet system still writes at
- * once. Each accepted change is published on {@code transcript.live.<meetingId>}.
+ * once. Each accepted change is published on {@code transcript.live.<meetingId>}. Bot status
+ * changes go through {@link StatusWriter}, one transaction per message (one change, or a batch).
  */
 public final class PersistVerticle extends VerticleBase {
 
@@ -41,6 +40,7 @@ public final class PersistVerticle extends VerticleBase {
   private final Backends backends;
   private final List<Message<JsonObject>> waiting = new ArrayList<>();
   private Pool pg;
+  private StatusWriter statuses;
   private boolean writing;
 
   public PersistVerticle(Backends backends) {
@@ -50,9 +50,11 @@ public final class PersistVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pg = backends.pgPool(vertx);
+    statuses = new StatusWriter(pg);
     return Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_SEGMENTS, this::onSegments).completion(),
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_STATUS, this::onStatus).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_STATUSES, this::onStatuses).completion(),
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_DEAD_LETTER, this::onDeadLetter).completion());
   }
 
@@ -171,6 +173,7 @@ public final class PersistVerticle extends VerticleBase {
 
   // --- bot status -------------------------------------------------------------------------------
 
+  /** One change: the reply is its outcome, or a 404 failure when we have no session for the bot (yet). */
   private void onStatus(Message<JsonObject> message) {
     BotStatusChange change;
     try {
@@ -179,74 +182,64 @@ public final class PersistVerticle extends VerticleBase {
       message.fail(400, e.getMessage());
       return;
     }
-    pg.withTransaction(connection -> apply(connection, change)).onComplete(result -> {
-      if (result.succeeded() && result.result().containsKey("meeting")) {
-        vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, result.result().getJsonObject("meeting"));
+    statuses.apply(List.of(change)).onComplete(result -> {
+      if (result.failed()) {
+        reply(message, result.map((JsonObject) null));
+        return;
       }
-      if (result.succeeded() && result.result().getBoolean("applied", false) && change.terminal()) {
-        vertx.eventBus().send(Addresses.BOT_SESSION_ENDED, new JsonObject().put("meeting_id", result.result().getLong("meeting_id")));
+      JsonObject outcome = result.result().get(0);
+      announce(outcome);
+      if (outcome.getBoolean("unknown_bot", false)) {
+        message.fail(404, unknownBot(change));
+      } else {
+        message.reply(outcome);
       }
-      reply(message, result);
     });
   }
 
-  private Future<JsonObject> apply(SqlConnection connection, BotStatusChange change) {
-    Future<Boolean> fresh = change.eventId() == null ? Future.succeededFuture(true)
-        : connection.preparedQuery(PersistSql.REMEMBER_EVENT).execute(Tuple.of(change.eventId(), change.eventType()))
-            .map(result -> result.rowCount() == 1);
-    return fresh.compose(isFresh -> {
-      if (!isFresh) {
-        return Future.succeededFuture(new JsonObject().put("applied", false).put("duplicate", true));
+  /** Several changes in one transaction: {@code {"changes": [...]}} answered by {@code {"outcomes": [...]}}, in order. */
+  private void onStatuses(Message<JsonObject> message) {
+    JsonArray given = message.body().getJsonArray("changes");
+    if (given == null) {
+      message.fail(400, "persist.statuses needs changes");
+      return;
+    }
+    List<BotStatusChange> changes = new ArrayList<>();
+    JsonObject[] outcomes = new JsonObject[given.size()];
+    for (int i = 0; i < given.size(); i++) {
+      try {
+        changes.add(BotStatusChange.fromJson(given.getJsonObject(i)));
+      } catch (IllegalArgumentException | ClassCastException e) {
+        outcomes[i] = new JsonObject().put("applied", false).put("error", e.getMessage());
       }
-      return connection.preparedQuery(PersistSql.FIND_SESSION).execute(Tuple.of(change.sessionUid(), change.vexaMeetingId()))
-          .compose(sessions -> {
-            if (!sessions.iterator().hasNext()) {
-              return Future.failedFuture(new UnknownBotException(change));
-            }
-            return advance(connection, sessions.iterator().next(), change);
-          });
+    }
+    statuses.apply(changes).onComplete(result -> {
+      if (result.failed()) {
+        reply(message, result.map((JsonObject) null));
+        return;
+      }
+      Iterator<JsonObject> applied = result.result().iterator();
+      for (int i = 0; i < outcomes.length; i++) {
+        if (outcomes[i] == null) {
+          outcomes[i] = applied.next();
+          announce(outcomes[i]);
+        }
+      }
+      message.reply(new JsonObject().put("outcomes", new JsonArray(List.of((Object[]) outcomes))));
     });
   }
 
-  private Future<JsonObject> advance(SqlConnection connection, Row session, BotStatusChange change) {
-    long sessionId = session.getLong("id");
-    long meetingId = session.getLong("meeting_id");
-    JsonObject outcome = new JsonObject().put("meeting_id", meetingId).put("session_id", sessionId)
-        .put("vexa_meeting_id", session.getLong("vexa_meeting_id")).put("session_uid", session.getString("session_uid"))
-        .put("status", change.status()).put("terminal", change.terminal());
-    OffsetDateTime at = change.at().atOffset(ZoneOffset.UTC);
-    return connection.preparedQuery(PersistSql.ADVANCE_SESSION)
-        .execute(Tuple.of(sessionId, change.status(), at, change.completionReason(), change.failureStage()))
-        .compose(advanced -> {
-          if (advanced.rowCount() == 0) {
-            return Future.succeededFuture(outcome.put("applied", false));
-          }
-          outcome.put("applied", true);
-          if (!session.getBoolean("current")) {
-            // An earlier bot of a restarted meeting: its end does not end the meeting.
-            return Future.succeededFuture(outcome);
-          }
-          return connection.preparedQuery(PersistSql.ADVANCE_MEETING)
-              .execute(Tuple.of(meetingId, change.status(), at, change.completionReason(), change.failureStage()))
-              .compose(meetings -> {
-                if (meetings.rowCount() == 0) {
-                  return Future.succeededFuture(outcome);
-                }
-                Row meeting = meetings.iterator().next();
-                outcome.put("meeting", new JsonObject()
-                    .put("id", meetingId)
-                    .put("platform", meeting.getString("platform"))
-                    .put("native_meeting_id", meeting.getString("native_meeting_id"))
-                    .put("bot_status", meeting.getString("bot_status"))
-                    .put("restart_count", meeting.getInteger("restart_count"))
-                    .put("segment_count", meeting.getInteger("segment_count"))
-                    .put("failure_reason", meeting.getString("failure_reason")));
-                return MeetingEvents.append(connection, meetingId, "status_change",
-                        "failed".equals(change.status()) ? MeetingEvents.ALERT : MeetingEvents.INFO,
-                        change.describe().put("session_id", sessionId).put("attempt", session.getInteger("attempt")))
-                    .map(outcome);
-              });
-        });
+  private void announce(JsonObject outcome) {
+    if (outcome.containsKey("meeting")) {
+      vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, outcome.getJsonObject("meeting"));
+    }
+    if (outcome.getBoolean("applied", false) && outcome.getBoolean("terminal", false)) {
+      vertx.eventBus().send(Addresses.BOT_SESSION_ENDED, new JsonObject().put("meeting_id", outcome.getLong("meeting_id")));
+    }
+  }
+
+  private static String unknownBot(BotStatusChange change) {
+    return "no bot session for connection_id " + change.sessionUid() + " / vexa meeting " + change.vexaMeetingId();
   }
 
   // --- dead letters -----------------------------------------------------------------------------
@@ -262,18 +255,9 @@ public final class PersistVerticle extends VerticleBase {
   private static void reply(Message<JsonObject> message, io.vertx.core.AsyncResult<JsonObject> result) {
     if (result.succeeded()) {
       message.reply(result.result());
-    } else if (result.cause() instanceof UnknownBotException unknown) {
-      message.fail(404, unknown.getMessage());
     } else {
       LOG.warn("persist failed [address: {}, error: {}]", message.address(), result.cause().getMessage());
       message.fail(500, String.valueOf(result.cause().getMessage()));
-    }
-  }
-
-  /** A status for a bot we have no session for (yet: the dispatch may still be recording it). */
-  static final class UnknownBotException extends RuntimeException {
-    UnknownBotException(BotStatusChange change) {
-      super("no bot session for connection_id " + change.sessionUid() + " / vexa meeting " + change.vexaMeetingId());
     }
   }
 }

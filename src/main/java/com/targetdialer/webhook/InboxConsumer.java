@@ -6,7 +6,6 @@ import com.targetdialer.config.Settings;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -36,6 +35,7 @@ final class InboxConsumer {
   private final Inbox inbox;
   private final Settings settings;
   private final SegmentOwners owners;
+  private final StatusBatches statuses;
   private final String consumer;
   private boolean running;
   private boolean reading;
@@ -48,6 +48,7 @@ final class InboxConsumer {
     this.inbox = inbox;
     this.settings = settings;
     this.owners = new SegmentOwners(pg);
+    this.statuses = new StatusBatches(vertx);
   }
 
   Future<Void> start() {
@@ -166,14 +167,17 @@ final class InboxConsumer {
   }
 
   private Future<Void> applyStatus(VexaEvent.Status status, int attempt) {
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, status.change().toJson())
-        .compose(reply -> Future.<Void>succeededFuture(), failure -> {
-          // The dispatch may not have recorded the bot's session yet: try again shortly.
-          if (failure instanceof ReplyException reply && reply.failureCode() == 404 && attempt < UNKNOWN_BOT_RETRY_MS.length) {
-            return vertx.timer(UNKNOWN_BOT_RETRY_MS[attempt]).compose(id -> applyStatus(status, attempt + 1));
-          }
-          return Future.failedFuture(failure);
-        });
+    return statuses.apply(status.change()).compose(outcome -> {
+      if (!outcome.getBoolean("unknown_bot", false)) {
+        return Future.succeededFuture();
+      }
+      // The dispatch may not have recorded the bot's session yet: try again shortly.
+      if (attempt < UNKNOWN_BOT_RETRY_MS.length) {
+        return vertx.timer(UNKNOWN_BOT_RETRY_MS[attempt]).compose(id -> applyStatus(status, attempt + 1));
+      }
+      return Future.failedFuture("no bot session for connection_id " + status.change().sessionUid()
+          + " / vexa meeting " + status.change().vexaMeetingId());
+    });
   }
 
   private Future<Void> applySegments(VexaEvent.Segments segments) {

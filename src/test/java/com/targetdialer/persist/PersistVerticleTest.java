@@ -134,6 +134,47 @@ class PersistVerticleTest {
   }
 
   @Test
+  @DisplayName("a batch of status changes: one outcome each, in order; duplicates inside the batch, unknown bots and bad changes answered on their own")
+  void statusBatch() {
+    JsonArray changes = new JsonArray()
+        .add(change("evt_a", "sess-1", null, "joining"))
+        .add(change("evt_b", "sess-1", null, "active"))
+        .add(change("evt_b", "sess-1", null, "active"))
+        .add(change("evt_c", null, 42L, "awaiting_admission"))
+        .add(change("evt_d", "no-such-session", null, "active"))
+        .add(new JsonObject().put("event_id", "evt_e").put("status", "dancing").put("session_uid", "sess-1"))
+        .add(change("evt_f", null, 42L, "completed"));
+    JsonArray outcomes = vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUSES, new JsonObject().put("changes", changes))
+        .await().body().getJsonArray("outcomes");
+
+    assertThat(outcomes).hasSize(7);
+    assertThat(outcomes.getJsonObject(0).getBoolean("applied")).isTrue();
+    assertThat(outcomes.getJsonObject(1).getBoolean("applied")).isTrue();
+    assertThat(outcomes.getJsonObject(2).getBoolean("duplicate")).isTrue();
+    assertThat(outcomes.getJsonObject(3).getBoolean("applied")).as("awaiting_admission after active").isFalse();
+    assertThat(outcomes.getJsonObject(4).getBoolean("unknown_bot")).isTrue();
+    assertThat(outcomes.getJsonObject(5).getString("error")).contains("dancing");
+    assertThat(outcomes.getJsonObject(6).getBoolean("applied")).isTrue();
+    assertThat(outcomes.getJsonObject(6).getJsonObject("meeting").getString("bot_status")).isEqualTo("completed");
+    assertThat(pg.query("SELECT status FROM td_bot_sessions").execute().await().iterator().next().getString(0)).isEqualTo("completed");
+    assertThat(pg.query("SELECT event_id FROM td_webhook_events_seen ORDER BY event_id").execute().await())
+        .extracting(row -> row.getString(0)).as("the unknown bot's event can be applied when it is retried")
+        .containsExactly("evt_a", "evt_b", "evt_c", "evt_f");
+    assertThat(pg.preparedQuery("SELECT type FROM td_meeting_events WHERE meeting_id = $1 ORDER BY seq").execute(Tuple.of(meetingId)).await())
+        .extracting(row -> row.getString(0)).as("joining was already the meeting's status").containsExactly("status_change", "status_change");
+  }
+
+  @Test
+  @DisplayName("the Java status rank is the schema's td_status_rank()")
+  void statusRankMatchesTheSchema() {
+    for (String status : List.of("scheduled", "requested", "restarting", "joining", "awaiting_admission", "active", "stopping",
+        "completed", "failed", "cancelled", "unheard-of")) {
+      int inSql = pg.preparedQuery("SELECT td_status_rank($1)").execute(Tuple.of(status)).await().iterator().next().getInteger(0);
+      assertThat(BotStatusChange.rank(status)).as(status).isEqualTo(inSql);
+    }
+  }
+
+  @Test
   @DisplayName("a final transcript retracts the session's drafts it does not hold and records the backfill")
   void finalTranscript() {
     persist(segment("keep", "kept", false), segment("stale", "never confirmed", false));
@@ -163,9 +204,12 @@ class PersistVerticleTest {
   }
 
   private JsonObject status(String eventId, String sessionUid, Long vexaId, String status) {
-    JsonObject change = new JsonObject().put("event_id", eventId).put("event_type", "meeting.status_change")
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change(eventId, sessionUid, vexaId, status)).await().body();
+  }
+
+  private static JsonObject change(String eventId, String sessionUid, Long vexaId, String status) {
+    return new JsonObject().put("event_id", eventId).put("event_type", "meeting.status_change")
         .put("session_uid", sessionUid).put("vexa_meeting_id", vexaId).put("status", status).put("source", "test");
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change).await().body();
   }
 
   private void persist(JsonObject... segments) {
