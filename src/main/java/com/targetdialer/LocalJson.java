@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Hands a JsonObject to a consumer on the same node without the deep copy the default codec makes.
- * For the large segment batches sent to PersistVerticle; the sender must not touch the object after
- * sending it (none of ours do: each batch is built for the one send).
+ * For the batches sent to PersistVerticle (segments, status changes) and its answers to them; the
+ * sender must not touch the object after sending it (none of ours do: each is built for the one send).
  */
 public final class LocalJson implements MessageCodec<JsonObject, JsonObject> {
 

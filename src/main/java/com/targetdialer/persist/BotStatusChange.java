@@ -1,5 +1,6 @@
 package com.targetdialer.persist;
 
+import com.targetdialer.vexa.Timestamps;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -22,9 +23,13 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
     if (json.getString("session_uid") == null && json.getLong("vexa_meeting_id") == null) {
       throw new IllegalArgumentException("a status change needs session_uid or vexa_meeting_id");
     }
-    String at = json.getString("at");
+    Object given = json.getValue("at");
+    Instant at = given instanceof Instant instant ? instant : given == null ? Instant.now() : Timestamps.parse(given);
+    if (at == null) {
+      throw new IllegalArgumentException("not a time: " + given);
+    }
     return new BotStatusChange(json.getString("event_id"), json.getString("event_type"), json.getString("session_uid"),
-        json.getLong("vexa_meeting_id"), status, at == null ? Instant.now() : Instant.parse(at),
+        json.getLong("vexa_meeting_id"), status, at,
         json.getString("completion_reason"), json.getString("failure_stage"), json.getString("reason"),
         json.getString("source", "unknown"));
   }
@@ -44,7 +49,7 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
         .put("event_type", eventType)
         .put("session_uid", sessionUid)
         .put("vexa_meeting_id", vexaMeetingId)
-        .put("at", at.toString());
+        .put("at", at);
   }
 
   /** How far along a status is; mirrors td_status_rank() in the schema (StatusRankTest holds them together). */

@@ -1,6 +1,7 @@
 package com.targetdialer.persist;
 
 import com.targetdialer.Addresses;
+import com.targetdialer.LocalJson;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
 import com.targetdialer.vexa.VexaSegments;
@@ -225,7 +226,7 @@ public final class PersistVerticle extends VerticleBase {
           announce(outcomes[i]);
         }
       }
-      message.reply(new JsonObject().put("outcomes", new JsonArray(List.of((Object[]) outcomes))));
+      message.reply(new JsonObject().put("outcomes", new JsonArray(List.of((Object[]) outcomes))), LocalJson.NO_COPY);
     });
   }
 
