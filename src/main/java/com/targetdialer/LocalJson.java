@@ -2,6 +2,7 @@ package com.targetdialer;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
@@ -15,6 +16,17 @@ public final class LocalJson implements MessageCodec<JsonObject, JsonObject> {
   public static final String NAME = "td-local-json";
   /** Delivery options for sends that stay on this node and skip the copy. */
   public static final DeliveryOptions NO_COPY = new DeliveryOptions().setCodecName(NAME).setLocalOnly(true);
+
+  /** Registers the codec on this event bus unless it already has it. */
+  public static void register(EventBus eventBus) {
+    synchronized (LocalJson.class) {
+      try {
+        eventBus.registerCodec(new LocalJson());
+      } catch (IllegalStateException alreadyRegistered) {
+        // another verticle or the launcher did it first
+      }
+    }
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, JsonObject json) {

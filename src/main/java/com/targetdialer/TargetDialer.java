@@ -156,7 +156,7 @@ public final class TargetDialer {
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
     if (!settings.cluster().enabled()) {
       vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(metrics)).build();
-      vertx.eventBus().registerCodec(new LocalJson());
+      LocalJson.register(vertx.eventBus());
       return Membership.single();
     }
     HazelcastClusterManager manager = ClusterNode.manager(settings.cluster());
@@ -171,7 +171,7 @@ public final class TargetDialer {
       throw new ConfigException("CLUSTER_HOST", "cannot join the cluster on " + settings.cluster().host() + ":" + settings.cluster().port()
           + " (members " + settings.cluster().members() + "): " + e.getMessage());
     }
-    vertx.eventBus().registerCodec(new LocalJson());
+    LocalJson.register(vertx.eventBus());
     Membership membership = Membership.of(manager);
     LOG.info("joined the cluster [name: {}, node: {}, members: {}]", settings.cluster().name(), membership.nodeId(), membership.size());
     return membership;

@@ -52,6 +52,7 @@ public final class PersistVerticle extends VerticleBase {
   public Future<?> start() {
     pg = backends.pgPool(vertx);
     statuses = new StatusWriter(pg);
+    LocalJson.register(vertx.eventBus()); // its replies use it, also when deployed on its own
     return Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_SEGMENTS, this::onSegments).completion(),
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_STATUS, this::onStatus).completion(),
