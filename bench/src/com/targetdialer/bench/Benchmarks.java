@@ -8,6 +8,7 @@ import com.targetdialer.store.Backends;
 import com.targetdialer.store.EmbeddedPostgresServer;
 import com.targetdialer.store.EmbeddedRedisServer;
 import com.targetdialer.store.Migrations;
+import com.targetdialer.webhook.Inbox;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -68,6 +69,8 @@ public final class Benchmarks {
   private static final int CLIENT_LOOPS = Integer.getInteger("bench.clientLoops", CORES);
   private static final int SEGMENTS = Integer.getInteger("bench.segments", 100_000);
   private static final int PER_PAYLOAD = Integer.getInteger("bench.perPayload", 50);
+  /** Status webhooks queued for the inbox-drain measurement of (a). */
+  private static final int DRAIN_EVENTS = Integer.getInteger("bench.drainEvents", 100_000);
   private static final int E2E_TIMEOUT_S = Integer.getInteger("bench.e2eTimeout", 90);
   /** PersistVerticle.MAX_BATCH_SEGMENTS: the largest statement the service writes. */
   private static final int SERVICE_MAX_BATCH = 5_000;
@@ -139,7 +142,7 @@ public final class Benchmarks {
 
   // --- (a) webhook acceptance ---------------------------------------------------------------------
 
-  private void webhookAcceptance() throws SQLException {
+  private void webhookAcceptance() throws Exception {
     String sessionUid = "bench-session-" + UUID.randomUUID();
     insertMeeting("acc-" + shortId(), sessionUid);
     Payloads payloads = new Payloads(SECRET, sessionUid);
@@ -157,7 +160,7 @@ public final class Benchmarks {
       Duration measure = Duration.ofSeconds(MEASURE_S);
       long cap = 5_000_000; // count bound; never reached on loopback in 10 s
       // All bare levels first, then all service levels: once the service has taken load, its inbox
-      // consumer works through the backlog for minutes and would slow the bare server down too.
+      // consumer may still be catching up, and would slow the bare server down too.
       List<Report.Acceptance> levels = new ArrayList<>();
       load.run(barePort, "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
       for (int inFlight : IN_FLIGHT) {
@@ -191,6 +194,22 @@ public final class Benchmarks {
       // Left in Redis, a backlog of a few hundred MB would be rewritten to its AOF during (b).
       service.stop();
       client.send(Request.cmd(Command.DEL).arg(prefix + "inbox:vexa")).await();
+
+      // The same edge on an ingest-only node (INBOX_APPLY=false): acceptance alone, nothing applied on these cores.
+      String ingestPrefix = "bench-ingest-" + shortId() + ":";
+      TargetDialer ingest = startService(ingestPrefix, Map.of("INBOX_APPLY", "false"));
+      try {
+        load.run(ingest.httpPort(), "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
+        for (Report.Acceptance level : levels) {
+          load.run(ingest.httpPort(), "/webhook/vexa", level.inFlight, payloads::statusChange, cap, warmup, false);
+          CpuMeter.Snapshot ingestCpu = cpu.start(load::cpuNanos);
+          level.ingest = load.run(ingest.httpPort(), "/webhook/vexa", level.inFlight, payloads::statusChange, cap, measure, false);
+          level.ingestCpu = ingestCpu.until();
+        }
+      } finally {
+        ingest.stop();
+        client.send(Request.cmd(Command.DEL).arg(ingestPrefix + "inbox:vexa")).await();
+      }
       Buffer body = payloads.statusChange().body();
       report.xaddPipelined = StoreLimits.xaddPipelined(client, "bench:xadd", body, 200_000, 1_000, 5_000);
       RedisConnection connection = client.connect().await();
@@ -199,11 +218,48 @@ public final class Benchmarks {
       Redis serviceLike = new Backends(db, RedisUrl.parse("REDIS_URL", redisUrl), "0", "bench:", 8).redisClient(bareVertx);
       report.xaddServiceClient = StoreLimits.xaddInFlight(bareVertx, serviceLike::send, "bench:xadd", body, MAX_IN_FLIGHT, 200_000, 3_000);
       serviceLike.close().await();
+      report.drain = inboxDrain(client, payloads);
       client.close().await();
     } finally {
       // Stopped rather than drained (stop() is idempotent): its backlog would only slow down part (b).
       service.stop();
       bareVertx.close().await();
+    }
+  }
+
+  /**
+   * The inbox consumer alone: status webhooks queued straight into a fresh inbox (no HTTP), then a
+   * service started on it applies them. How fast a backlog left by a burst is caught up, and what
+   * one applied webhook costs.
+   */
+  private Report.Drain inboxDrain(Redis client, Payloads payloads) throws Exception {
+    String prefix = "bench-drain-" + shortId() + ":";
+    Inbox inbox = new Inbox(client, prefix);
+    for (int queued = 0; queued < DRAIN_EVENTS; queued += 1_000) {
+      List<Request> appends = new ArrayList<>();
+      for (int i = queued; i < Math.min(DRAIN_EVENTS, queued + 1_000); i++) {
+        appends.add(inbox.append(payloads.statusChange().body(), System.currentTimeMillis()));
+      }
+      client.batch(appends).await();
+    }
+    // Applied entries are deleted from the stream: its length is what is left, and asking costs nothing.
+    Request left = Request.cmd(Command.XLEN).arg(prefix + "inbox:vexa");
+    TargetDialer service = startService(prefix);
+    try {
+      long start = System.nanoTime();
+      long leftAtStart = client.send(left).await().toLong();
+      CpuMeter.Snapshot usage = cpu.start(() -> 0);
+      long deadline = start + Duration.ofSeconds(E2E_TIMEOUT_S).toNanos();
+      long remaining = leftAtStart;
+      while (remaining > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+        remaining = client.send(left).await().toLong();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new Report.Drain(DRAIN_EVENTS, leftAtStart - remaining, seconds, usage.until());
+    } finally {
+      service.stop();
+      client.send(Request.cmd(Command.DEL).arg(prefix + "inbox:vexa")).await();
     }
   }
 
@@ -289,7 +345,11 @@ public final class Benchmarks {
   // --- helpers ------------------------------------------------------------------------------------
 
   private TargetDialer startService(String redisPrefix) {
-    Map<String, String> env = new HashMap<>();
+    return startService(redisPrefix, Map.of());
+  }
+
+  private TargetDialer startService(String redisPrefix, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(extra);
     env.put("DATABASE_URL", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database());
     env.put("REDIS_URL", redisUrl);
     env.put("REDIS_KEY_PREFIX", redisPrefix);

@@ -8,6 +8,8 @@ import com.targetdialer.vexa.VexaClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
@@ -22,6 +24,8 @@ public final class WebhookVerticle extends VerticleBase {
   private Pool pg;
   private Redis redis;
   private VexaClient vexa;
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookVerticle.class);
+
   private InboxConsumer inbox;
   private LiveStream live;
   private long resyncTimer;
@@ -53,6 +57,10 @@ public final class WebhookVerticle extends VerticleBase {
         live.started(new LiveStream.Followed(bot.getLong("meeting_id"), bot.getLong("vexa_meeting_id"), bot.getString("session_uid"),
             bot.getString("platform"), bot.getString("native_meeting_id")));
       });
+    }
+    if (!settings.inboxApply()) {
+      LOG.warn("INBOX_APPLY is false: webhooks are accepted into the inbox but not applied on this node");
+      return Future.succeededFuture();
     }
     return inbox.start();
   }

@@ -48,11 +48,12 @@ class WebhookIntakeTest {
   private static WebClient client;
   private static Pool pg;
   private static long meetingId;
+  private static DatabaseUrl database;
 
   @BeforeAll
   static void start() throws Exception {
     redis = EmbeddedRedisServer.start(redisDir, 0);
-    DatabaseUrl database = TestStores.newDatabase();
+    database = TestStores.newDatabase();
     Map<String, String> env = RunningService.env(database, redis.url());
     env.put("VEXA_WEBHOOK_SECRET", SECRET);
     env.put("INBOX_CLAIM_IDLE_MS", "300");
@@ -136,6 +137,37 @@ class WebhookIntakeTest {
     await(() -> Long.valueOf(3).equals(single("SELECT count(*) FROM td_dead_letters")));
     assertThat(single("SELECT raw_body FROM td_dead_letters WHERE error LIKE 'unknown event_type%'")).asString().contains("meeting.renamed");
     assertThat(client.get("/health").send().await().statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an ingest-only node (INBOX_APPLY=false) accepts webhooks and leaves them in the inbox for a node that applies them")
+  void ingestOnlyNode() throws Exception {
+    long meeting = (Long) single("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ('ing-estx-only', now(), 'joining') RETURNING id");
+    pg.preparedQuery("INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status) VALUES ($1, 1, 43, 'conn-ingest', 'requested')")
+        .execute(Tuple.of(meeting)).await();
+    Map<String, String> env = RunningService.env(database, redis.url()); // the same database, an inbox of its own
+    env.put("VEXA_WEBHOOK_SECRET", SECRET);
+    env.put("INBOX_APPLY", "false");
+    TargetDialer ingest = RunningService.start(env);
+    TargetDialer applier = null;
+    try {
+      WebClient ingestClient = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(ingest.httpPort()));
+      Buffer body = statusChange("evt_ingest_1", "conn-ingest", "joining", "active");
+      String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
+      assertThat(ingestClient.post("/webhook/vexa").putHeader("X-Webhook-Timestamp", timestamp)
+          .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(timestamp, body)).sendBuffer(body).await().statusCode()).isEqualTo(200);
+      Thread.sleep(1_000);
+      assertThat(single("SELECT bot_status FROM td_meetings WHERE id = " + meeting)).as("not applied by the ingest node").isEqualTo("joining");
+
+      env.remove("INBOX_APPLY");
+      applier = RunningService.start(env);
+      await(() -> "active".equals(single("SELECT bot_status FROM td_meetings WHERE id = " + meeting)));
+    } finally {
+      if (applier != null) {
+        applier.stop();
+      }
+      ingest.stop();
+    }
   }
 
   @Test
