@@ -5,6 +5,7 @@ import com.targetdialer.LocalJson;
 import com.targetdialer.config.Settings;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +41,7 @@ final class InboxConsumer {
   private boolean running;
   private boolean reading;
   private int rounds;
+  private Promise<Void> drained;
   private long claimTimer;
 
   InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings, String nodeId) {
@@ -60,9 +62,19 @@ final class InboxConsumer {
     });
   }
 
-  void stop() {
+  /**
+   * Stops reading; completes when the rounds already read are applied and acknowledged (or after
+   * {@code graceMs}: what is left is delivered again, to this or another node, and applied once).
+   */
+  Future<Void> stop(long graceMs) {
     running = false;
     vertx.cancelTimer(claimTimer);
+    if (rounds == 0) {
+      return Future.succeededFuture();
+    }
+    drained = Promise.promise();
+    long timer = vertx.setTimer(graceMs, id -> drained.tryComplete());
+    return drained.future().onComplete(ignored -> vertx.cancelTimer(timer));
   }
 
   private void readLoop() {
@@ -85,6 +97,9 @@ final class InboxConsumer {
         rounds++;
         settle(read.result(), this::apply).onComplete(ignored -> {
           rounds--;
+          if (rounds == 0 && drained != null) {
+            drained.tryComplete();
+          }
           readLoop();
         });
       }

@@ -25,6 +25,8 @@ public final class WebhookVerticle extends VerticleBase {
   private Redis redis;
   private VexaClient vexa;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookVerticle.class);
+  /** How long a stop waits for inbox rounds already read to be applied and acknowledged. */
+  private static final long INBOX_GRACE_MS = 3_000;
 
   private InboxConsumer inbox;
   private LiveStream live;
@@ -67,12 +69,13 @@ public final class WebhookVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    inbox.stop();
+    // PersistVerticle stops after this one: the rounds in flight can still be written.
+    Future<Void> inboxStopped = inbox.stop(INBOX_GRACE_MS);
     vertx.cancelTimer(resyncTimer);
     Future<Void> liveStopped = live == null ? Future.succeededFuture() : live.stop();
     if (vexa != null) {
       vexa.close();
     }
-    return liveStopped.eventually(() -> Future.join(pg.close(), redis.close()));
+    return Future.join(inboxStopped, liveStopped).eventually(() -> Future.join(pg.close(), redis.close()));
   }
 }
