@@ -23,9 +23,9 @@ public final class Addresses {
 
   /** Request-reply to PersistVerticle: merge segments into a meeting's transcript. */
   public static final String PERSIST_SEGMENTS = "persist.segments";
-  /** Request-reply to PersistVerticle: apply a bot status change (webhook, live stream or reconciliation). */
+  /** Request-reply to PersistVerticle: apply one bot status change (live stream, reconciliation); 404 for an unknown bot. */
   public static final String PERSIST_STATUS = "persist.status";
-  /** Request-reply to PersistVerticle: apply several status changes in one transaction ({changes} → {outcomes}, in order). */
+  /** Request-reply to PersistVerticle: the status changes of an inbox round in one transaction ({changes} → {outcomes}, in order). */
   public static final String PERSIST_STATUSES = "persist.statuses";
   /** Request-reply to PersistVerticle: keep a payload that could not be applied. */
   public static final String PERSIST_DEAD_LETTER = "persist.dead-letter";

@@ -52,7 +52,7 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
         .put("at", at);
   }
 
-  /** How far along a status is; mirrors td_status_rank() in the schema (StatusRankTest holds them together). */
+  /** How far along a status is; mirrors td_status_rank() in the schema (PersistVerticleTest holds them together). */
   static int rank(String status) {
     return switch (status) {
       case "scheduled" -> 0;

@@ -10,6 +10,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -93,7 +94,8 @@ public final class PersistVerticle extends VerticleBase {
       batch.add(next);
     }
     writing = true;
-    merge(batch).onComplete(result -> {
+    // A deadlock with another writer of the same meetings (a status batch, another node): once more.
+    merge(batch).recover(failure -> deadlocked(failure) ? merge(batch) : Future.failedFuture(failure)).onComplete(result -> {
       writing = false;
       for (Message<JsonObject> message : batch) {
         reply(message, result.map(changed -> new JsonObject().put("changed", countFor(message.body(), changed))));
@@ -133,6 +135,10 @@ public final class PersistVerticle extends VerticleBase {
     counts.forEach((meetingId, count) ->
         vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("segment_count", count)));
     return keys;
+  }
+
+  private static boolean deadlocked(Throwable failure) {
+    return failure instanceof PgException pg && "40P01".equals(pg.getSqlState());
   }
 
   private static int countFor(JsonObject body, Map<Long, Set<String>> changedKeys) {

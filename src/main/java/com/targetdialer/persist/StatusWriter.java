@@ -8,6 +8,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -23,10 +25,13 @@ import java.util.Set;
 /**
  * Applies bot status changes, a batch per transaction: the event ids are remembered in one
  * statement, each bot session is looked up and locked once, and a change that would not move the
- * session forward costs no statement. Batches run one at a time, so two of them never lock the
- * same sessions in opposite orders. Each change gets an outcome of its own, in order.
+ * session forward costs no statement. Batches from this verticle run one at a time; a batch that
+ * still fails (a deadlock with another node, a value Postgres refuses) is applied change by change.
+ * Each change gets an outcome of its own, in order.
  */
 final class StatusWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
 
   private final Pool pg;
   private final Queue<Runnable> queued = new ArrayDeque<>();
@@ -36,16 +41,43 @@ final class StatusWriter {
     this.pg = pg;
   }
 
-  /** Completes with one outcome per change: {@code applied}, {@code duplicate} or {@code unknown_bot}, and what changed. */
+  /**
+   * Completes with one outcome per change: {@code applied}, {@code duplicate} or
+   * {@code unknown_bot}, and what changed. When a batch fails (a value Postgres refuses, a
+   * deadlock), each change is tried again in a transaction of its own, so one bad change fails
+   * alone, with {@code error} in its outcome.
+   */
   Future<List<JsonObject>> apply(List<BotStatusChange> changes) {
     Promise<List<JsonObject>> done = Promise.promise();
-    queued.add(() -> pg.withTransaction(connection -> new Batch(connection, changes).run()).onComplete(result -> {
-      done.handle(result);
-      writing = false;
-      next();
-    }));
+    queued.add(() -> transaction(changes)
+        .recover(failure -> changes.size() == 1 ? Future.failedFuture(failure) : oneByOne(changes, failure))
+        .onComplete(result -> {
+          done.handle(result);
+          writing = false;
+          next();
+        }));
     next();
     return done.future();
+  }
+
+  private Future<List<JsonObject>> transaction(List<BotStatusChange> changes) {
+    return pg.withTransaction(connection -> new Batch(connection, changes).run());
+  }
+
+  private Future<List<JsonObject>> oneByOne(List<BotStatusChange> changes, Throwable batchFailure) {
+    LOG.warn("status batch failed, applying its {} changes one by one [error: {}]", changes.size(), batchFailure.getMessage());
+    List<JsonObject> outcomes = new ArrayList<>(changes.size());
+    Future<Void> chain = Future.succeededFuture();
+    for (BotStatusChange change : changes) {
+      chain = chain.compose(ignored -> transaction(List.of(change))
+          .map(single -> single.get(0))
+          .otherwise(failure -> new JsonObject().put("applied", false).put("error", String.valueOf(failure.getMessage())))
+          .map(outcome -> {
+            outcomes.add(outcome);
+            return null;
+          }));
+    }
+    return chain.map(outcomes);
   }
 
   private void next() {

@@ -34,9 +34,11 @@ public final class Timestamps {
       return null;
     }
     Instant common = parseCommon(text);
-    if (common != null) {
-      return common;
-    }
+    return common != null ? common : parseByFormatter(text);
+  }
+
+  /** Every ISO shape java.time reads, with an offset or naive (UTC); null when it reads none. */
+  static Instant parseByFormatter(String text) {
     try {
       return OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MILLIS);
     } catch (DateTimeParseException withoutZone) {
@@ -73,13 +75,13 @@ public final class Timestamps {
     int millis = 0;
     if (i < length && text.charAt(i) == '.') {
       int first = ++i;
-      while (i < length && Character.isDigit(text.charAt(i))) {
+      while (i < length && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
         if (i - first < 3) {
           millis = millis * 10 + (text.charAt(i) - '0');
         }
         i++;
       }
-      if (i == first) {
+      if (i == first || i - first > 9) {
         return null;
       }
       for (int place = i - first; place < 3; place++) {
@@ -94,7 +96,7 @@ public final class Timestamps {
     } else if ((text.charAt(i) == '+' || text.charAt(i) == '-') && i + 6 == length && text.charAt(i + 3) == ':') {
       int offsetHours = digits(text, i + 1, 2);
       int offsetMinutes = digits(text, i + 4, 2);
-      if (offsetHours < 0 || offsetHours > 18 || offsetMinutes < 0 || offsetMinutes > 59) {
+      if (offsetHours < 0 || offsetMinutes < 0 || offsetMinutes > 59 || offsetHours * 60 + offsetMinutes > 18 * 60) {
         return null;
       }
       offsetSeconds = (text.charAt(i) == '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);

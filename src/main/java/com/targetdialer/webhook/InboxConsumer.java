@@ -41,6 +41,7 @@ final class InboxConsumer {
   private boolean running;
   private boolean reading;
   private int rounds;
+  private int claims;
   private Promise<Void> drained;
   private long claimTimer;
 
@@ -62,19 +63,38 @@ final class InboxConsumer {
     });
   }
 
+  /** A bot was started or adopted: payloads naming its ids belong to this meeting from now on. */
+  void botStarted(long meetingId, Long vexaMeetingId, String sessionUid) {
+    owners.botStarted(meetingId, vexaMeetingId, sessionUid);
+  }
+
   /**
-   * Stops reading; completes when the rounds already read are applied and acknowledged (or after
+   * Stops reading; completes when what was already read is applied and acknowledged (or after
    * {@code graceMs}: what is left is delivered again, to this or another node, and applied once).
    */
   Future<Void> stop(long graceMs) {
     running = false;
     vertx.cancelTimer(claimTimer);
-    if (rounds == 0) {
+    if (idle()) {
       return Future.succeededFuture();
     }
     drained = Promise.promise();
-    long timer = vertx.setTimer(graceMs, id -> drained.tryComplete());
+    long timer = vertx.setTimer(graceMs, id -> {
+      if (drained.tryComplete()) {
+        LOG.warn("inbox entries still being applied at stop; they will be delivered again and applied once [grace: {} ms]", graceMs);
+      }
+    });
     return drained.future().onComplete(ignored -> vertx.cancelTimer(timer));
+  }
+
+  private boolean idle() {
+    return !reading && rounds == 0 && claims == 0;
+  }
+
+  private void stoppedIfIdle() {
+    if (drained != null && idle()) {
+      drained.tryComplete();
+    }
   }
 
   private void readLoop() {
@@ -91,19 +111,20 @@ final class InboxConsumer {
           Future<Void> recreated = String.valueOf(read.cause().getMessage()).contains("NOGROUP") ? inbox.ensureGroup() : Future.succeededFuture();
           recreated.onComplete(ignored -> vertx.setTimer(1_000, id -> readLoop()));
         }
+        stoppedIfIdle();
         return;
       }
+      // Entries read just before a stop are still applied: the stop waits for them.
       if (!read.result().isEmpty()) {
         rounds++;
         settle(read.result(), this::apply).onComplete(ignored -> {
           rounds--;
-          if (rounds == 0 && drained != null) {
-            drained.tryComplete();
-          }
+          stoppedIfIdle();
           readLoop();
         });
       }
       readLoop();
+      stoppedIfIdle();
     });
   }
 
@@ -111,6 +132,7 @@ final class InboxConsumer {
     if (!running) {
       return;
     }
+    claims++;
     inbox.claimIdle(consumer, settings.inboxClaimIdleMs(), READ_COUNT)
         .compose(entries -> {
           if (!entries.isEmpty()) {
@@ -118,7 +140,11 @@ final class InboxConsumer {
           }
           return settle(entries, this::retryOrGiveUp);
         })
-        .onFailure(e -> LOG.warn("inbox claim failed [error: {}]", e.getMessage()));
+        .onFailure(e -> LOG.warn("inbox claim failed [error: {}]", e.getMessage()))
+        .onComplete(ignored -> {
+          claims--;
+          stoppedIfIdle();
+        });
   }
 
   /**

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,6 +28,8 @@ final class SegmentOwners {
     }
   };
 
+  private final Map<String, Future<Long>> asking = new HashMap<>();
+
   SegmentOwners(Pool pg) {
     this.pg = pg;
   }
@@ -43,18 +46,39 @@ final class SegmentOwners {
             .map(SegmentOwners::meetingId));
   }
 
+  /**
+   * A bot was started or adopted for a meeting. An adopted bot (Vexa answered 409) keeps its ids
+   * but may now serve another occurrence of the same room: its payloads belong to this meeting.
+   */
+  void botStarted(long meetingId, Long vexaMeetingId, String sessionUid) {
+    if (vexaMeetingId != null) {
+      known.put("vexa:" + vexaMeetingId, meetingId);
+    }
+    if (sessionUid != null) {
+      known.put("uid:" + sessionUid, meetingId);
+    }
+  }
+
   private Future<Long> remembered(String key, String sql, Tuple args) {
     Long id = known.get(key);
     if (id != null) {
       return Future.succeededFuture(id);
     }
-    return pg.preparedQuery(sql).execute(args).map(rows -> {
+    // A round often holds many payloads of a meeting not seen yet: one query serves them all.
+    Future<Long> pending = asking.get(key);
+    if (pending != null) {
+      return pending;
+    }
+    Future<Long> query = pg.preparedQuery(sql).execute(args).map(rows -> {
       Long found = meetingId(rows);
       if (found != null) {
-        known.put(key, found);
+        known.putIfAbsent(key, found); // a bot started meanwhile says it better
       }
       return found;
     });
+    asking.put(key, query);
+    query.onComplete(done -> asking.remove(key));
+    return query;
   }
 
   private static Long meetingId(RowSet<Row> rows) {

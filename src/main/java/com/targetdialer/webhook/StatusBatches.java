@@ -27,7 +27,7 @@ final class StatusBatches {
     this.vertx = vertx;
   }
 
-  /** Completes with the change's outcome ({@code applied}, {@code duplicate} or {@code unknown_bot}). */
+  /** Completes with the change's outcome ({@code applied}, {@code duplicate} or {@code unknown_bot}); fails when it could not be applied. */
   Future<JsonObject> apply(BotStatusChange change) {
     if (changes.isEmpty()) {
       vertx.runOnContext(ignored -> send());
@@ -48,7 +48,12 @@ final class StatusBatches {
         if (reply.failed()) {
           batch.get(i).fail(reply.cause());
         } else {
-          batch.get(i).complete(reply.result().body().getJsonArray("outcomes").getJsonObject(i));
+          JsonObject outcome = reply.result().body().getJsonArray("outcomes").getJsonObject(i);
+          if (outcome.containsKey("error")) {
+            batch.get(i).fail(outcome.getString("error"));
+          } else {
+            batch.get(i).complete(outcome);
+          }
         }
       }
     });

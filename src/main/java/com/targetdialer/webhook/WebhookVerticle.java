@@ -54,12 +54,15 @@ public final class WebhookVerticle extends VerticleBase {
       live = new LiveStream(vertx, pg, settings.vexa(), vexa, new LiveLeases(pg, membership.nodeId(), leaseTtl), membership::size);
       live.start();
       resyncTimer = vertx.setPeriodic(settings.liveResyncIntervalSeconds() * 1000L, id -> live.resync());
-      vertx.eventBus().<JsonObject>consumer(Addresses.BOT_STARTED, message -> {
-        JsonObject bot = message.body();
+    }
+    vertx.eventBus().<JsonObject>consumer(Addresses.BOT_STARTED, message -> {
+      JsonObject bot = message.body();
+      inbox.botStarted(bot.getLong("meeting_id"), bot.getLong("vexa_meeting_id"), bot.getString("session_uid"));
+      if (live != null) {
         live.started(new LiveStream.Followed(bot.getLong("meeting_id"), bot.getLong("vexa_meeting_id"), bot.getString("session_uid"),
             bot.getString("platform"), bot.getString("native_meeting_id")));
-      });
-    }
+      }
+    });
     if (!settings.inboxApply()) {
       LOG.warn("INBOX_APPLY is false: webhooks are accepted into the inbox but not applied on this node");
       return Future.succeededFuture();

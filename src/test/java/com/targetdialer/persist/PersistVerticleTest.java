@@ -165,6 +165,22 @@ class PersistVerticleTest {
   }
 
   @Test
+  @DisplayName("a change Postgres refuses fails alone: the rest of its batch is applied")
+  void badChangeInABatch() {
+    JsonArray changes = new JsonArray()
+        .add(change("evt_g1", "sess-1", null, "joining"))
+        .add(change("evt_bad\u0000", "sess-1", null, "awaiting_admission"))
+        .add(change("evt_g2", "sess-1", null, "active"));
+    JsonArray outcomes = vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUSES, new JsonObject().put("changes", changes))
+        .await().body().getJsonArray("outcomes");
+
+    assertThat(outcomes.getJsonObject(0).getBoolean("applied")).isTrue();
+    assertThat(outcomes.getJsonObject(1).getString("error")).isNotBlank();
+    assertThat(outcomes.getJsonObject(2).getBoolean("applied")).isTrue();
+    assertThat(pg.query("SELECT status FROM td_bot_sessions").execute().await().iterator().next().getString(0)).isEqualTo("active");
+  }
+
+  @Test
   @DisplayName("the Java status rank is the schema's td_status_rank()")
   void statusRankMatchesTheSchema() {
     for (String status : List.of("scheduled", "requested", "restarting", "joining", "awaiting_admission", "active", "stopping",
