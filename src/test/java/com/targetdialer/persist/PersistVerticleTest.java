@@ -144,8 +144,7 @@ class PersistVerticleTest {
         .add(change("evt_d", "no-such-session", null, "active"))
         .add(new JsonObject().put("event_id", "evt_e").put("status", "dancing").put("session_uid", "sess-1"))
         .add(change("evt_f", null, 42L, "completed"));
-    JsonArray outcomes = vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUSES, new JsonObject().put("changes", changes))
-        .await().body().getJsonArray("outcomes");
+    JsonArray outcomes = statuses(changes);
 
     assertThat(outcomes).hasSize(7);
     assertThat(outcomes.getJsonObject(0).getBoolean("applied")).isTrue();
@@ -171,8 +170,7 @@ class PersistVerticleTest {
         .add(change("evt_g1", "sess-1", null, "joining"))
         .add(change("evt_bad\u0000", "sess-1", null, "awaiting_admission"))
         .add(change("evt_g2", "sess-1", null, "active"));
-    JsonArray outcomes = vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUSES, new JsonObject().put("changes", changes))
-        .await().body().getJsonArray("outcomes");
+    JsonArray outcomes = statuses(changes);
 
     assertThat(outcomes.getJsonObject(0).getBoolean("applied")).isTrue();
     assertThat(outcomes.getJsonObject(1).getString("error")).isNotBlank();
@@ -221,6 +219,11 @@ class PersistVerticleTest {
 
   private JsonObject status(String eventId, String sessionUid, Long vexaId, String status) {
     return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change(eventId, sessionUid, vexaId, status)).await().body();
+  }
+
+  private JsonArray statuses(JsonArray changes) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUSES, new JsonObject().put("changes", changes))
+        .await().body().getJsonArray("outcomes");
   }
 
   private static JsonObject change(String eventId, String sessionUid, Long vexaId, String status) {
