@@ -128,7 +128,7 @@ public final class TargetDialer {
     Secrets secrets = new Secrets(resolveWebhookSecret(backends),
         settings.uiToken() != null ? settings.uiToken() : Tokens.random(24));
     // Consumers first, then the HTTP edge, so nothing is accepted before it can be handled.
-    deploy(new PersistVerticle(backends));
+    deploy(new PersistVerticle(backends, settings.eventIdRetentionHours()));
     deploy(new WebhookVerticle(settings, backends, membership));
     deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
     deploy(new HealthVerticle(settings, backends, metrics));

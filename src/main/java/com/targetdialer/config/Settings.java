@@ -33,6 +33,7 @@ public record Settings(
     boolean inboxApply,
     int inboxMaxAttempts,
     int inboxClaimIdleMs,
+    int eventIdRetentionHours,
     int liveResyncIntervalSeconds,
     CalendarSettings calendar) {
 
@@ -74,6 +75,7 @@ public record Settings(
         read.bool("INBOX_APPLY"),
         read.integer("INBOX_MAX_ATTEMPTS", 1, 100),
         read.integer("INBOX_CLAIM_IDLE_MS", 100, 3_600_000),
+        read.integer("EVENT_ID_RETENTION_H", 1, 24 * 366),
         read.integer("LIVE_RESYNC_INTERVAL_S", 1, 3_600),
         CalendarSettings.read(read, HTTP_SCHEMES, database != null));
   }

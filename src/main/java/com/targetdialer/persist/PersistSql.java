@@ -105,6 +105,12 @@ final class PersistSql {
       RETURNING event_id
       """;
 
+  /** One chunk of the event ids past their retention ($1 hours); run until it deletes less than $2. */
+  static final String FORGET_OLD_EVENTS = """
+      DELETE FROM td_webhook_events_seen WHERE event_id IN (
+          SELECT event_id FROM td_webhook_events_seen WHERE received_at < now() - make_interval(hours => $1) LIMIT $2)
+      """;
+
   static final String FORGET_EVENTS = """
       DELETE FROM td_webhook_events_seen WHERE event_id = ANY($1::text[])
       """;

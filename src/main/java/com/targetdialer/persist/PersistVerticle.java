@@ -39,14 +39,22 @@ public final class PersistVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PersistVerticle.class);
 
+  /** Event ids deleted per statement when pruning, so no statement holds many locks for long. */
+  private static final int PRUNE_CHUNK = 10_000;
+  private static final long PRUNE_EVERY_MS = 3_600_000;
+
   private final Backends backends;
+  private final int eventIdRetentionHours;
   private final List<Message<JsonObject>> waiting = new ArrayList<>();
   private Pool pg;
   private StatusWriter statuses;
+  private long pruneTimer;
   private boolean writing;
 
-  public PersistVerticle(Backends backends) {
+  /** @param eventIdRetentionHours how long webhook event ids are kept for deduplication (EVENT_ID_RETENTION_H) */
+  public PersistVerticle(Backends backends, int eventIdRetentionHours) {
     this.backends = backends;
+    this.eventIdRetentionHours = eventIdRetentionHours;
   }
 
   @Override
@@ -54,6 +62,8 @@ public final class PersistVerticle extends VerticleBase {
     pg = backends.pgPool(vertx);
     statuses = new StatusWriter(pg);
     LocalJson.register(vertx.eventBus()); // its replies use it, also when deployed on its own
+    pruneEventIds();
+    pruneTimer = vertx.setPeriodic(PRUNE_EVERY_MS, id -> pruneEventIds());
     return Future.all(
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_SEGMENTS, this::onSegments).completion(),
         vertx.eventBus().<JsonObject>localConsumer(Addresses.PERSIST_STATUS, this::onStatus).completion(),
@@ -63,7 +73,27 @@ public final class PersistVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(pruneTimer);
     return pg.close();
+  }
+
+  // --- event ids --------------------------------------------------------------------------------
+
+  /** Forgets webhook event ids past their retention, a chunk at a time (every node may do it: deleting twice is harmless). */
+  private void pruneEventIds() {
+    pruneChunk(0);
+  }
+
+  private void pruneChunk(long deletedSoFar) {
+    pg.preparedQuery(PersistSql.FORGET_OLD_EVENTS).execute(Tuple.of(eventIdRetentionHours, PRUNE_CHUNK)).onComplete(result -> {
+      if (result.failed()) {
+        LOG.warn("pruning old webhook event ids failed, next try in an hour [error: {}]", result.cause().getMessage());
+      } else if (result.result().rowCount() == PRUNE_CHUNK) {
+        pruneChunk(deletedSoFar + PRUNE_CHUNK);
+      } else if (deletedSoFar + result.result().rowCount() > 0) {
+        LOG.info("old webhook event ids forgotten [count: {}, older than: {} h]", deletedSoFar + result.result().rowCount(), eventIdRetentionHours);
+      }
+    });
   }
 
   // --- segments ---------------------------------------------------------------------------------

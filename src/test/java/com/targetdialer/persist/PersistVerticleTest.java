@@ -31,13 +31,14 @@ class PersistVerticleTest {
   private Vertx vertx;
   private Pool pg;
   private long meetingId;
+  private Backends backends;
 
   @BeforeEach
   void deploy(Vertx vertx) {
     this.vertx = vertx;
     DatabaseUrl database = TestStores.newMigratedDatabase();
-    Backends backends = new Backends(database, TestStores.redis(), "1", TestStores.newRedisPrefix(), 4);
-    vertx.deployVerticle(new PersistVerticle(backends)).await();
+    backends = new Backends(database, TestStores.redis(), "1", TestStores.newRedisPrefix(), 4);
+    vertx.deployVerticle(new PersistVerticle(backends, 168)).await();
     pg = backends.pgPool(vertx);
     meetingId = pg.query("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ('abc-defg-hij', now(), 'joining') RETURNING id")
         .execute().await().iterator().next().getLong("id");
@@ -176,6 +177,27 @@ class PersistVerticleTest {
     assertThat(outcomes.getJsonObject(1).getString("error")).isNotBlank();
     assertThat(outcomes.getJsonObject(2).getBoolean("applied")).isTrue();
     assertThat(pg.query("SELECT status FROM td_bot_sessions").execute().await().iterator().next().getString(0)).isEqualTo("active");
+  }
+
+  @Test
+  @DisplayName("webhook event ids past EVENT_ID_RETENTION_H are forgotten, in chunks; newer ones are kept")
+  void oldEventIdsArePruned() throws Exception {
+    pg.query("INSERT INTO td_webhook_events_seen (event_id, received_at) "
+        + "SELECT 'old-' || g, now() - interval '200 hours' FROM generate_series(1, 10050) g").execute().await();
+    pg.query("INSERT INTO td_webhook_events_seen (event_id, received_at) VALUES ('recent', now() - interval '100 hours')").execute().await();
+
+    vertx.deployVerticle(new PersistVerticle(backends, 168)).await(); // prunes as it starts
+
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (eventIds() > 1 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(pg.query("SELECT event_id FROM td_webhook_events_seen").execute().await()).extracting(row -> row.getString(0))
+        .containsExactly("recent");
+  }
+
+  private long eventIds() {
+    return pg.query("SELECT count(*) FROM td_webhook_events_seen").execute().await().iterator().next().getLong(0);
   }
 
   @Test
