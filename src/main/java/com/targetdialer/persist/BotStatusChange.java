@@ -66,6 +66,11 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
     };
   }
 
+  /** Says why a change could not be applied when we hold no session for its bot (yet). */
+  public String unknownBot() {
+    return "no bot session for connection_id " + sessionUid + " / vexa meeting " + vexaMeetingId;
+  }
+
   boolean terminal() {
     return "completed".equals(status) || "failed".equals(status);
   }

@@ -18,7 +18,9 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -45,7 +47,7 @@ public final class PersistVerticle extends VerticleBase {
 
   private final Backends backends;
   private final int eventIdRetentionHours;
-  private final List<Message<JsonObject>> waiting = new ArrayList<>();
+  private final Deque<Message<JsonObject>> waiting = new ArrayDeque<>();
   private Pool pg;
   private StatusWriter statuses;
   private long pruneTimer;
@@ -118,8 +120,8 @@ public final class PersistVerticle extends VerticleBase {
     }
     List<Message<JsonObject>> batch = new ArrayList<>();
     int segments = 0;
-    while (!waiting.isEmpty() && (batch.isEmpty() || segments + waiting.get(0).body().getJsonArray("segments").size() <= MAX_BATCH_SEGMENTS)) {
-      Message<JsonObject> next = waiting.remove(0);
+    while (!waiting.isEmpty() && (batch.isEmpty() || segments + waiting.peek().body().getJsonArray("segments").size() <= MAX_BATCH_SEGMENTS)) {
+      Message<JsonObject> next = waiting.poll();
       segments += next.body().getJsonArray("segments").size();
       batch.add(next);
     }
@@ -228,7 +230,7 @@ public final class PersistVerticle extends VerticleBase {
       JsonObject outcome = result.result().get(0);
       announce(outcome);
       if (outcome.getBoolean("unknown_bot", false)) {
-        message.fail(404, unknownBot(change));
+        message.fail(404, change.unknownBot());
       } else {
         message.reply(outcome);
       }
@@ -276,9 +278,6 @@ public final class PersistVerticle extends VerticleBase {
     }
   }
 
-  private static String unknownBot(BotStatusChange change) {
-    return "no bot session for connection_id " + change.sessionUid() + " / vexa meeting " + change.vexaMeetingId();
-  }
 
   // --- dead letters -----------------------------------------------------------------------------
 

@@ -216,8 +216,7 @@ final class InboxConsumer {
       if (attempt < UNKNOWN_BOT_RETRY_MS.length) {
         return vertx.timer(UNKNOWN_BOT_RETRY_MS[attempt]).compose(id -> applyStatus(status, attempt + 1));
       }
-      return Future.failedFuture("no bot session for connection_id " + status.change().sessionUid()
-          + " / vexa meeting " + status.change().vexaMeetingId());
+      return Future.failedFuture(status.change().unknownBot());
     });
   }
 
