@@ -95,7 +95,7 @@
     const detail = await api('/api/meetings/' + id);
     if (selected !== id) return;
     alertsByMeeting.set(id, detail.events.filter((e) => e.level !== 'info')
-      .map((e) => ({ level: e.level, alert: e.type, message: e.detail.message || e.type })));
+      .map((e) => ({ level: e.level, alert: e.type, message: e.detail.message || e.type, meeting: e.detail.meeting })));
     renderHeader(detail);
     await loadTranscript(id);
   }
@@ -113,13 +113,20 @@
     renderAlerts();
   }
 
+  // Alerts name the meeting as people do: its title and meeting code.
+  function meetingLabel(meeting) {
+    if (!meeting) return '';
+    const parts = [meeting.title ? '“' + meeting.title + '”' : null, meeting.native_meeting_id].filter(Boolean);
+    return parts.length > 0 ? ' — ' + parts.join(' · ') : '';
+  }
+
   function renderAlerts() {
     const alerts = alertsByMeeting.get(selected) || [];
     $('alerts').replaceChildren(...alerts.map((a) => {
       const item = document.createElement('li');
       item.dataset.level = a.level;
       item.dataset.alert = a.alert;
-      item.textContent = (a.level === 'critical' ? 'CRITICAL: ' : 'Alert: ') + a.message;
+      item.textContent = (a.level === 'critical' ? 'CRITICAL: ' : 'Alert: ') + a.message + meetingLabel(a.meeting);
       return item;
     }));
   }

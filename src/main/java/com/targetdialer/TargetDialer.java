@@ -21,6 +21,7 @@ import com.targetdialer.store.Migrations;
 import com.targetdialer.dispatch.DispatchVerticle;
 import com.targetdialer.health.HealthVerticle;
 import com.targetdialer.persist.PersistVerticle;
+import com.targetdialer.vexa.WebhookReachability;
 import com.targetdialer.vexa.WebhookSecret;
 import com.targetdialer.webhook.WebhookVerticle;
 import io.vertx.core.VerticleBase;
@@ -41,6 +42,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +119,7 @@ public final class TargetDialer {
   }
 
   private void startAll() {
+    warnIfVexaCannotReachUs();
     DatabaseUrl database = settings.databaseUrl() != null ? settings.databaseUrl() : startEmbeddedPostgres();
     RedisUrl redis = settings.redisUrl() != null ? settings.redisUrl() : startEmbeddedRedis();
     String schemaVersion = Migrations.migrate(database, Duration.ofSeconds(settings.dbConnectRetrySeconds()));
@@ -128,7 +131,7 @@ public final class TargetDialer {
     Secrets secrets = new Secrets(resolveWebhookSecret(backends),
         settings.uiToken() != null ? settings.uiToken() : Tokens.random(24));
     // Consumers first, then the HTTP edge, so nothing is accepted before it can be handled.
-    deploy(new PersistVerticle(backends, settings.eventIdRetentionHours()));
+    deploy(new PersistVerticle(backends, metrics, settings.eventIdRetentionHours()));
     deploy(new WebhookVerticle(settings, backends, membership));
     deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
     deploy(new HealthVerticle(settings, backends, metrics));
@@ -146,6 +149,19 @@ public final class TargetDialer {
     if (settings.uiToken() == null) {
       // Generated for this run only: printed so a person can open the UI (set UI_TOKEN to keep one).
       System.out.println("Live transcript UI: " + uiUrl);
+    }
+  }
+
+  /** Vexa drops webhooks to loopback or private addresses without a word: say so once, at start. */
+  private void warnIfVexaCannotReachUs() {
+    if (!settings.vexa().configured()) {
+      return;
+    }
+    String problem = WebhookReachability.problem(settings.publicApiUrl(), settings.vexa().apiUrl(), InetAddress::getAllByName);
+    if (problem != null) {
+      LOG.warn("PUBLIC_API_URL {} cannot receive Vexa's webhooks: {}. Vexa at {} refuses such addresses (its SSRF guard) and drops "
+              + "the webhooks silently; statuses then come only from the live stream and the health sweep. Set PUBLIC_API_URL to an "
+              + "address Vexa can reach (a public host or a tunnel)", settings.publicApiUrl(), problem, settings.vexa().apiUrl());
     }
   }
 
@@ -168,6 +184,10 @@ public final class TargetDialer {
           .buildClustered()
           .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
+      if (addressInUse(e)) {
+        throw new ConfigException("EVENTBUS_PORT", "port " + settings.cluster().eventBusPort() + " on " + settings.cluster().host()
+            + " is already in use: the clustered event bus needs its own port on each node of a host (set EVENTBUS_PORT, or 0 for any free one)");
+      }
       throw new ConfigException("CLUSTER_HOST", "cannot join the cluster on " + settings.cluster().host() + ":" + settings.cluster().port()
           + " (members " + settings.cluster().members() + "): " + e.getMessage());
     }
@@ -219,15 +239,19 @@ public final class TargetDialer {
   }
 
   private RuntimeException bindFailure(Exception e) {
-    Throwable cause = e;
-    while (cause != null) {
-      String message = String.valueOf(cause.getMessage());
-      if (cause instanceof BindException || message.contains("Address already in use")) {
-        return new ConfigException("HTTP_PORT", "port " + httpPort + " on " + settings.httpHost() + " is already in use");
-      }
-      cause = cause.getCause();
+    if (addressInUse(e)) {
+      return new ConfigException("HTTP_PORT", "port " + httpPort + " on " + settings.httpHost() + " is already in use");
     }
     return new IllegalStateException("the HTTP edge did not deploy", e);
+  }
+
+  private static boolean addressInUse(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops in order within SHUTDOWN_TIMEOUT_S; safe to call more than once. */

@@ -7,6 +7,7 @@ import com.targetdialer.sim.google.GoogleCalendarSimulator;
 import com.targetdialer.sim.google.MeetEvent;
 import com.targetdialer.sim.vexa.BotScript;
 import com.targetdialer.sim.vexa.VexaSimulator;
+import ch.qos.logback.classic.Level;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,8 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code java -jar targetdialer.jar demo}: the real service, on embedded Postgres and Redis, against
@@ -39,6 +42,9 @@ public final class Demo {
   }
 
   public static TargetDialer run(Map<String, String> processEnv) throws IOException {
+    // The simulators narrate every step at INFO; in the demo that would scroll the page's address away.
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.targetdialer.sim"))
+        .setLevel(Level.toLevel(processEnv.getOrDefault("DEMO_SIM_LOG", "warn"), Level.WARN));
     Vertx simulators = Vertx.vertx();
     GoogleCalendarSimulator google = new GoogleCalendarSimulator(0);
     VexaSimulator vexa = new VexaSimulator(0);
@@ -50,7 +56,8 @@ public final class Demo {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     seedCalendar(google, vexa, now);
 
-    Path dataDir = processEnv.containsKey("DATA_DIR") ? Path.of(processEnv.get("DATA_DIR")) : Files.createTempDirectory("targetdialer-demo");
+    boolean ownDataDir = !processEnv.containsKey("DATA_DIR");
+    Path dataDir = ownDataDir ? Files.createTempDirectory("targetdialer-demo") : Path.of(processEnv.get("DATA_DIR"));
     Path config = dataDir.resolve("demo-config.json");
     Files.createDirectories(dataDir);
     Files.writeString(config, new JsonObject().put("calendars", new JsonArray().add(new JsonObject()
@@ -80,13 +87,30 @@ public final class Demo {
     env.put("RESTART_STOP_WAIT_S", "20");
 
     TargetDialer service = TargetDialer.start(new Arguments(config.toString(), false), env);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> simulators.close().await(), "demo-simulators"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service, simulators, ownDataDir ? dataDir : null), "demo-stop"));
+    LOG.info("demo running [google simulator: {}, vexa simulator: {}, data: {}]", google.calendarBaseUrl(), vexa.baseUrl(), dataDir);
     System.out.println();
-    System.out.println("TargetDialer demo: three meetings start within a minute. Open the live transcript UI:");
+    System.out.println("TargetDialer demo: three meetings start within a minute; the live transcript UI is " + service.uiUrl());
+    System.out.println("  simulators: Google Calendar " + google.calendarBaseUrl() + ", Vexa " + vexa.baseUrl()
+        + " (their log lines: DEMO_SIM_LOG=info)");
+    System.out.println("  data: " + dataDir + (ownDataDir ? " (removed when the demo stops)" : ""));
+    System.out.println("Open the live transcript UI (Ctrl+C stops the demo):");
     System.out.println(service.uiUrl());
     System.out.println();
-    LOG.info("demo running [google simulator: {}, vexa simulator: {}, data: {}]", google.calendarBaseUrl(), vexa.baseUrl(), dataDir);
     return service;
+  }
+
+  /** The service first (it may still be writing to the data folder), then the simulators, then the folder. */
+  private static void stop(TargetDialer service, Vertx simulators, Path ownDataDir) {
+    service.stop();
+    simulators.close().await();
+    if (ownDataDir != null) {
+      try (Stream<Path> paths = Files.walk(ownDataDir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException e) {
+        System.err.println("targetdialer demo: could not remove " + ownDataDir + ": " + e.getMessage());
+      }
+    }
   }
 
   /** Three Meet events starting 35-45 s from now, each with the Vexa script that tells its story. */

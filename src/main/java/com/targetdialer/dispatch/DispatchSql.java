@@ -40,7 +40,7 @@ final class DispatchSql {
       """;
 
   static final String LOAD_MEETING = """
-      SELECT id, platform, native_meeting_id, meeting_url, bot_status FROM td_meetings WHERE id = $1
+      SELECT id, platform, native_meeting_id, meeting_url, title, bot_status FROM td_meetings WHERE id = $1
       """;
 
   static final String NEW_SESSION = """
@@ -50,7 +50,7 @@ final class DispatchSql {
       """;
 
   static final String SESSION_STARTED = """
-      UPDATE td_bot_sessions SET vexa_meeting_id = $2, session_uid = $3,
+      UPDATE td_bot_sessions SET vexa_meeting_id = $2, session_uid = $3, bot_container_id = $5,
           status = CASE WHEN td_status_rank($4) > td_status_rank(status) THEN $4 ELSE status END
       WHERE id = $1
       """;

@@ -4,6 +4,7 @@ import com.targetdialer.Addresses;
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
+import com.targetdialer.store.MeetingLabel;
 import com.targetdialer.vexa.VexaBot;
 import com.targetdialer.vexa.VexaClient;
 import com.targetdialer.vexa.VexaException;
@@ -252,15 +253,16 @@ public final class DispatchVerticle extends VerticleBase {
     long sessionId = session.getLong("id");
     String platform = meeting.getString("platform");
     String nativeId = meeting.getString("native_meeting_id");
+    MeetingLabel label = new MeetingLabel(meetingId, meeting.getString("title"), platform, nativeId);
     if (vexa == null) {
-      return recordFailure(meetingId, sessionId, "vexa_not_configured", NOT_CONFIGURED);
+      return recordFailure(label, sessionId, "vexa_not_configured", NOT_CONFIGURED);
     }
     return vexa.startBot(platform, nativeId, meeting.getString("meeting_url"))
         .compose(bot -> recordStarted(meetingId, sessionId, session.getInteger("attempt"), bot), failure -> {
           String reason = failure instanceof VexaException e
               ? (e.unreachable() ? "vexa_unreachable: " : "vexa_refused: " + e.status() + " ") + e.detail()
               : "vexa_error: " + failure.getMessage();
-          return recordFailure(meetingId, sessionId, reason, VEXA_FAILED);
+          return recordFailure(label, sessionId, reason, VEXA_FAILED);
         });
   }
 
@@ -268,7 +270,7 @@ public final class DispatchVerticle extends VerticleBase {
     String vexaStatus = bot.status() == null ? "requested" : bot.status();
     boolean adopted = !"requested".equals(vexaStatus);
     return pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.SESSION_STARTED)
-            .execute(Tuple.of(sessionId, bot.id(), bot.sessionUid(), vexaStatus))
+            .execute(Tuple.of(sessionId, bot.id(), bot.sessionUid(), vexaStatus, bot.botContainerId()))
             .compose(ignored -> connection.preparedQuery(DispatchSql.MEETING_JOINING).execute(Tuple.of(meetingId, vexaStatus)))
             .compose(updated -> MeetingEvents.append(connection, meetingId, "bot_dispatched", MeetingEvents.INFO, new JsonObject()
                     .put("attempt", attempt).put("vexa_meeting_id", bot.id()).put("session_uid", bot.sessionUid()).put("adopted", adopted))
@@ -288,12 +290,13 @@ public final class DispatchVerticle extends VerticleBase {
         });
   }
 
-  private Future<JsonObject> recordFailure(long meetingId, long sessionId, String reason, int code) {
-    LOG.warn("ALERT dispatch failed [meeting: {}, reason: {}]", meetingId, reason);
+  private Future<JsonObject> recordFailure(MeetingLabel meeting, long sessionId, String reason, int code) {
+    long meetingId = meeting.id();
+    LOG.warn("ALERT dispatch failed [meeting: {}, reason: {}]", meeting, reason);
     return pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.SESSION_FAILED).execute(Tuple.of(sessionId, reason))
             .compose(ignored -> connection.preparedQuery(DispatchSql.MEETING_FAILED).execute(Tuple.of(meetingId, reason)))
             .compose(ignored -> MeetingEvents.append(connection, meetingId, "dispatch_failed", MeetingEvents.ALERT,
-                new JsonObject().put("reason", reason))))
+                new JsonObject().put("reason", reason).put("meeting", meeting.toJson()))))
         .onSuccess(ignored -> vertx.eventBus().publish(Addresses.MEETINGS_UPDATES,
             new JsonObject().put("id", meetingId).put("bot_status", "failed").put("failure_reason", reason)))
         .transform(ignored -> Future.failedFuture(new DispatchFailure(code, reason, meetingId)));

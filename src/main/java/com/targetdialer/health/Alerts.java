@@ -3,6 +3,7 @@ package com.targetdialer.health;
 import com.targetdialer.Addresses;
 import com.targetdialer.config.HealthSettings;
 import com.targetdialer.store.MeetingEvents;
+import com.targetdialer.store.MeetingLabel;
 import com.targetdialer.vexa.WebhookSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,26 +47,29 @@ final class Alerts {
    * @param type   what happened, e.g. {@code deaf_bot}; also the event log's type
    */
   Future<Void> raise(long meetingId, String level, String type, String message, JsonObject detail) {
-    String tag = MeetingEvents.CRITICAL.equals(level) ? "CRITICAL" : "ALERT";
-    String line = tag + " " + message + " [meeting: " + meetingId + ", " + fields(detail) + "]";
-    if (MeetingEvents.CRITICAL.equals(level)) {
-      LOG.error(line);
-    } else {
-      LOG.warn(line);
-    }
-    JsonObject alert = new JsonObject()
-        .put("type", "alert")
-        .put("level", level)
-        .put("alert", type)
-        .put("meeting_id", meetingId)
-        .put("message", message)
-        .put("detail", detail)
-        .put("at", Instant.now().toString());
-    vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, alert);
-    if (web != null) {
-      post(alert.toBuffer(), 0);
-    }
-    return MeetingEvents.append(pg, meetingId, type, level, detail.copy().put("message", message));
+    return MeetingLabel.load(pg, meetingId).compose(meeting -> {
+      String tag = MeetingEvents.CRITICAL.equals(level) ? "CRITICAL" : "ALERT";
+      String line = tag + " " + message + " [meeting: " + meeting + ", " + fields(detail) + "]";
+      if (MeetingEvents.CRITICAL.equals(level)) {
+        LOG.error(line);
+      } else {
+        LOG.warn(line);
+      }
+      JsonObject alert = new JsonObject()
+          .put("type", "alert")
+          .put("level", level)
+          .put("alert", type)
+          .put("meeting_id", meetingId)
+          .put("meeting", meeting.toJson())
+          .put("message", message)
+          .put("detail", detail)
+          .put("at", Instant.now().toString());
+      vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, alert);
+      if (web != null) {
+        post(alert.toBuffer(), 0);
+      }
+      return MeetingEvents.append(pg, meetingId, type, level, detail.copy().put("message", message).put("meeting", meeting.toJson()));
+    });
   }
 
   void close() {

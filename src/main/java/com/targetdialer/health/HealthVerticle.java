@@ -137,7 +137,8 @@ public final class HealthVerticle extends VerticleBase {
   private Future<JsonArray> missedSegments(Row meeting) {
     return vexa.transcript(meeting.getLong("vexa_meeting_id"), meeting.getString("platform"), meeting.getString("native_meeting_id"))
         .compose(raw -> {
-          JsonArray segments = VexaSegments.normalizeAll(raw, meeting.getString("session_uid"), true);
+          // Segments that cannot be keyed are kept as dead letters by the backfill, once, at the session's end.
+          JsonArray segments = VexaSegments.normalizeAll(raw, meeting.getString("session_uid"), null, true).segments();
           String[] keys = segments.stream().map(segment -> ((JsonObject) segment).getString("segment_key")).toArray(String[]::new);
           return pg.preparedQuery(HealthSql.KNOWN_SEGMENTS).execute(Tuple.of(meeting.getLong("id")).addValue(keys)).map(known -> {
             Set<String> have = new HashSet<>();
@@ -233,8 +234,15 @@ public final class HealthVerticle extends VerticleBase {
     if (status == null) {
       return Future.succeededFuture();
     }
-    BotStatusChange change = new BotStatusChange(null, "reconcile", null, bot.id(), status, Instant.now(),
-        bot.completionReason(), bot.failureStage(), null, source);
+    // Vexa's row says when a bot became active and when it ended; other stages only that they are.
+    Instant receivedAt = Instant.now();
+    Instant producerTime = switch (status) {
+      case "active" -> bot.startTime();
+      case "completed", "failed" -> bot.endTime();
+      default -> null;
+    };
+    BotStatusChange change = new BotStatusChange(null, "reconcile", null, bot.id(), status, BotStatusChange.happenedAt(producerTime, receivedAt),
+        receivedAt, bot.completionReason(), bot.failureStage(), null, source);
     return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change.toJson())
         .onSuccess(reply -> {
           if (reply.body().getBoolean("applied", false)) {

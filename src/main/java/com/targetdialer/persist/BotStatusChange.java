@@ -9,9 +9,16 @@ import java.util.Set;
 /**
  * A bot status change, from a webhook, the live stream or reconciliation, in our vocabulary.
  * Vexa's {@code needs_help} (0.12) and {@code needs_human_help} (0.10) are a stuck lobby for us.
+ * {@code at} is when it happened, by Vexa's own clock where the message says so; {@code receivedAt}
+ * is when it reached us (a redelivery can come hours later).
  */
 public record BotStatusChange(String eventId, String eventType, String sessionUid, Long vexaMeetingId, String status,
-                              Instant at, String completionReason, String failureStage, String reason, String source) {
+                              Instant at, Instant receivedAt, String completionReason, String failureStage, String reason, String source) {
+
+  /** The producer's time when it is known and not later than the arrival (a skewed clock), else the arrival. */
+  public static Instant happenedAt(Instant producerTime, Instant receivedAt) {
+    return producerTime == null || producerTime.isAfter(receivedAt) ? receivedAt : producerTime;
+  }
 
   private static final Set<String> STATUSES = Set.of("joining", "awaiting_admission", "active", "stopping", "completed", "failed");
 
@@ -23,15 +30,21 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
     if (json.getString("session_uid") == null && json.getLong("vexa_meeting_id") == null) {
       throw new IllegalArgumentException("a status change needs session_uid or vexa_meeting_id");
     }
-    Object given = json.getValue("at");
-    Instant at = given instanceof Instant instant ? instant : given == null ? Instant.now() : Timestamps.parse(given);
-    if (at == null) {
-      throw new IllegalArgumentException("not a time: " + given);
-    }
+    Instant receivedAt = time(json, "received_at", Instant.now());
+    Instant at = time(json, "at", receivedAt);
     return new BotStatusChange(json.getString("event_id"), json.getString("event_type"), json.getString("session_uid"),
-        json.getLong("vexa_meeting_id"), status, at,
+        json.getLong("vexa_meeting_id"), status, at, receivedAt,
         json.getString("completion_reason"), json.getString("failure_stage"), json.getString("reason"),
         json.getString("source", "unknown"));
+  }
+
+  private static Instant time(JsonObject json, String field, Instant fallback) {
+    Object given = json.getValue(field);
+    Instant time = given instanceof Instant instant ? instant : given == null ? fallback : Timestamps.parse(given);
+    if (time == null) {
+      throw new IllegalArgumentException("not a time: " + field + " " + given);
+    }
+    return time;
   }
 
   /** Our status for one of Vexa's, or null for statuses we do not follow (requested, idle, scheduled). */
@@ -48,8 +61,7 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
         .put("event_id", eventId)
         .put("event_type", eventType)
         .put("session_uid", sessionUid)
-        .put("vexa_meeting_id", vexaMeetingId)
-        .put("at", at);
+        .put("vexa_meeting_id", vexaMeetingId);
   }
 
   /** How far along a status is; mirrors td_status_rank() in the schema (PersistVerticleTest holds them together). */
@@ -76,8 +88,8 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
   }
 
   /** The part that goes into the meeting's event log. */
-  JsonObject describe() {
-    JsonObject detail = new JsonObject().put("status", status).put("source", source);
+  public JsonObject describe() {
+    JsonObject detail = new JsonObject().put("status", status).put("source", source).put("at", at).put("received_at", receivedAt);
     if (completionReason != null) {
       detail.put("completion_reason", completionReason);
     }

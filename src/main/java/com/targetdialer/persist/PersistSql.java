@@ -125,6 +125,25 @@ final class PersistSql {
       FOR UPDATE
       """;
 
+  /**
+   * An adopted bot's session (Vexa answered 409; its status rows carry no connection id): its
+   * workload id is {@code mtg-{vexa meeting id}-{connection_id[:8]}}.
+   */
+  static final String FIND_ADOPTED_SESSION = """
+      SELECT s.id, s.meeting_id, s.attempt, s.status, s.vexa_meeting_id, s.session_uid,
+             s.attempt = (SELECT max(attempt) FROM td_bot_sessions WHERE meeting_id = s.meeting_id) AS current
+      FROM td_bot_sessions s
+      WHERE s.session_uid IS NULL AND s.bot_container_id IS NOT NULL
+        AND right(s.bot_container_id, 8) = left($1, 8) AND s.bot_container_id = 'mtg-' || s.vexa_meeting_id || '-' || left($1, 8)
+      ORDER BY s.id DESC LIMIT 1
+      FOR UPDATE
+      """;
+
+  /** The connection id of a bot we knew only by its Vexa ids, learned from its first event that names it. */
+  static final String LEARN_SESSION_UID = """
+      UPDATE td_bot_sessions SET session_uid = $2 WHERE id = $1 AND session_uid IS NULL
+      """;
+
   static final String ADVANCE_SESSION = """
       UPDATE td_bot_sessions SET
           status = $2,
@@ -151,6 +170,6 @@ final class PersistSql {
       """;
 
   static final String DEAD_LETTER = """
-      INSERT INTO td_dead_letters (source, stream_id, raw_body, error, attempts) VALUES ($1, $2, $3, $4, $5)
+      INSERT INTO td_dead_letters (source, reason, stream_id, raw_body, error, attempts) VALUES ($1, $2, $3, $4, $5, $6)
       """;
 }

@@ -5,6 +5,7 @@ import com.targetdialer.LocalJson;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
 import com.targetdialer.vexa.VexaSegments;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -46,16 +47,19 @@ public final class PersistVerticle extends VerticleBase {
   private static final long PRUNE_EVERY_MS = 3_600_000;
 
   private final Backends backends;
+  private final MeterRegistry metrics;
   private final int eventIdRetentionHours;
   private final Deque<Message<JsonObject>> waiting = new ArrayDeque<>();
   private Pool pg;
   private StatusWriter statuses;
+  private DeadLetters deadLetters;
   private long pruneTimer;
   private boolean writing;
 
   /** @param eventIdRetentionHours how long webhook event ids are kept for deduplication (EVENT_ID_RETENTION_H) */
-  public PersistVerticle(Backends backends, int eventIdRetentionHours) {
+  public PersistVerticle(Backends backends, MeterRegistry metrics, int eventIdRetentionHours) {
     this.backends = backends;
+    this.metrics = metrics;
     this.eventIdRetentionHours = eventIdRetentionHours;
   }
 
@@ -63,6 +67,7 @@ public final class PersistVerticle extends VerticleBase {
   public Future<?> start() {
     pg = backends.pgPool(vertx);
     statuses = new StatusWriter(pg);
+    deadLetters = new DeadLetters(pg, metrics);
     LocalJson.register(vertx.eventBus()); // its replies use it, also when deployed on its own
     pruneEventIds();
     pruneTimer = vertx.setPeriodic(PRUNE_EVERY_MS, id -> pruneEventIds());
@@ -282,11 +287,14 @@ public final class PersistVerticle extends VerticleBase {
   // --- dead letters -----------------------------------------------------------------------------
 
   private void onDeadLetter(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    pg.preparedQuery(PersistSql.DEAD_LETTER)
-        .execute(Tuple.of(body.getString("source", "unknown"), body.getString("stream_id"), body.getString("raw_body", ""),
-            body.getString("error", "unknown error"), body.getInteger("attempts", 1)))
-        .onComplete(result -> reply(message, result.map(new JsonObject().put("kept", true))));
+    DeadLetter letter;
+    try {
+      letter = DeadLetter.fromJson(message.body());
+    } catch (IllegalArgumentException | ClassCastException e) {
+      message.fail(400, e.getMessage());
+      return;
+    }
+    deadLetters.keep(letter).onComplete(result -> reply(message, result.map(new JsonObject().put("kept", true))));
   }
 
   private static void reply(Message<JsonObject> message, io.vertx.core.AsyncResult<JsonObject> result) {

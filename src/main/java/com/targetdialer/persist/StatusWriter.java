@@ -161,12 +161,24 @@ final class StatusWriter {
         return Future.succeededFuture(sessionsByKey.get(key));
       }
       return connection.preparedQuery(PersistSql.FIND_SESSION).execute(Tuple.of(change.sessionUid(), change.vexaMeetingId()))
-          .map(rows -> {
+          .compose(rows -> rows.iterator().hasNext() || change.sessionUid() == null ? Future.succeededFuture(rows)
+              : connection.preparedQuery(PersistSql.FIND_ADOPTED_SESSION).execute(Tuple.of(change.sessionUid())))
+          .compose(rows -> {
             Session session = rows.iterator().hasNext() ? sessionsById.computeIfAbsent(rows.iterator().next().getLong("id"),
                 id -> new Session(rows.iterator().next())) : null;
             sessionsByKey.put(key, session);
-            return session;
+            return session == null || session.sessionUid != null || change.sessionUid() == null ? Future.succeededFuture(session)
+                : learnSessionUid(session, change.sessionUid());
           });
+    }
+
+    private Future<Session> learnSessionUid(Session session, String sessionUid) {
+      return connection.preparedQuery(PersistSql.LEARN_SESSION_UID).execute(Tuple.of(session.id, sessionUid)).map(ignored -> {
+        LOG.info("learned the connection id of an adopted bot [meeting: {}, vexa id: {}, connection id: {}]",
+            session.meetingId, session.vexaMeetingId, sessionUid);
+        session.sessionUid = sessionUid;
+        return session;
+      });
     }
 
     private Future<JsonObject> advance(Session session, BotStatusChange change) {
@@ -219,8 +231,8 @@ final class StatusWriter {
     final long meetingId;
     final int attempt;
     final Long vexaMeetingId;
-    final String sessionUid;
     final boolean current;
+    String sessionUid;
     String status;
 
     Session(Row row) {

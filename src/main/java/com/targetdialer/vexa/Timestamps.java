@@ -18,6 +18,8 @@ public final class Timestamps {
 
   /** Epoch seconds above this are wall-clock times (0.12); below, seconds from session start (0.10). */
   private static final double EPOCH_THRESHOLD = 1e9;
+  /** Year 5138: anything later is not a time Vexa meant. */
+  private static final double MAX_EPOCH_SECONDS = 1e11;
 
   private Timestamps() {
   }
@@ -27,14 +29,23 @@ public final class Timestamps {
       return null;
     }
     if (value instanceof Number number) {
-      return number.doubleValue() >= EPOCH_THRESHOLD ? Instant.ofEpochMilli(Math.round(number.doubleValue() * 1000)) : null;
+      return epoch(number.doubleValue());
     }
     String text = value.toString().trim();
     if (text.isEmpty()) {
       return null;
     }
     Instant common = parseCommon(text);
-    return common != null ? common : parseByFormatter(text);
+    if (common != null) {
+      return common;
+    }
+    Double number = seconds(text);
+    return number != null ? epoch(number) : parseByFormatter(text);
+  }
+
+  /** Epoch seconds as an instant; null for seconds from a session's start, or for no number at all. */
+  private static Instant epoch(double seconds) {
+    return Double.isFinite(seconds) && seconds >= EPOCH_THRESHOLD && seconds < MAX_EPOCH_SECONDS ? Instant.ofEpochMilli(Math.round(seconds * 1000)) : null;
   }
 
   /** Every ISO shape java.time reads, with an offset or naive (UTC); null when it reads none. */

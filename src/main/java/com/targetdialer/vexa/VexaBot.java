@@ -3,12 +3,15 @@ package com.targetdialer.vexa;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
+
 /**
- * One Vexa meeting row as far as we need it: its numeric id, the bot's status, and the session
- * uid ({@code connection_id} in {@code meeting.status_change} webhooks).
+ * One Vexa meeting row as far as we need it: its numeric id, the bot's status, the session uid
+ * ({@code connection_id} in {@code meeting.status_change} webhooks; only {@code POST /bots} answers
+ * carry it) and the workload id {@code mtg-{id}-{connection_id[:8]}} (status rows carry that).
  */
-public record VexaBot(long id, String platform, String nativeMeetingId, String status, String sessionUid,
-                      String completionReason, String failureStage) {
+public record VexaBot(long id, String platform, String nativeMeetingId, String status, String sessionUid, String botContainerId,
+                      String completionReason, String failureStage, Instant startTime, Instant endTime) {
 
   /** Reads a 0.12 meeting row, or a 0.10 {@code running_bots} container entry. */
   public static VexaBot fromJson(JsonObject row) {
@@ -24,7 +27,10 @@ public record VexaBot(long id, String platform, String nativeMeetingId, String s
         row.getString("native_meeting_id"),
         status,
         sessionUid,
+        row.getValue("bot_container_id") instanceof String workload && workload.startsWith("mtg-") ? workload : null,
         row.getString("completion_reason"),
-        row.getString("failure_stage"));
+        row.getString("failure_stage"),
+        Timestamps.parse(row.getValue("start_time")),
+        Timestamps.parse(row.getValue("end_time")));
   }
 }

@@ -18,28 +18,57 @@ public final class VexaSegments {
   private VexaSegments() {
   }
 
-  /**
-   * @param sessionUid     the bot session the segment came from, if known; part of the fallback key
-   * @param completedIfUnsaid what to assume when the segment does not say (REST rows are final)
-   * @return the normalized segment, or null when it carries neither an id nor a start time to key it by
-   */
+  /** Segments ready to persist, and the raw ones that could not be keyed (to be kept as dead letters). */
+  public record Normalized(JsonArray segments, JsonArray unkeyable) {
+  }
+
+  /** As {@link #normalize(JsonObject, String, Instant, boolean)} for a session whose start is not known. */
   public static JsonObject normalize(JsonObject raw, String sessionUid, boolean completedIfUnsaid) {
+    return normalize(raw, sessionUid, null, completedIfUnsaid);
+  }
+
+  /**
+   * The key is Vexa's {@code segment_id}; without one, the session plus the absolute start; without
+   * that (the seed's own payloads: relative times only), the session plus the relative start plus the
+   * speaker, the seed's rule that the same meeting, start and speaker is the same segment. Relative
+   * times are kept, and made absolute from the session's start when it is known.
+   *
+   * @param sessionUid        the bot session the segment came from, if known; part of the fallback keys
+   * @param sessionStart      when that session started hearing, if known
+   * @param completedIfUnsaid what to assume when the segment does not say (REST rows are final)
+   * @return the normalized segment, or null when it carries no id and no start time to key it by
+   */
+  public static JsonObject normalize(JsonObject raw, String sessionUid, Instant sessionStart, boolean completedIfUnsaid) {
     Object startValue = raw.getValue("start", raw.getValue("start_time"));
     Object endValue = raw.getValue("end", raw.getValue("end_time"));
-    Instant absoluteStart = Timestamps.parse(raw.getValue("absolute_start_time"));
-    if (absoluteStart == null) {
-      absoluteStart = Timestamps.parse(startValue);
+    Instant givenStart = Timestamps.parse(raw.getValue("absolute_start_time"));
+    if (givenStart == null) {
+      givenStart = Timestamps.parse(startValue);
     }
     Instant absoluteEnd = Timestamps.parse(raw.getValue("absolute_end_time"));
     if (absoluteEnd == null) {
       absoluteEnd = Timestamps.parse(endValue);
     }
+    Double relativeStart = Timestamps.seconds(startValue);
+    Double relativeEnd = Timestamps.seconds(endValue);
+    String speaker = blankToNull(raw.getValue("speaker"));
+    String session = sessionUid == null ? "" : sessionUid;
     String key = raw.getValue("segment_id") != null ? raw.getValue("segment_id").toString() : null;
+    Instant absoluteStart = givenStart;
     if (key == null || key.isBlank()) {
-      if (absoluteStart == null) {
+      if (givenStart != null) {
+        key = session + "@" + givenStart;
+      } else if (relativeStart != null && Double.isFinite(relativeStart)) {
+        key = session + "@+" + relativeStart + "/" + (speaker == null ? "" : speaker);
+      } else {
         return null;
       }
-      key = (sessionUid == null ? "" : sessionUid) + "@" + absoluteStart;
+    }
+    if (absoluteStart == null && sessionStart != null && relativeStart != null && Double.isFinite(relativeStart)) {
+      absoluteStart = sessionStart.plusMillis(Math.round(relativeStart * 1000));
+      if (absoluteEnd == null && relativeEnd != null && Double.isFinite(relativeEnd)) {
+        absoluteEnd = sessionStart.plusMillis(Math.round(relativeEnd * 1000));
+      }
     }
     String text = raw.getValue("text") == null ? "" : raw.getValue("text").toString().trim();
     Instant updated = Timestamps.parse(raw.getValue("updated_at"));
@@ -47,10 +76,10 @@ public final class VexaSegments {
         .put("segment_key", key)
         .put("session_uid", sessionUid)
         .put("text", text)
-        .put("speaker", blankToNull(raw.getValue("speaker")))
+        .put("speaker", speaker)
         .put("language", blankToNull(raw.getValue("language")))
-        .put("start_time", Timestamps.seconds(startValue))
-        .put("end_time", Timestamps.seconds(endValue))
+        .put("start_time", relativeStart)
+        .put("end_time", relativeEnd)
         .put("absolute_start_time", absoluteStart)
         .put("absolute_end_time", absoluteEnd)
         .put("completed", raw.getValue("completed") instanceof Boolean b ? b : completedIfUnsaid)
@@ -58,18 +87,31 @@ public final class VexaSegments {
         .put("source_updated_at", updated);
   }
 
-  /** Normalizes every segment of an array, dropping the ones that cannot be keyed. */
-  public static JsonArray normalizeAll(JsonArray raw, String sessionUid, boolean completedIfUnsaid) {
+  /** Normalizes every segment of an array; what cannot be keyed (or is not an object) is returned raw, apart. */
+  public static Normalized normalizeAll(JsonArray raw, String sessionUid, Instant sessionStart, boolean completedIfUnsaid) {
     JsonArray segments = new JsonArray();
+    JsonArray unkeyable = new JsonArray();
     for (Object item : raw) {
-      if (item instanceof JsonObject segment) {
-        JsonObject normalized = normalize(segment, sessionUid, completedIfUnsaid);
-        if (normalized != null) {
-          segments.add(normalized);
-        }
+      JsonObject normalized = item instanceof JsonObject segment ? normalize(segment, sessionUid, sessionStart, completedIfUnsaid) : null;
+      if (normalized != null) {
+        segments.add(normalized);
+      } else {
+        unkeyable.add(item);
       }
     }
-    return segments;
+    return new Normalized(segments, unkeyable);
+  }
+
+  /** True when some segment has neither an id nor an absolute time: its key and times need the session. */
+  public static boolean needsSession(JsonArray raw) {
+    for (Object item : raw) {
+      if (item instanceof JsonObject segment && segment.getValue("segment_id") == null
+          && Timestamps.parse(segment.getValue("absolute_start_time")) == null
+          && Timestamps.parse(segment.getValue("start", segment.getValue("start_time"))) == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A tombstone for a retracted segment id. */

@@ -2,6 +2,7 @@ package com.targetdialer.webhook;
 
 import com.targetdialer.Addresses;
 import com.targetdialer.LocalJson;
+import com.targetdialer.persist.DeadLetter;
 import com.targetdialer.vexa.VexaClient;
 import com.targetdialer.vexa.VexaException;
 import com.targetdialer.vexa.VexaSegments;
@@ -65,12 +66,17 @@ final class Backfill {
         .recover(failure -> failure instanceof VexaException e && e.status() == 404
             ? Future.succeededFuture(new JsonArray()) : Future.failedFuture(failure))
         .compose(raw -> {
+          VexaSegments.Normalized normalized = VexaSegments.normalizeAll(raw, sessionUid, null, true);
           JsonObject message = new JsonObject()
               .put("meeting_id", meetingId)
               .put("live", false)
-              .put("segments", VexaSegments.normalizeAll(raw, sessionUid, true))
+              .put("segments", normalized.segments())
               .put("final_session", new JsonObject().put("session_id", session.getLong("id")).put("session_uid", sessionUid));
-          return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY);
+          // The one place REST segments that cannot be keyed are kept: the final read of each session.
+          Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
+              : DeadLetter.of(DeadLetter.REST, DeadLetter.Reason.UNKEYABLE_SEGMENT, "vexa meeting " + vexaId, normalized.unkeyable().encode(),
+                  normalized.unkeyable().size() + " segments of meeting " + meetingId + " have no segment_id and no start time").keep(vertx.eventBus());
+          return unkeyable.compose(ignored -> vertx.eventBus().<JsonObject>request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY));
         })
         .onSuccess(reply -> LOG.info("transcript backfilled [meeting: {}, vexa id: {}, changed: {}]", meetingId, vexaId, reply.body().getInteger("changed")))
         .mapEmpty();

@@ -3,6 +3,7 @@ package com.targetdialer.webhook;
 import com.targetdialer.Addresses;
 import com.targetdialer.LocalJson;
 import com.targetdialer.config.Settings;
+import com.targetdialer.persist.DeadLetter;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -172,13 +174,18 @@ final class InboxConsumer {
     });
   }
 
-  /** A claimed entry was delivered before: past INBOX_MAX_ATTEMPTS it becomes a dead letter. */
+  /**
+   * A claimed entry was delivered before: past INBOX_MAX_ATTEMPTS it is tried once more, and kept
+   * as a dead letter with the reason of that last failure if it still cannot be applied.
+   */
   private Future<Void> retryOrGiveUp(Inbox.Entry entry) {
     return inbox.deliveries(entry.id()).compose(deliveries -> {
-      if (deliveries > settings.inboxMaxAttempts()) {
-        return deadLetter(entry, "not applied after " + (deliveries - 1) + " attempts", deliveries.intValue() - 1);
+      Future<Void> applied = apply(entry);
+      if (deliveries <= settings.inboxMaxAttempts()) {
+        return applied;
       }
-      return apply(entry);
+      return applied.recover(failure -> deadLetter(entry, NotApplied.reasonOf(failure),
+          "not applied after " + deliveries + " deliveries: " + failure.getMessage(), deliveries.intValue()));
     });
   }
 
@@ -187,24 +194,20 @@ final class InboxConsumer {
     try {
       body = entry.body().toJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      return deadLetter(entry, "not a JSON object", 1);
+      return deadLetter(entry, DeadLetter.Reason.NOT_JSON, "not a JSON object", 1);
     }
-    VexaEvent event = VexaEvent.of(body);
+    VexaEvent event = VexaEvent.of(body, Instant.ofEpochMilli(entry.receivedAtMs()));
     Future<Void> applied;
     if (event instanceof VexaEvent.Status status) {
       applied = applyStatus(status, 0);
     } else if (event instanceof VexaEvent.Segments segments) {
-      applied = applySegments(segments);
-    } else if (event instanceof VexaEvent.Ignored ignored) {
-      LOG.debug("inbox entry ignored [id: {}, why: {}]", entry.id(), ignored.why());
-      applied = Future.succeededFuture();
+      applied = applySegments(entry, segments);
     } else {
-      String why = ((VexaEvent.Unknown) event).why();
-      LOG.warn("unknown webhook payload kept as a dead letter [id: {}, why: {}, body: {}]", entry.id(), why, abbreviate(entry.body().toString()));
-      applied = deadLetter(entry, why, 1);
+      VexaEvent.Unusable unusable = (VexaEvent.Unusable) event;
+      applied = deadLetter(entry, unusable.reason(), unusable.why(), 1);
     }
     return applied
-        .onFailure(e -> LOG.info("inbox entry not applied yet, it will be retried [id: {}, error: {}]", entry.id(), e.getMessage()));
+        .onFailure(e -> LOG.debug("inbox entry not applied yet, it will be retried [id: {}, error: {}]", entry.id(), e.getMessage()));
   }
 
   private Future<Void> applyStatus(VexaEvent.Status status, int attempt) {
@@ -212,33 +215,41 @@ final class InboxConsumer {
       if (!outcome.getBoolean("unknown_bot", false)) {
         return Future.succeededFuture();
       }
-      // The dispatch may not have recorded the bot's session yet: try again shortly.
+      // The dispatch may not have recorded the bot's session yet: try again shortly, then leave the
+      // entry pending, so it is delivered again after INBOX_CLAIM_IDLE_MS (a bounded number of times).
       if (attempt < UNKNOWN_BOT_RETRY_MS.length) {
         return vertx.timer(UNKNOWN_BOT_RETRY_MS[attempt]).compose(id -> applyStatus(status, attempt + 1));
       }
-      return Future.failedFuture(status.change().unknownBot());
+      return Future.failedFuture(new NotApplied(DeadLetter.Reason.UNKNOWN_BOT, status.change().unknownBot()));
     });
   }
 
-  private Future<Void> applySegments(VexaEvent.Segments segments) {
+  private Future<Void> applySegments(Inbox.Entry entry, VexaEvent.Segments segments) {
     return owners.meetingOf(segments).compose(id -> {
       if (id == null) {
-        return Future.failedFuture("no meeting for segments of vexa meeting " + segments.vexaMeetingId() + " / session " + segments.sessionUid()
-            + " / " + segments.nativeMeetingId());
+        return Future.failedFuture(new NotApplied(DeadLetter.Reason.UNKNOWN_MEETING, "no meeting for segments of vexa meeting "
+            + segments.vexaMeetingId() + " / session " + segments.sessionUid() + " / " + segments.nativeMeetingId()));
       }
-      JsonObject message = new JsonObject().put("meeting_id", id).put("live", true)
-          .put("segments", VexaSegments.normalizeAll(segments.segments(), segments.sessionUid(), true));
-      return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY).mapEmpty();
+      Future<SegmentOwners.Session> session = VexaSegments.needsSession(segments.segments())
+          ? owners.session(id, segments.sessionUid()) : Future.succeededFuture(new SegmentOwners.Session(segments.sessionUid(), null));
+      return session.compose(known -> {
+        VexaSegments.Normalized normalized = VexaSegments.normalizeAll(segments.segments(), known.uid(), known.startedAt(), true);
+        Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
+            : deadLetter(entry, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyable().size() + " of " + segments.segments().size()
+                + " segments of meeting " + id + " have no segment_id and no start time", 1, normalized.unkeyable().encode());
+        JsonObject message = new JsonObject().put("meeting_id", id).put("live", true).put("segments", normalized.segments());
+        Future<Void> stored = normalized.segments().isEmpty() ? Future.succeededFuture()
+            : vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY).mapEmpty();
+        return Future.all(unkeyable, stored).mapEmpty();
+      });
     });
   }
 
-  private Future<Void> deadLetter(Inbox.Entry entry, String error, int attempts) {
-    JsonObject letter = new JsonObject().put("source", "vexa_webhook").put("stream_id", entry.id())
-        .put("raw_body", entry.body().toString()).put("error", error).put("attempts", attempts);
-    return vertx.eventBus().request(Addresses.PERSIST_DEAD_LETTER, letter).mapEmpty();
+  private Future<Void> deadLetter(Inbox.Entry entry, DeadLetter.Reason reason, String error, int attempts) {
+    return deadLetter(entry, reason, error, attempts, entry.body().toString());
   }
 
-  private static String abbreviate(String text) {
-    return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+  private Future<Void> deadLetter(Inbox.Entry entry, DeadLetter.Reason reason, String error, int attempts, String rawBody) {
+    return new DeadLetter(DeadLetter.WEBHOOK, reason, entry.id(), rawBody, error, attempts).keep(vertx.eventBus());
   }
 }

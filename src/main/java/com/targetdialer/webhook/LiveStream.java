@@ -4,7 +4,9 @@ import com.targetdialer.Addresses;
 import com.targetdialer.LocalJson;
 import com.targetdialer.config.VexaSettings;
 import com.targetdialer.persist.BotStatusChange;
+import com.targetdialer.persist.DeadLetter;
 import com.targetdialer.vexa.VexaClient;
+import com.targetdialer.vexa.Timestamps;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,6 +98,9 @@ final class LiveStream {
     Followed previous = followed.values().stream()
         .filter(f -> f.meetingId() == meeting.meetingId() && f.vexaMeetingId() != meeting.vexaMeetingId())
         .findFirst().orElse(null);
+    if (previous != null && previous.vexaMeetingId() > meeting.vexaMeetingId()) {
+      return; // an older view of the meeting (Vexa's ids grow): its newer bot is already followed
+    }
     if (previous != null) {
       // A restart: Vexa binds a subscription to the row that was newest when it was made.
       followed.remove(previous.vexaMeetingId());
@@ -121,19 +126,21 @@ final class LiveStream {
   /**
    * Brings the followed set in line with the database: renews this node's leases, takes free ones
    * up to a fair share of the meetings in flight, and lets go of meetings that ended or that another
-   * node now holds.
+   * node now holds. Only meetings followed before the query ran are judged by its result: one
+   * started while it ran is in flight but not in the result, and must not be dropped.
    */
   Future<Void> resync() {
+    Set<Long> judged = new HashSet<>();
+    followed.values().forEach(meeting -> judged.add(meeting.meetingId()));
     return pg.query(WebhookSql.IN_FLIGHT).execute().compose(rows -> {
       Map<Long, Followed> inFlight = new HashMap<>();
       for (Row row : rows) {
         inFlight.put(row.getLong("id"), new Followed(row.getLong("id"), row.getLong("vexa_meeting_id"), row.getString("session_uid"),
             row.getString("platform"), row.getString("native_meeting_id")));
       }
-      Set<Long> mine = new HashSet<>();
-      followed.values().forEach(meeting -> mine.add(meeting.meetingId()));
-      Set<Long> ended = new HashSet<>(mine);
+      Set<Long> ended = new HashSet<>(judged);
       ended.removeAll(inFlight.keySet());
+      Set<Long> mine = new HashSet<>(judged);
       mine.retainAll(inFlight.keySet());
       return leases.heldByOthers(inFlight.keySet()).compose(others -> {
         int fairShare = (int) Math.ceil(inFlight.size() / (double) clusterSize.getAsInt());
@@ -145,13 +152,17 @@ final class LiveStream {
         return leases.claim(wanted);
       }).compose(held -> {
         followed.values().stream()
-            .filter(meeting -> !held.contains(meeting.meetingId()))
+            .filter(meeting -> judged.contains(meeting.meetingId()) && (ended.contains(meeting.meetingId()) || !held.contains(meeting.meetingId())))
             .map(Followed::vexaMeetingId).toList()
             .forEach(this::unfollow);
         held.forEach(id -> follow(inFlight.get(id)));
-        return leases.release(ended);
+        return leases.release(ended.stream().filter(id -> !isFollowed(id)).toList());
       });
     });
+  }
+
+  private boolean isFollowed(long meetingId) {
+    return followed.values().stream().anyMatch(meeting -> meeting.meetingId() == meetingId);
   }
 
   private void connect() {
@@ -202,7 +213,8 @@ final class LiveStream {
   // Whatever was said while the socket was down is only in the REST transcript.
   private void fillGap(Followed meeting) {
     vexa.transcript(meeting.vexaMeetingId(), meeting.platform(), meeting.nativeMeetingId())
-        .compose(raw -> persist(meeting, VexaSegments.normalizeAll(raw, meeting.sessionUid(), true)))
+        // Segments that cannot be keyed are kept as dead letters by the backfill, once, at the session's end.
+        .compose(raw -> persist(meeting, VexaSegments.normalizeAll(raw, meeting.sessionUid(), null, true).segments()))
         .onFailure(e -> LOG.info("gap fill skipped [meeting: {}, error: {}]", meeting.meetingId(), e.getMessage()));
   }
 
@@ -217,13 +229,13 @@ final class LiveStream {
     try {
       frame = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      LOG.warn("live stream frame is not a JSON object [frame: {}]", text.length() > 200 ? text.substring(0, 200) : text);
+      keep(text, DeadLetter.Reason.NOT_JSON, "live stream frame is not a JSON object");
       return;
     }
     String type = frame.getString("type", "");
     switch (type) {
-      case "transcript", "transcription_segment", "transcript.mutable" -> withMeeting(frame, meeting -> onTranscript(meeting, frame));
-      case "transcript_retract" -> withMeeting(frame, meeting -> onRetract(meeting, frame));
+      case "transcript", "transcription_segment", "transcript.mutable" -> withMeeting(text, frame, meeting -> onTranscript(text, meeting, frame));
+      case "transcript_retract" -> withMeeting(text, frame, meeting -> onRetract(text, meeting, frame));
       case "meeting.status" -> onStatus(frame);
       case "subscribed", "unsubscribed", "pong", "chat_message" -> LOG.debug("live stream frame [type: {}]", type);
       case "error" -> LOG.warn("live stream error frame [frame: {}]", text);
@@ -231,64 +243,76 @@ final class LiveStream {
     }
   }
 
-  private void onTranscript(Followed meeting, JsonObject frame) {
+  private void onTranscript(String text, Followed meeting, JsonObject frame) {
+    JsonArray raw = new JsonArray();
+    JsonArray drafts = new JsonArray();
+    JsonArray unkeyable = new JsonArray();
     JsonArray segments = new JsonArray();
     if (frame.getValue("segment") instanceof JsonObject single) {
-      addNormalized(segments, single, meeting, false);
+      raw.add(single);
     }
     if (frame.getValue("confirmed") instanceof JsonArray confirmed) {
-      segments.addAll(VexaSegments.normalizeAll(confirmed, meeting.sessionUid(), true));
+      collect(VexaSegments.normalizeAll(confirmed, meeting.sessionUid(), null, true), segments, unkeyable);
     }
     if (frame.getValue("pending") instanceof JsonArray pending) {
-      pending.forEach(item -> {
-        if (item instanceof JsonObject draft) {
-          addNormalized(segments, draft.copy().put("completed", draft.getBoolean("completed", false)), meeting, false);
-        }
-      });
+      pending.forEach(item -> drafts.add(item instanceof JsonObject draft ? draft.copy().put("completed", draft.getBoolean("completed", false)) : item));
     }
     if (frame.getValue("payload") instanceof JsonObject payload && payload.getValue("segments") instanceof JsonArray legacy) {
-      segments.addAll(VexaSegments.normalizeAll(legacy, meeting.sessionUid(), false));
+      drafts.addAll(legacy);
     }
     if ("transcription_segment".equals(frame.getString("type"))) {
-      addNormalized(segments, frame, meeting, false);
+      raw.add(frame);
+    }
+    collect(VexaSegments.normalizeAll(raw, meeting.sessionUid(), null, false), segments, unkeyable);
+    collect(VexaSegments.normalizeAll(drafts, meeting.sessionUid(), null, false), segments, unkeyable);
+    if (!unkeyable.isEmpty()) {
+      keep(text, DeadLetter.Reason.UNKEYABLE_SEGMENT, unkeyable.size() + " segments of meeting " + meeting.meetingId() + " have no segment_id and no start time");
     }
     if (!segments.isEmpty()) {
-      persist(meeting, segments);
+      persist(text, meeting, segments);
     }
   }
 
-  private void addNormalized(JsonArray into, JsonObject raw, Followed meeting, boolean completedIfUnsaid) {
-    JsonObject segment = VexaSegments.normalize(raw, meeting.sessionUid(), completedIfUnsaid);
-    if (segment != null) {
-      into.add(segment);
-    }
+  private static void collect(VexaSegments.Normalized normalized, JsonArray segments, JsonArray unkeyable) {
+    segments.addAll(normalized.segments());
+    unkeyable.addAll(normalized.unkeyable());
   }
 
-  private void onRetract(Followed meeting, JsonObject frame) {
+  private void onRetract(String text, Followed meeting, JsonObject frame) {
     JsonArray segments = new JsonArray();
     frame.getJsonArray("segment_ids", new JsonArray()).forEach(id -> segments.add(VexaSegments.retraction(String.valueOf(id), meeting.sessionUid())));
     if (!segments.isEmpty()) {
-      persist(meeting, segments);
+      persist(text, meeting, segments);
     }
   }
 
-  /** Both shapes: {@code {meeting:{id}, payload:{status}}} and the flat {@code {meeting_id, status}}. */
+  /** Both shapes: {@code {meeting:{id}, payload:{status}, ts}} and the flat {@code {meeting_id, status, when}}. */
   private void onStatus(JsonObject frame) {
     Long vexaId = vexaMeetingId(frame);
     String vexaStatus = frame.getValue("payload") instanceof JsonObject payload ? payload.getString("status") : frame.getString("status");
     String status = BotStatusChange.ourStatus(vexaStatus);
     if (vexaId == null || status == null || !followed.containsKey(vexaId)) {
-      return;
+      return; // the user channel also reports meetings that are not ours, and statuses we do not follow
     }
-    BotStatusChange change = new BotStatusChange(null, "live.meeting.status", null, vexaId, status, Instant.now(), null, null, null, "live");
+    Instant receivedAt = Instant.now();
+    Instant at = BotStatusChange.happenedAt(Timestamps.parse(frame.getValue("ts", frame.getValue("when"))), receivedAt);
+    BotStatusChange change = new BotStatusChange(null, "live.meeting.status", null, vexaId, status, at, receivedAt, null, null, null, "live");
     vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change.toJson())
         .onFailure(e -> LOG.info("live status not applied [vexa id: {}, status: {}, error: {}]", vexaId, status, e.getMessage()));
   }
 
-  private void withMeeting(JsonObject frame, java.util.function.Consumer<Followed> action) {
+  /**
+   * Runs the action with the frame's meeting. A frame without a meeting id (a bare
+   * {@code transcription_segment}) can only be the followed meeting's when there is one.
+   */
+  private void withMeeting(String text, JsonObject frame, java.util.function.Consumer<Followed> action) {
     Long vexaId = vexaMeetingId(frame);
     if (vexaId == null) {
-      LOG.debug("live frame without a meeting id ignored [type: {}]", frame.getString("type"));
+      if (followed.size() == 1) {
+        action.accept(followed.values().iterator().next());
+      } else {
+        keep(text, DeadLetter.Reason.MISSING_ID, "live frame without a meeting id while following " + followed.size() + " meetings");
+      }
       return;
     }
     Followed known = followed.get(vexaId);
@@ -297,9 +321,13 @@ final class LiveStream {
       return;
     }
     // A bot started on another path (or before this node learned of it): look it up once.
-    pg.preparedQuery(WebhookSql.SESSION_BY_VEXA_ID).execute(Tuple.of(vexaId)).onSuccess(rows -> {
-      if (rows.iterator().hasNext()) {
-        Row row = rows.iterator().next();
+    pg.preparedQuery(WebhookSql.SESSION_BY_VEXA_ID).execute(Tuple.of(vexaId)).onComplete(rows -> {
+      if (rows.failed()) {
+        keep(text, DeadLetter.Reason.NOT_STORED, "live frame of vexa meeting " + vexaId + " not applied: " + rows.cause().getMessage());
+      } else if (!rows.result().iterator().hasNext()) {
+        keep(text, DeadLetter.Reason.UNKNOWN_MEETING, "live frame of vexa meeting " + vexaId + ", which is none of ours");
+      } else {
+        Row row = rows.result().iterator().next();
         Followed meeting = new Followed(row.getLong("meeting_id"), vexaId, row.getString("session_uid"),
             row.getString("platform"), row.getString("native_meeting_id"));
         followed.putIfAbsent(vexaId, meeting);
@@ -315,8 +343,18 @@ final class LiveStream {
 
   private Future<Void> persist(Followed meeting, JsonArray segments) {
     JsonObject message = new JsonObject().put("meeting_id", meeting.meetingId()).put("live", true).put("segments", segments);
-    return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY)
-        .onFailure(e -> LOG.warn("live segments not persisted [meeting: {}, count: {}, error: {}]", meeting.meetingId(), segments.size(), e.getMessage()))
-        .mapEmpty();
+    return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY).mapEmpty();
+  }
+
+  /** A live frame's segments; if they cannot be written, the frame is kept (Vexa's /ws has no replay). */
+  private void persist(String text, Followed meeting, JsonArray segments) {
+    persist(meeting, segments).onFailure(e -> keep(text, DeadLetter.Reason.NOT_STORED,
+        segments.size() + " live segments of meeting " + meeting.meetingId() + " not stored: " + e.getMessage()));
+  }
+
+  private void keep(String frame, DeadLetter.Reason reason, String error) {
+    DeadLetter.of(DeadLetter.LIVE, reason, null, frame, error).keep(vertx.eventBus())
+        .onFailure(e -> LOG.error("live frame lost: not applied and not kept as a dead letter [reason: {}, error: {}, dead letter error: {}, frame: {}]",
+            reason.code(), error, e.getMessage(), frame));
   }
 }

@@ -6,6 +6,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +46,25 @@ final class SegmentOwners {
     return bySession.compose(id -> id != null ? Future.succeededFuture(id)
         : pg.preparedQuery(WebhookSql.MEETING_BY_LINK).execute(Tuple.of(segments.platform(), segments.nativeMeetingId()))
             .map(SegmentOwners::meetingId));
+  }
+
+  /** A bot session as seed-style segments need it: its uid, and when it started hearing (null if not yet). */
+  record Session(String uid, Instant startedAt) {
+  }
+
+  /**
+   * The session that segments without ids or absolute times belong to: the one they name, else the
+   * meeting's current one. Not remembered: its start is learned while the meeting runs.
+   */
+  Future<Session> session(long meetingId, String sessionUid) {
+    return pg.preparedQuery(WebhookSql.SESSION_OF_MEETING).execute(Tuple.of(meetingId, sessionUid)).map(rows -> {
+      if (!rows.iterator().hasNext()) {
+        return new Session(sessionUid, null);
+      }
+      Row row = rows.iterator().next();
+      OffsetDateTime started = row.getOffsetDateTime("started_at");
+      return new Session(row.getString("session_uid"), started == null ? null : started.toInstant());
+    });
   }
 
   /**

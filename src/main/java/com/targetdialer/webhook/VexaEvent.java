@@ -1,6 +1,8 @@
 package com.targetdialer.webhook;
 
 import com.targetdialer.persist.BotStatusChange;
+import com.targetdialer.persist.DeadLetter;
+import com.targetdialer.vexa.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -11,12 +13,12 @@ import java.util.Set;
  * What a webhook body means for us. Real Vexa envelopes ({@code meeting.status_change} by
  * connection id, and the typed {@code meeting.started}, {@code meeting.completed}, {@code bot.failed}
  * carrying the meeting row), seed-style payloads with a {@code segments} array, and 0.6's bare
- * meeting object. Anything else is unknown and goes to the dead-letter table.
+ * meeting object. Anything else is {@link Unusable}, with the reason it is kept as a dead letter.
  */
 sealed interface VexaEvent {
 
   /** Events Vexa may send that carry nothing we track. */
-  Set<String> IGNORED_TYPES = Set.of("recording.ready", "recording.completed", "transcription.ready");
+  Set<String> UNTRACKED_TYPES = Set.of("recording.ready", "recording.completed", "transcription.ready");
 
   record Status(BotStatusChange change) implements VexaEvent {
   }
@@ -25,65 +27,92 @@ sealed interface VexaEvent {
   record Segments(Long vexaMeetingId, String platform, String nativeMeetingId, String sessionUid, JsonArray segments) implements VexaEvent {
   }
 
-  record Ignored(String why) implements VexaEvent {
+  record Unusable(DeadLetter.Reason reason, String why) implements VexaEvent {
   }
 
-  record Unknown(String why) implements VexaEvent {
-  }
-
-  static VexaEvent of(JsonObject body) {
+  /** @param receivedAt when the body reached us; a status change's time when the body does not say */
+  static VexaEvent of(JsonObject body, Instant receivedAt) {
     String type = body.getValue("event_type") instanceof String t ? t : null;
     if (type != null && body.getValue("data") instanceof JsonObject data) {
-      return envelope(body, type, data);
+      return envelope(body, type, data, receivedAt);
     }
     if (body.getValue("segments") instanceof JsonArray segments) {
       return seedSegments(body, segments);
     }
     if (body.getValue("id") instanceof Number id && body.getValue("status") instanceof String status && body.containsKey("native_meeting_id")) {
-      return status(null, "legacy.meeting", null, id.longValue(), status, body, null);
+      return status(null, "legacy.meeting", null, id.longValue(), status, body, null, producerTime(body, status, null, null), receivedAt);
     }
-    return new Unknown(type == null ? "no event_type and no segments" : "event_type " + type + " without a data object");
+    return new Unusable(DeadLetter.Reason.UNKNOWN_EVENT, type == null ? "no event_type and no segments" : "event_type " + type + " without a data object");
   }
 
-  private static VexaEvent envelope(JsonObject body, String type, JsonObject data) {
-    if (IGNORED_TYPES.contains(type)) {
-      return new Ignored("event " + type + " carries nothing we track");
+  private static VexaEvent envelope(JsonObject body, String type, JsonObject data, Instant receivedAt) {
+    if (UNTRACKED_TYPES.contains(type)) {
+      return new Unusable(DeadLetter.Reason.UNTRACKED, "event " + type + " carries nothing we track");
     }
     JsonObject meeting = data.getValue("meeting") instanceof JsonObject m ? m : new JsonObject();
     JsonObject change = data.getValue("status_change") instanceof JsonObject c ? c : new JsonObject();
     String eventId = body.getValue("event_id") instanceof String id ? id : null;
+    String createdAt = string(body, "created_at", null);
+    // Typed events carry the meeting row, or Vexa's minimal block with the connection id when its row write failed.
+    String connection = string(meeting, "connection_id", null);
+    Long vexaId = meeting.getValue("id") instanceof Number n ? n.longValue() : null;
     return switch (type) {
       case "meeting.status_change" -> {
-        String status = string(change, "new_status", string(meeting, "status", null));
-        String connection = string(meeting, "connection_id", null);
         if (connection == null) {
-          yield new Unknown("meeting.status_change without data.meeting.connection_id");
+          yield new Unusable(DeadLetter.Reason.MISSING_ID, "meeting.status_change without data.meeting.connection_id");
         }
-        yield status(eventId, type, connection, null, status, meeting, string(change, "reason", null));
+        String status = string(change, "new_status", string(meeting, "status", null));
+        yield status(eventId, type, connection, null, status, meeting, string(change, "reason", null),
+            producerTime(meeting, status, null, createdAt), receivedAt);
       }
       case "meeting.started", "meeting.completed", "bot.failed" -> {
-        Long vexaId = meeting.getValue("id") instanceof Number n ? n.longValue() : null;
-        if (vexaId == null) {
-          yield new Unknown(type + " without data.meeting.id");
+        if (vexaId == null && connection == null) {
+          yield new Unusable(DeadLetter.Reason.MISSING_ID, type + " without data.meeting.id or data.meeting.connection_id");
         }
         String fallback = switch (type) {
           case "meeting.started" -> "active";
           case "meeting.completed" -> "completed";
           default -> "failed";
         };
-        yield status(eventId, type, null, vexaId, string(meeting, "status", fallback), meeting, string(change, "reason", null));
+        String status = string(meeting, "status", fallback);
+        yield status(eventId, type, connection, vexaId, status, meeting, string(change, "reason", null),
+            producerTime(meeting, status, string(change, "timestamp", null), createdAt), receivedAt);
       }
-      default -> new Unknown("unknown event_type " + type);
+      default -> new Unusable(DeadLetter.Reason.UNKNOWN_EVENT, "unknown event_type " + type);
     };
   }
 
-  private static VexaEvent status(String eventId, String type, String sessionUid, Long vexaId, String vexaStatus, JsonObject meeting, String reason) {
+  private static VexaEvent status(String eventId, String type, String sessionUid, Long vexaId, String vexaStatus, JsonObject meeting,
+                                  String reason, Instant producerTime, Instant receivedAt) {
     String status = BotStatusChange.ourStatus(vexaStatus);
     if (status == null) {
-      return new Ignored("status " + vexaStatus + " is not one we follow");
+      return new Unusable(DeadLetter.Reason.UNTRACKED, "status " + vexaStatus + " is not one we follow");
     }
-    return new Status(new BotStatusChange(eventId, type, sessionUid, vexaId, status, Instant.now(),
-        string(meeting, "completion_reason", null), string(meeting, "failure_stage", null), reason, "webhook"));
+    return new Status(new BotStatusChange(eventId, type, sessionUid, vexaId, status, BotStatusChange.happenedAt(producerTime, receivedAt),
+        receivedAt, string(meeting, "completion_reason", null), string(meeting, "failure_stage", null), reason, "webhook"));
+  }
+
+  /**
+   * When the change happened by Vexa's clock: the bot's own transition to this status in
+   * {@code data.status_transition}, else the typed event's {@code status_change.timestamp}, else a
+   * finished row's {@code end_time}, else when Vexa built the envelope.
+   */
+  private static Instant producerTime(JsonObject meeting, String vexaStatus, String changeTimestamp, String envelopeCreatedAt) {
+    if (meeting.getValue("data") instanceof JsonObject data && data.getValue("status_transition") instanceof JsonArray transitions) {
+      for (int i = transitions.size() - 1; i >= 0; i--) {
+        if (transitions.getValue(i) instanceof JsonObject transition && vexaStatus != null && vexaStatus.equals(transition.getValue("to"))) {
+          Instant at = Timestamps.parse(transition.getValue("timestamp"));
+          if (at != null) {
+            return at;
+          }
+        }
+      }
+    }
+    Instant at = Timestamps.parse(changeTimestamp);
+    if (at == null && ("completed".equals(vexaStatus) || "failed".equals(vexaStatus))) {
+      at = Timestamps.parse(meeting.getValue("end_time"));
+    }
+    return at != null ? at : Timestamps.parse(envelopeCreatedAt);
   }
 
   private static VexaEvent seedSegments(JsonObject body, JsonArray segments) {
@@ -93,7 +122,7 @@ sealed interface VexaEvent {
     String platform = string(meeting, "platform", "google_meet");
     String nativeId = string(meeting, "native_meeting_id", string(meeting, "vexa_meeting_id", null));
     if (vexaId == null && nativeId == null) {
-      return new Unknown("segments without a meeting id or native_meeting_id");
+      return new Unusable(DeadLetter.Reason.MISSING_ID, "segments without a meeting id or native_meeting_id");
     }
     return new Segments(vexaId, platform, nativeId, string(body, "session_uid", null), segments);
   }

@@ -6,14 +6,17 @@ final class WebhookSql {
   private WebhookSql() {
   }
 
-  /** Meetings whose current bot may be in a call: the live stream follows these. */
+  /**
+   * Meetings whose bot may be in a call, with their newest bot that Vexa knows: the live stream
+   * follows these. While a restart waits for its next bot, the old one is still followed.
+   */
   static final String IN_FLIGHT = """
       SELECT m.id, m.platform, m.native_meeting_id, s.vexa_meeting_id, s.session_uid
       FROM td_meetings m
-      JOIN td_bot_sessions s ON s.meeting_id = m.id
-       AND s.attempt = (SELECT max(attempt) FROM td_bot_sessions WHERE meeting_id = m.id)
+      JOIN LATERAL (SELECT vexa_meeting_id, session_uid FROM td_bot_sessions
+                    WHERE meeting_id = m.id AND vexa_meeting_id IS NOT NULL
+                    ORDER BY attempt DESC LIMIT 1) s ON true
       WHERE m.bot_status IN ('joining', 'awaiting_admission', 'active', 'restarting', 'stopping')
-        AND s.vexa_meeting_id IS NOT NULL
       """;
 
   static final String SESSION_BY_VEXA_ID = """
@@ -25,6 +28,13 @@ final class WebhookSql {
 
   static final String MEETING_BY_SESSION_UID = """
       SELECT meeting_id FROM td_bot_sessions WHERE session_uid = $1 ORDER BY id DESC LIMIT 1
+      """;
+
+  /** The session a seed-style payload names ($2), else the meeting's current one, with when it started hearing. */
+  static final String SESSION_OF_MEETING = """
+      SELECT session_uid, coalesce(active_at, joined_at) AS started_at FROM td_bot_sessions
+      WHERE meeting_id = $1 AND ($2::text IS NULL OR session_uid = $2)
+      ORDER BY attempt DESC LIMIT 1
       """;
 
   /**

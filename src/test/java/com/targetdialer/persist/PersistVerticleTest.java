@@ -12,6 +12,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class PersistVerticleTest {
     this.vertx = vertx;
     DatabaseUrl database = TestStores.newMigratedDatabase();
     backends = new Backends(database, TestStores.redis(), "1", TestStores.newRedisPrefix(), 4);
-    vertx.deployVerticle(new PersistVerticle(backends, 168)).await();
+    vertx.deployVerticle(new PersistVerticle(backends, new SimpleMeterRegistry(), 168)).await();
     pg = backends.pgPool(vertx);
     meetingId = pg.query("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ('abc-defg-hij', now(), 'joining') RETURNING id")
         .execute().await().iterator().next().getLong("id");
@@ -186,7 +187,7 @@ class PersistVerticleTest {
         + "SELECT 'old-' || g, now() - interval '200 hours' FROM generate_series(1, 10050) g").execute().await();
     pg.query("INSERT INTO td_webhook_events_seen (event_id, received_at) VALUES ('recent', now() - interval '100 hours')").execute().await();
 
-    vertx.deployVerticle(new PersistVerticle(backends, 168)).await(); // prunes as it starts
+    vertx.deployVerticle(new PersistVerticle(backends, new SimpleMeterRegistry(), 168)).await(); // prunes as it starts
 
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (eventIds() > 1 && System.nanoTime() < deadline) {

@@ -29,7 +29,7 @@ class MigrationsTest {
 
     String version = Migrations.migrate(url, Duration.ofSeconds(5));
 
-    assertThat(version).isEqualTo("1");
+    assertThat(version).isEqualTo("2");
     assertThat(tables(url)).contains("td_meetings", "td_bot_sessions", "td_transcript_segments", "td_meeting_events",
         "td_calendars", "td_calendar_channels", "td_calendar_events", "td_live_leases",
         "td_webhook_events_seen", "td_dead_letters", "td_settings");
@@ -45,12 +45,12 @@ class MigrationsTest {
 
     String version = Migrations.migrate(url, Duration.ofSeconds(5));
 
-    assertThat(version).isEqualTo("1");
+    assertThat(version).isEqualTo("2");
     try (Connection db = connect(url); ResultSet rows = db.createStatement().executeQuery(
         "SELECT (SELECT count(*) FROM td_meetings), (SELECT count(*) FROM flyway_schema_history)")) {
       rows.next();
       assertThat(rows.getInt(1)).isEqualTo(1);
-      assertThat(rows.getInt(2)).isEqualTo(1);
+      assertThat(rows.getInt(2)).isEqualTo(2);
     }
   }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -87,7 +88,7 @@ class LiveTranscriptPageTest {
     wait.until(driver -> "open".equals(driver.findElement(By.id("connection")).getAttribute("data-state")));
     wait.until(driver -> driver.findElements(By.cssSelector(".meeting")).size() == 2);
 
-    browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + normal + "']")).click();
+    click(wait, ".meeting[data-meeting-id='" + normal + "']");
     // Record every text a segment shows, so the test sees a draft turn into its confirmation in place.
     browser.executeScript("""
         window.tdSeen = [];
@@ -116,7 +117,7 @@ class LiveTranscriptPageTest {
 
     wait.until(driver -> driver.findElement(By.cssSelector(".meeting[data-meeting-id='" + normal + "']")).getText().contains("8 segments"));
     wait.until(driver -> driver.findElement(By.cssSelector(".meeting[data-meeting-id='" + deaf + "']")).getText().contains("restarted ×1"));
-    browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + deaf + "']")).click();
+    click(wait, ".meeting[data-meeting-id='" + deaf + "']");
     wait.until(driver -> driver.findElements(By.cssSelector("#alerts li[data-alert='deaf_bot']")).size() == 1);
     saveScreenshot("live-transcript.png");
   }
@@ -147,5 +148,13 @@ class LiveTranscriptPageTest {
     Path target = Path.of("target", "screenshots", name);
     Files.createDirectories(target.getParent());
     Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The meeting list is redrawn on every update: an element found a moment ago may be gone, so find it again. */
+  private static void click(WebDriverWait wait, String selector) {
+    wait.ignoring(StaleElementReferenceException.class).until(driver -> {
+      driver.findElement(By.cssSelector(selector)).click();
+      return true;
+    });
   }
 }

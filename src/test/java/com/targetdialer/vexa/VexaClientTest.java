@@ -119,7 +119,7 @@ class VexaClientTest {
     assertThat(running).extracting(VexaBot::nativeMeetingId).containsExactly("abc-defg-hij");
     assertThat(running.get(0).id()).isEqualTo(bot.id());
     JsonArray segments = client.transcript(bot.id(), "google_meet", "abc-defg-hij").await();
-    assertThat(VexaSegments.normalizeAll(segments, bot.sessionUid(), true)).hasSameSizeAs(segments);
+    assertThat(VexaSegments.normalizeAll(segments, bot.sessionUid(), null, true).segments()).hasSameSizeAs(segments);
   }
 
   @Test

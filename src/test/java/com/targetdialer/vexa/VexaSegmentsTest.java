@@ -1,8 +1,11 @@
 package com.targetdialer.vexa;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,5 +48,40 @@ class VexaSegmentsTest {
     assertThat(legacy.getString("absolute_start_time")).isNull();
     assertThat(legacy.getBoolean("retracted")).isTrue();
     assertThat(VexaSegments.normalize(new JsonObject().put("text", "no time, no id"), "s", true)).isNull();
+  }
+
+  @Test
+  @DisplayName("the seed's own segment (relative times as strings, no id) is keyed by session, relative start and speaker")
+  void seedShape() {
+    // The plan's example body: {"native_meeting_id","platform","segments":[{"text","speaker","start_time":"0.0","end_time":"2.5","language"}]}
+    JsonObject seed = new JsonObject("{\"text\":\"Hello world\",\"speaker\":\"Speaker 1\",\"start_time\":\"0.0\",\"end_time\":\"2.5\",\"language\":\"en\"}");
+    Instant sessionStart = Instant.parse("2026-11-26T10:00:00Z");
+
+    JsonObject segment = VexaSegments.normalize(seed, "s1", sessionStart, true);
+
+    assertThat(segment).isNotNull();
+    assertThat(segment.getString("segment_key")).isEqualTo("s1@+0.0/Speaker 1");
+    assertThat(segment.getDouble("start_time")).isEqualTo(0.0);
+    assertThat(segment.getDouble("end_time")).isEqualTo(2.5);
+    assertThat(segment.getString("absolute_start_time")).as("from the session's start").isEqualTo("2026-11-26T10:00:00Z");
+    assertThat(segment.getString("absolute_end_time")).isEqualTo("2026-11-26T10:00:02.500Z");
+    assertThat(VexaSegments.normalize(seed.copy().put("start_time", 0), "s1", null, true).getString("segment_key"))
+        .as("the same start written as a number, session start unknown").isEqualTo(segment.getString("segment_key"));
+    assertThat(VexaSegments.normalize(seed.copy().put("speaker", "Speaker 2"), "s1", sessionStart, true).getString("segment_key"))
+        .as("another speaker at the same moment is another segment").isNotEqualTo(segment.getString("segment_key"));
+    assertThat(VexaSegments.needsSession(new JsonArray().add(seed))).isTrue();
+    assertThat(VexaSegments.needsSession(new JsonArray().add(seed.copy().put("segment_id", "x")))).isFalse();
+  }
+
+  @Test
+  @DisplayName("normalizeAll keeps what cannot be keyed apart, raw, instead of dropping it")
+  void unkeyableKeptApart() {
+    JsonObject keyed = new JsonObject().put("segment_id", "a").put("text", "kept");
+    JsonObject timeless = new JsonObject().put("text", "no time, no id");
+
+    VexaSegments.Normalized normalized = VexaSegments.normalizeAll(new JsonArray().add(keyed).add(timeless).add("not a segment"), "s", null, true);
+
+    assertThat(normalized.segments()).hasSize(1);
+    assertThat(normalized.unkeyable()).containsExactly(timeless, "not a segment");
   }
 }

@@ -173,7 +173,10 @@ final class SimRest {
       data.put("passcode", passcode);
     }
     SimMeeting m = state.create(platform, nativeId, data);
-    json(ctx, 201, m.response(true, settings.legacy010));
+    // Only this answer lists the session uids (bot_spawn/service.py _meeting_response); stored rows do not.
+    JsonObject created = m.response(true, settings.legacy010);
+    created.getJsonObject("data").put("sessions", new JsonArray().add(m.sessionUid));
+    json(ctx, 201, created);
   }
 
   private static String urlProblem(Object raw) {

@@ -115,7 +115,6 @@ final class SimState {
     BotScript script = settings.scriptFor(nativeId, attempt);
     String session = UUID.randomUUID().toString();
     data.put("transcription_provider", "vexa");
-    data.put("sessions", new JsonArray().add(session));
     WebhookTarget target = null;
     if (webhookUrl != null) {
       data.put("webhook_url", webhookUrl);
