@@ -80,7 +80,8 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
 
   /** Says why a change could not be applied when we hold no session for its bot (yet). */
   public String unknownBot() {
-    return "no bot session for connection_id " + sessionUid + " / vexa meeting " + vexaMeetingId;
+    return "no bot session for " + (sessionUid != null ? "connection_id " + sessionUid : "") + (sessionUid != null && vexaMeetingId != null ? " / " : "")
+        + (vexaMeetingId != null ? "vexa meeting " + vexaMeetingId : "");
   }
 
   boolean terminal() {
