@@ -40,7 +40,8 @@ public final class WebhookReachability {
       return "its host " + host + " is a name Vexa refuses (localhost, metadata or a Vexa service)";
     }
     try {
-      for (InetAddress address : resolver.resolve(host)) {
+      InetAddress[] addresses = isIpLiteral(host) ? new InetAddress[] {InetAddress.getByName(host)} : resolver.resolve(host);
+      for (InetAddress address : addresses) {
         if (blocked(address)) {
           return "its host " + host + " is " + address.getHostAddress() + ", a loopback, private, link-local or multicast address";
         }
@@ -64,9 +65,13 @@ public final class WebhookReachability {
     return host != null && (host.equals("localhost") || host.endsWith(".localhost"));
   }
 
+  private static boolean isIpLiteral(String host) {
+    return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+  }
+
   /** An IP literal in a blocked range; a name is not resolved here. */
   private static boolean isBlockedLiteral(String host) {
-    if (host == null || !(host.indexOf(':') >= 0 || host.matches("[0-9.]+"))) {
+    if (host == null || !isIpLiteral(host)) {
       return false;
     }
     try {

@@ -12,9 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,14 +26,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DemoIT {
 
   private static final Pattern UI_LINE = Pattern.compile("^(http://localhost:\\d+/\\?token=\\S+)$");
+  private static final Pattern SIMULATOR_INFO = Pattern.compile(" INFO +\\[[^]]*] c\\.t\\.(sim|s)\\.(vexa|google|v|g)\\.");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Test
   @DisplayName("java -jar targetdialer.jar demo: a talking meeting, a deaf bot restarted, a bot left in the lobby")
   void demo(@TempDir Path workDir) throws Exception {
     int port = ServiceProcess.freePort();
-    try (ServiceProcess demo = ServiceProcess.start(workDir, Map.of("HTTP_PORT", String.valueOf(port)), "demo")) {
+    Path tmp = Files.createDirectories(workDir.resolve("tmp"));
+    Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(port), "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp);
+    try (ServiceProcess demo = ServiceProcess.start(workDir, env, "demo")) {
       String url = demo.awaitOutput(UI_LINE, Duration.ofSeconds(60));
+      List<String> startup = demo.output();
+      int urlLine = startup.indexOf(url);
+      assertThat(startup.get(urlLine - 1)).as("the start-up block ends with the page's address").startsWith("Open the live transcript UI");
+      assertThat(startup.subList(0, urlLine - 1)).as("and names it first too").anyMatch(line -> line.contains(url));
       String token = url.substring(url.indexOf("token=") + 6);
       assertThat(get(url.replace("/?token=" + token, "/"), null).statusCode()).isEqualTo(200);
 
@@ -43,6 +53,12 @@ class DemoIT {
                 && String.valueOf(m.getString("last_alert")).contains("lobby"));
       });
       assertThat(demo.terminate(Duration.ofSeconds(20))).isEqualTo(143);
+      assertThat(demo.output()).as("the simulators' INFO lines are kept out of the demo's console")
+          .noneMatch(line -> SIMULATOR_INFO.matcher(line).find());
+    }
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left.map(path -> path.getFileName().toString())).as("the demo's data folder is removed on exit")
+          .noneMatch(name -> name.startsWith("targetdialer-demo"));
     }
   }
 

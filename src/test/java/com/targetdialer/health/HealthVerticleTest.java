@@ -5,6 +5,7 @@ import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.sim.vexa.BotScript;
 import com.targetdialer.sim.vexa.VexaSimulator;
 import com.targetdialer.testing.Await;
+import com.targetdialer.testing.LogCapture;
 import com.targetdialer.testing.RunningService;
 import com.targetdialer.testing.ServiceProcess;
 import com.targetdialer.testing.SqlProbe;
@@ -114,9 +115,11 @@ class HealthVerticleTest {
     String code = "dea-fthe-nok";
     vexa.script(code, BotScript.deaf().skipLobby(), BotScript.normal().skipLobby().segments(4));
 
+    LogCapture log = new LogCapture("com.targetdialer.health.Alerts");
     long meetingId = dispatch(code);
 
     Await.until("restarted and completed", Duration.ofSeconds(40), () -> "completed".equals(status(meetingId)));
+    log.close();
     assertThat(db.count("SELECT restart_count FROM td_meetings WHERE id = $1", meetingId)).isEqualTo(1);
     assertThat(vexa.botsStarted(code)).isEqualTo(2);
     assertThat(db.count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1 AND NOT retracted", meetingId)).isEqualTo(4);
@@ -128,6 +131,13 @@ class HealthVerticleTest {
     assertThat(deaf.getDouble("silent_minutes")).isGreaterThan(0.0);
     Await.until("alert webhook delivered", Duration.ofSeconds(5), () ->
         alertsReceived.stream().anyMatch(a -> a.getLong("meeting_id") == meetingId && "deaf_bot".equals(a.getString("alert"))));
+    // People name a meeting by its title and code: the log line, the alert webhook and the UI's event all do.
+    JsonObject named = new JsonObject().put("id", meetingId).put("title", "Call " + code).put("platform", "google_meet").put("native_meeting_id", code);
+    assertThat(log.linesContaining("deaf bot, restarting")).anySatisfy(line ->
+        assertThat(line).startsWith("WARN ALERT").contains("[meeting: " + meetingId + " \"Call " + code + "\" google_meet/" + code + ","));
+    assertThat(alertsReceived).filteredOn(a -> a.getLong("meeting_id") == meetingId && "deaf_bot".equals(a.getString("alert")))
+        .allSatisfy(a -> assertThat(a.getJsonObject("meeting")).isEqualTo(named));
+    assertThat(deaf.getJsonObject("meeting")).isEqualTo(named);
     // Whichever instance held the sweep lock counted it.
     String metrics = services.stream()
         .map(service -> client.get(service.httpPort(), "127.0.0.1", "/metrics").send().await().bodyAsString())
@@ -266,7 +276,7 @@ class HealthVerticleTest {
 
   private static long dispatch(String code) {
     var response = client.post("/dispatch/bot").putHeader("Authorization", "Bearer " + INTERNAL_KEY)
-        .sendJsonObject(new JsonObject().put("vexa_meeting_id", code)).await();
+        .sendJsonObject(new JsonObject().put("vexa_meeting_id", code).put("title", "Call " + code)).await();
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject().getLong("meeting_id");
   }

@@ -119,6 +119,8 @@ class LiveTranscriptPageTest {
     wait.until(driver -> driver.findElement(By.cssSelector(".meeting[data-meeting-id='" + deaf + "']")).getText().contains("restarted ×1"));
     click(wait, ".meeting[data-meeting-id='" + deaf + "']");
     wait.until(driver -> driver.findElements(By.cssSelector("#alerts li[data-alert='deaf_bot']")).size() == 1);
+    assertThat(browser.findElement(By.cssSelector("#alerts li[data-alert='deaf_bot']")).getText())
+        .as("the alert names the meeting by its code").contains("deaf bot, restarting").contains("dea-fmee-tin");
     saveScreenshot("live-transcript.png");
   }
 
