@@ -234,12 +234,13 @@ final class LiveStream {
     }
     String type = frame.getString("type", "");
     switch (type) {
-      case "transcript", "transcription_segment", "transcript.mutable" -> withMeeting(text, frame, meeting -> onTranscript(text, meeting, frame));
+      case "transcript", "transcription_segment", "transcript.mutable", "transcript.finalized" ->
+          withMeeting(text, frame, meeting -> onTranscript(text, meeting, frame));
       case "transcript_retract" -> withMeeting(text, frame, meeting -> onRetract(text, meeting, frame));
       case "meeting.status" -> onStatus(frame);
       case "subscribed", "unsubscribed", "pong", "chat_message" -> LOG.debug("live stream frame [type: {}]", type);
       case "error" -> LOG.warn("live stream error frame [frame: {}]", text);
-      default -> LOG.debug("live stream frame ignored [type: {}]", type);
+      default -> keep(text, DeadLetter.Reason.UNKNOWN_EVENT, "live stream frame of an unknown type: " + type);
     }
   }
 

@@ -53,7 +53,10 @@ class VexaClientTest {
     assertThat(client.runningBots().await()).extracting(VexaBot::id).contains(bot.id());
     VexaBot row = client.meeting(bot.id()).await();
     assertThat(row.status()).isIn("requested", "joining", "awaiting_admission", "active");
-    assertThat(row.sessionUid()).isEqualTo(bot.sessionUid());
+    // Only POST /bots lists the session uid; stored rows name the bot by its workload id mtg-{id}-{uid[:8]}.
+    assertThat(again.sessionUid()).isNull();
+    assertThat(again.botContainerId()).isEqualTo("mtg-" + bot.id() + "-" + bot.sessionUid().substring(0, 8));
+    assertThat(row.botContainerId()).isEqualTo(again.botContainerId());
   }
 
   @Test

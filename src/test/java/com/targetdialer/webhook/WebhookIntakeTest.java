@@ -57,6 +57,15 @@ class WebhookIntakeTest {
   private static long meetingId;
   private static DatabaseUrl database;
 
+  /** A meeting whose bot (Vexa id, connection id) is joining. */
+  private static long joiningMeeting(String code, long vexaId, String connectionId) {
+    long meeting = pg.preparedQuery("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ($1, now(), 'joining') RETURNING id")
+        .execute(Tuple.of(code)).await().iterator().next().getLong(0);
+    pg.preparedQuery("INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status) VALUES ($1, 1, $2, $3, 'requested')")
+        .execute(Tuple.of(meeting, vexaId, connectionId)).await();
+    return meeting;
+  }
+
   @BeforeAll
   static void start() throws Exception {
     redis = EmbeddedRedisServer.start(redisDir, 0);
@@ -70,10 +79,7 @@ class WebhookIntakeTest {
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
     pg = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost(database.host()).setPort(database.port())
         .setDatabase(database.database()).setUser(database.user())).using(vertx).build();
-    meetingId = pg.query("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ('abc-defg-hij', now(), 'joining') RETURNING id")
-        .execute().await().iterator().next().getLong(0);
-    pg.preparedQuery("INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status) VALUES ($1, 1, 42, 'conn-1', 'requested')")
-        .execute(Tuple.of(meetingId)).await();
+    meetingId = joiningMeeting("abc-defg-hij", 42, "conn-1");
   }
 
   @AfterAll
@@ -145,9 +151,7 @@ class WebhookIntakeTest {
   @Test
   @DisplayName("a status change is recorded at Vexa's time, not at the arrival of a delivery two hours late; the event log has both")
   void statusAtVexasTime() throws Exception {
-    long meeting = (Long) single("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ('lat-ered-liv', now(), 'joining') RETURNING id");
-    pg.preparedQuery("INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status) VALUES ($1, 1, 45, 'conn-late', 'joining')")
-        .execute(Tuple.of(meeting)).await();
+    long meeting = joiningMeeting("lat-ered-liv", 45, "conn-late");
     Instant happened = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MILLIS);
     JsonObject envelope = new JsonObject(statusChange("evt_late_1", "conn-late", "joining", "active").toString());
     envelope.put("created_at", happened.plusMillis(300).toString());
@@ -244,9 +248,7 @@ class WebhookIntakeTest {
   @Test
   @DisplayName("an ingest-only node (INBOX_APPLY=false) accepts webhooks and leaves them in the inbox for a node that applies them")
   void ingestOnlyNode() throws Exception {
-    long meeting = (Long) single("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ('ing-estx-only', now(), 'joining') RETURNING id");
-    pg.preparedQuery("INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status) VALUES ($1, 1, 43, 'conn-ingest', 'requested')")
-        .execute(Tuple.of(meeting)).await();
+    long meeting = joiningMeeting("ing-estx-only", 43, "conn-ingest");
     Map<String, String> env = RunningService.env(database, redis.url()); // the same database, an inbox of its own
     env.put("VEXA_WEBHOOK_SECRET", SECRET);
     env.put("INBOX_APPLY", "false");
