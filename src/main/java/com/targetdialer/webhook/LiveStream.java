@@ -6,14 +6,12 @@ import com.targetdialer.config.VexaSettings;
 import com.targetdialer.persist.BotStatusChange;
 import com.targetdialer.persist.DeadLetter;
 import com.targetdialer.vexa.VexaClient;
-import com.targetdialer.vexa.Timestamps;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -29,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -225,89 +224,57 @@ final class LiveStream {
   }
 
   private void onFrame(String text) {
-    JsonObject frame;
-    try {
-      frame = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      keep(text, DeadLetter.Reason.NOT_JSON, "live stream frame is not a JSON object");
+    LiveFrame frame = LiveFrame.of(text);
+    if (frame instanceof LiveFrame.Transcript transcript) {
+      withMeeting(text, transcript.vexaMeetingId(), meeting -> onTranscript(text, meeting, transcript));
+    } else if (frame instanceof LiveFrame.Retract retract) {
+      withMeeting(text, retract.vexaMeetingId(), meeting -> onRetract(text, meeting, retract));
+    } else if (frame instanceof LiveFrame.Status status) {
+      onStatus(status);
+    } else if (frame instanceof LiveFrame.Error) {
+      LOG.warn("live stream error frame [frame: {}]", text);
+    } else if (frame instanceof LiveFrame.Unusable unusable) {
+      keep(text, unusable.reason(), unusable.why());
+    }
+  }
+
+  private void onTranscript(String text, Followed meeting, LiveFrame.Transcript transcript) {
+    VexaSegments.Normalized normalized = VexaSegments.normalizeAll(transcript.segments(), meeting.sessionUid(), null, false);
+    if (!normalized.unkeyable().isEmpty()) {
+      keep(text, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyable().size() + " segments of meeting " + meeting.meetingId()
+          + " have no segment_id and no start time");
+    }
+    if (!normalized.segments().isEmpty()) {
+      persist(text, meeting, normalized.segments());
+    }
+  }
+
+  private void onRetract(String text, Followed meeting, LiveFrame.Retract retract) {
+    JsonArray segments = new JsonArray();
+    retract.segmentIds().forEach(id -> segments.add(VexaSegments.retraction(id, meeting.sessionUid())));
+    if (!segments.isEmpty()) {
+      persist(text, meeting, segments);
+    }
+  }
+
+  /** A status of a followed meeting; the user channel also reports meetings that are not ours, and statuses we do not follow. */
+  private void onStatus(LiveFrame.Status frame) {
+    String status = BotStatusChange.ourStatus(frame.vexaStatus());
+    if (frame.vexaMeetingId() == null || status == null || !followed.containsKey(frame.vexaMeetingId())) {
       return;
     }
-    String type = frame.getString("type", "");
-    switch (type) {
-      case "transcript", "transcription_segment", "transcript.mutable", "transcript.finalized" ->
-          withMeeting(text, frame, meeting -> onTranscript(text, meeting, frame));
-      case "transcript_retract" -> withMeeting(text, frame, meeting -> onRetract(text, meeting, frame));
-      case "meeting.status" -> onStatus(frame);
-      case "subscribed", "unsubscribed", "pong", "chat_message" -> LOG.debug("live stream frame [type: {}]", type);
-      case "error" -> LOG.warn("live stream error frame [frame: {}]", text);
-      default -> keep(text, DeadLetter.Reason.UNKNOWN_EVENT, "live stream frame of an unknown type: " + type);
-    }
-  }
-
-  private void onTranscript(String text, Followed meeting, JsonObject frame) {
-    JsonArray raw = new JsonArray();
-    JsonArray drafts = new JsonArray();
-    JsonArray unkeyable = new JsonArray();
-    JsonArray segments = new JsonArray();
-    if (frame.getValue("segment") instanceof JsonObject single) {
-      raw.add(single);
-    }
-    if (frame.getValue("confirmed") instanceof JsonArray confirmed) {
-      collect(VexaSegments.normalizeAll(confirmed, meeting.sessionUid(), null, true), segments, unkeyable);
-    }
-    if (frame.getValue("pending") instanceof JsonArray pending) {
-      pending.forEach(item -> drafts.add(item instanceof JsonObject draft ? draft.copy().put("completed", draft.getBoolean("completed", false)) : item));
-    }
-    if (frame.getValue("payload") instanceof JsonObject payload && payload.getValue("segments") instanceof JsonArray legacy) {
-      drafts.addAll(legacy);
-    }
-    if ("transcription_segment".equals(frame.getString("type"))) {
-      raw.add(frame);
-    }
-    collect(VexaSegments.normalizeAll(raw, meeting.sessionUid(), null, false), segments, unkeyable);
-    collect(VexaSegments.normalizeAll(drafts, meeting.sessionUid(), null, false), segments, unkeyable);
-    if (!unkeyable.isEmpty()) {
-      keep(text, DeadLetter.Reason.UNKEYABLE_SEGMENT, unkeyable.size() + " segments of meeting " + meeting.meetingId() + " have no segment_id and no start time");
-    }
-    if (!segments.isEmpty()) {
-      persist(text, meeting, segments);
-    }
-  }
-
-  private static void collect(VexaSegments.Normalized normalized, JsonArray segments, JsonArray unkeyable) {
-    segments.addAll(normalized.segments());
-    unkeyable.addAll(normalized.unkeyable());
-  }
-
-  private void onRetract(String text, Followed meeting, JsonObject frame) {
-    JsonArray segments = new JsonArray();
-    frame.getJsonArray("segment_ids", new JsonArray()).forEach(id -> segments.add(VexaSegments.retraction(String.valueOf(id), meeting.sessionUid())));
-    if (!segments.isEmpty()) {
-      persist(text, meeting, segments);
-    }
-  }
-
-  /** Both shapes: {@code {meeting:{id}, payload:{status}, ts}} and the flat {@code {meeting_id, status, when}}. */
-  private void onStatus(JsonObject frame) {
-    Long vexaId = vexaMeetingId(frame);
-    String vexaStatus = frame.getValue("payload") instanceof JsonObject payload ? payload.getString("status") : frame.getString("status");
-    String status = BotStatusChange.ourStatus(vexaStatus);
-    if (vexaId == null || status == null || !followed.containsKey(vexaId)) {
-      return; // the user channel also reports meetings that are not ours, and statuses we do not follow
-    }
     Instant receivedAt = Instant.now();
-    Instant at = BotStatusChange.happenedAt(Timestamps.parse(frame.getValue("ts", frame.getValue("when"))), receivedAt);
-    BotStatusChange change = new BotStatusChange(null, "live.meeting.status", null, vexaId, status, at, receivedAt, null, null, null, "live");
+    BotStatusChange change = new BotStatusChange(null, "live.meeting.status", null, frame.vexaMeetingId(), status,
+        BotStatusChange.happenedAt(frame.at(), receivedAt), receivedAt, null, null, null, "live");
     vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change.toJson())
-        .onFailure(e -> LOG.info("live status not applied [vexa id: {}, status: {}, error: {}]", vexaId, status, e.getMessage()));
+        .onFailure(e -> LOG.info("live status not applied [vexa id: {}, status: {}, error: {}]", frame.vexaMeetingId(), status, e.getMessage()));
   }
 
   /**
    * Runs the action with the frame's meeting. A frame without a meeting id (a bare
    * {@code transcription_segment}) can only be the followed meeting's when there is one.
    */
-  private void withMeeting(String text, JsonObject frame, java.util.function.Consumer<Followed> action) {
-    Long vexaId = vexaMeetingId(frame);
+  private void withMeeting(String text, Long vexaId, Consumer<Followed> action) {
     if (vexaId == null) {
       if (followed.size() == 1) {
         action.accept(followed.values().iterator().next());
@@ -335,11 +302,6 @@ final class LiveStream {
         action.accept(meeting);
       }
     });
-  }
-
-  /** Vexa's meeting id in either frame shape: {@code {meeting: {id}}} or the flat {@code {meeting_id}}. */
-  private static Long vexaMeetingId(JsonObject frame) {
-    return frame.getValue("meeting") instanceof JsonObject meeting ? meeting.getLong("id") : frame.getLong("meeting_id");
   }
 
   private Future<Void> persist(Followed meeting, JsonArray segments) {
