@@ -1,5 +1,8 @@
 package com.targetdialer.api;
 
+import java.util.stream.Collectors;
+import java.util.Arrays;
+import com.targetdialer.meeting.BotStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,8 +26,7 @@ import java.util.Set;
  */
 final class MeetingsHandler {
 
-  private static final Set<String> STATUSES = Set.of("scheduled", "requested", "joining", "awaiting_admission", "active",
-      "restarting", "stopping", "completed", "failed", "cancelled");
+  private static final Set<String> STATUSES = Arrays.stream(BotStatus.values()).map(BotStatus::value).collect(Collectors.toUnmodifiableSet());
   private static final int MAX_PAGE = 1_000;
 
   private final Pool pg;

@@ -1,5 +1,7 @@
 package com.targetdialer.calendar;
 
+import java.util.EnumSet;
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.calendar.MeetDetection.Detection;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +38,7 @@ final class CalendarSync {
   /** Why a scheduled event stays on a row whose start no longer matches it. */
   static final String MOVED_AFTER_DISPATCH = "moved_after_dispatch";
 
-  private static final Set<String> NO_BOT_YET = Set.of("scheduled", "cancelled");
+  private static final Set<BotStatus> NO_BOT_YET = EnumSet.of(BotStatus.SCHEDULED, BotStatus.CANCELLED);
 
   /** A calendar this node has claimed for one sync. */
   record Claimed(String id, String calendarId, String credentialsType, byte[] credentialsEnc, int failureCount,
@@ -49,18 +51,18 @@ final class CalendarSync {
   }
 
   /** What the sync changed, and the scheduled meetings with their dispatch times. */
-  record Outcome(int events, int written, Map<Long, Instant> scheduled, Map<Long, String> changedMeetings) {
+  record Outcome(int events, int written, Map<Long, Instant> scheduled, Map<Long, BotStatus> changedMeetings) {
   }
 
   private record Known(String eventId, Long meetingId, String decision, String reason, String meetCode, String summary,
                        Instant startsAt, Instant endsAt, Instant updated, String mCode, Instant mStart, Instant mEnd,
-                       String mStatus, Instant mDispatchAt) {
+                       BotStatus mStatus, Instant mDispatchAt) {
 
     static Known from(Row row) {
       return new Known(row.getString("event_id"), row.getLong("meeting_id"), row.getString("decision"), row.getString("reason"),
           row.getString("meet_code"), row.getString("summary"), instant(row, "starts_at"), instant(row, "ends_at"),
           instant(row, "event_updated"), row.getString("m_code"), instant(row, "m_start"), instant(row, "m_end"),
-          row.getString("m_status"), instant(row, "m_dispatch_at"));
+          row.getString("m_status") == null ? null : BotStatus.of(row.getString("m_status")), instant(row, "m_dispatch_at"));
     }
 
     boolean sameRow(Long meeting, Detection d, Instant eventUpdated, String reasonWritten) {
@@ -115,7 +117,7 @@ final class CalendarSync {
     final Map<Long, Instant> scheduled = new HashMap<>();
     /** meeting id → the log entry (type, detail) to append; at most one per meeting. */
     final Map<Long, JsonObject[]> log = new LinkedHashMap<>();
-    final Map<Long, String> changed = new LinkedHashMap<>();
+    final Map<Long, BotStatus> changed = new LinkedHashMap<>();
     final Map<Long, String> eventOfMeeting = new HashMap<>();
 
     boolean writes() {
@@ -218,7 +220,7 @@ final class CalendarSync {
     if (linked && d.meetCode().equals(k.mCode()) && d.start().equals(k.mStart())) {
       boolean waiting = NO_BOT_YET.contains(k.mStatus());
       boolean meetingChanged = !Objects.equals(k.summary(), d.title())
-          || (waiting && (!Objects.equals(k.mEnd(), d.end()) || !Objects.equals(k.mDispatchAt(), dispatchAt) || "cancelled".equals(k.mStatus())));
+          || (waiting && (!Objects.equals(k.mEnd(), d.end()) || !Objects.equals(k.mDispatchAt(), dispatchAt) || k.mStatus() == BotStatus.CANCELLED));
       if (meetingChanged) {
         upsert(plan, occurrence);
         plan.rows.add(new EventRow(eventId, d, d.reason(), seen.updated(), null, key));
@@ -226,7 +228,7 @@ final class CalendarSync {
         if (!k.sameRow(k.meetingId(), d, seen.updated(), d.reason())) {
           plan.rows.add(new EventRow(eventId, d, d.reason(), seen.updated(), k.meetingId(), null));
         }
-        if ("scheduled".equals(k.mStatus()) && k.mDispatchAt() != null) {
+        if (k.mStatus() == BotStatus.SCHEDULED && k.mDispatchAt() != null) {
           plan.scheduled.put(k.meetingId(), k.mDispatchAt());
         }
       }
@@ -282,7 +284,7 @@ final class CalendarSync {
                 }
               }
               plan.scheduled.put(move.fromMeeting(), to.dispatchAt());
-              plan.changed.put(move.fromMeeting(), "scheduled");
+              plan.changed.put(move.fromMeeting(), BotStatus.SCHEDULED);
               plan.log(move.fromMeeting(), "calendar_moved", new JsonObject()
                   .put("calendar", calendar.id()).put("event_id", move.eventId())
                   .put("from_start", move.fromStart().toString()).put("to_start", to.key().start().toString())
@@ -326,8 +328,8 @@ final class CalendarSync {
             long id = row.getLong("id");
             Key key = new Key(row.getString("native_meeting_id"), instant(row, "scheduled_start"));
             ids.put(key, id);
-            String status = row.getString("bot_status");
-            if ("scheduled".equals(status)) {
+            BotStatus status = BotStatus.of(row.getString("bot_status"));
+            if (status == BotStatus.SCHEDULED) {
               plan.scheduled.put(id, instant(row, "dispatch_at"));
             }
             if (Boolean.TRUE.equals(row.getBoolean("inserted"))) {
@@ -387,7 +389,7 @@ final class CalendarSync {
       for (Row row : rows) {
         long id = row.getLong("id");
         plan.scheduled.remove(id);
-        plan.changed.put(id, "cancelled");
+        plan.changed.put(id, BotStatus.CANCELLED);
         String why = plan.eventOfMeeting.getOrDefault(id, "");
         int colon = why.indexOf(": ");
         plan.log(id, "calendar_cancelled", new JsonObject().put("calendar", calendar.id())

@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.meeting.BotStatus;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.targetdialer.Addresses;
 import com.targetdialer.config.CalendarSettings;
@@ -284,10 +285,10 @@ public final class CalendarVerticle extends VerticleBase {
   private void applyOutcome(String id, CalendarSync.Outcome outcome, long startedNanos) {
     outcome.scheduled().forEach(scheduler::consider);
     outcome.changedMeetings().forEach((meetingId, status) -> {
-      if (!"scheduled".equals(status)) {
+      if (status != BotStatus.SCHEDULED) {
         scheduler.forget(meetingId);
       }
-      vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", status));
+      vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", status.value()));
     });
     long ms = (System.nanoTime() - startedNanos) / 1_000_000;
     if (outcome.written() > 0) {
@@ -579,7 +580,7 @@ public final class CalendarVerticle extends VerticleBase {
           lastStart.remove(id);
           cancelled.forEach(meetingId -> {
             scheduler.forget(meetingId);
-            vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", "cancelled"));
+            vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", BotStatus.CANCELLED.value()));
           });
           LOG.info("calendar disconnected [calendar: {}, channels stopped: {}, meetings cancelled: {}]", id, stopped, cancelled.size());
           return new JsonObject().put("id", id).put("deleted", true).put("channels_stopped", stopped)

@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.Addresses;
 import com.targetdialer.store.MeetingEvents;
 import io.vertx.core.Future;
@@ -153,7 +154,7 @@ final class DispatchScheduler {
           }
           LOG.info("dispatching scheduled meeting [meeting: {}, meet code: {}, start: {}]",
               meetingId, claimed.getString("native_meeting_id"), claimed.getOffsetDateTime("scheduled_start"));
-          vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", "requested"));
+          vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", BotStatus.REQUESTED.value()));
           send(meetingId);
         })
         .onFailure(e -> {
@@ -175,7 +176,7 @@ final class DispatchScheduler {
       }
       Row row = rows.iterator().next();
       Instant at = CalendarSync.instant(row, "dispatch_at");
-      if ("scheduled".equals(row.getString("bot_status")) && at != null) {
+      if (BotStatus.of(row.getString("bot_status")) == BotStatus.SCHEDULED && at != null) {
         Instant earliest = Instant.now().plusMillis(MIN_REARM_MS);
         consider(meetingId, at.isBefore(earliest) ? earliest : at);
       }

@@ -1,5 +1,6 @@
 package com.targetdialer.dispatch;
 
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.Addresses;
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;
@@ -150,7 +151,7 @@ public final class DispatchVerticle extends VerticleBase {
       }
       Row meeting = rows.iterator().next();
       vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId)
-          .put("bot_status", "restarting").put("restart_count", meeting.getInteger("restart_count")));
+          .put("bot_status", BotStatus.RESTARTING.value()).put("restart_count", meeting.getInteger("restart_count")));
       return pg.preparedQuery(DispatchSql.CURRENT_SESSION).execute(Tuple.of(meetingId)).compose(sessions -> {
         Row session = sessions.iterator().next();
         Long oldBot = session.getLong("vexa_meeting_id");
@@ -167,7 +168,7 @@ public final class DispatchVerticle extends VerticleBase {
   // Vexa stops asynchronously; a new POST /bots while the old row is live would only adopt it.
   private Future<Void> awaitGone(long vexaMeetingId, long deadlineMs) {
     return vexa.meeting(vexaMeetingId)
-        .map(bot -> "completed".equals(bot.status()) || "failed".equals(bot.status()))
+        .map(VexaBot::finished)
         .recover(failure -> failure instanceof VexaException e && e.status() == 404 ? Future.succeededFuture(true) : Future.failedFuture(failure))
         .compose(gone -> {
           if (gone) {
@@ -200,7 +201,8 @@ public final class DispatchVerticle extends VerticleBase {
                   : Future.succeededFuture())
               .compose(ignored2 -> connection.preparedQuery(DispatchSql.MEETING_STOPPED_FAILED).execute(Tuple.of(meetingId, reason)))))
           .map(failed -> {
-            vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", "failed").put("failure_reason", reason));
+            vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId)
+                .put("bot_status", BotStatus.FAILED.value()).put("failure_reason", reason));
             return new JsonObject().put("status", "stopped").put("meeting_id", meetingId).put("failed", failed.rowCount() == 1);
           });
     }).onComplete(done -> replyOrFail(message, done));
@@ -239,8 +241,8 @@ public final class DispatchVerticle extends VerticleBase {
         return Future.failedFuture(new DispatchFailure(BAD_REQUEST, "no meeting " + meetingId));
       }
       Row meeting = rows.iterator().next();
-      String status = meeting.getString("bot_status");
-      if (!"requested".equals(status) && !"restarting".equals(status)) {
+      BotStatus status = BotStatus.of(meeting.getString("bot_status"));
+      if (status != BotStatus.REQUESTED && status != BotStatus.RESTARTING) {
         return Future.failedFuture(new DispatchFailure(BAD_REQUEST, "meeting " + meetingId + " is " + status + ", not claimed for a bot"));
       }
       return pg.preparedQuery(DispatchSql.NEW_SESSION).execute(Tuple.of(meetingId))
@@ -267,8 +269,9 @@ public final class DispatchVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> recordStarted(long meetingId, long sessionId, int attempt, VexaBot bot) {
-    String vexaStatus = bot.status() == null ? "requested" : bot.status();
-    boolean adopted = !"requested".equals(vexaStatus);
+    // A bot Vexa already had (a 409, adopted) may be further along than one it just created.
+    String vexaStatus = bot.ourStatus() == null ? BotStatus.REQUESTED.value() : bot.ourStatus().value();
+    boolean adopted = bot.ourStatus() != null;
     return pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.SESSION_STARTED)
             .execute(Tuple.of(sessionId, bot.id(), bot.sessionUid(), vexaStatus, bot.botContainerId()))
             .compose(ignored -> connection.preparedQuery(DispatchSql.MEETING_JOINING).execute(Tuple.of(meetingId, vexaStatus)))
@@ -298,7 +301,7 @@ public final class DispatchVerticle extends VerticleBase {
             .compose(ignored -> MeetingEvents.append(connection, meetingId, "dispatch_failed", MeetingEvents.ALERT,
                 new JsonObject().put("reason", reason).put("meeting", meeting.toJson()))))
         .onSuccess(ignored -> vertx.eventBus().publish(Addresses.MEETINGS_UPDATES,
-            new JsonObject().put("id", meetingId).put("bot_status", "failed").put("failure_reason", reason)))
+            new JsonObject().put("id", meetingId).put("bot_status", BotStatus.FAILED.value()).put("failure_reason", reason)))
         .transform(ignored -> Future.failedFuture(new DispatchFailure(code, reason, meetingId)));
   }
 

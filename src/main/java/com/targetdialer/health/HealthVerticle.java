@@ -1,5 +1,6 @@
 package com.targetdialer.health;
 
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.Addresses;
 import com.targetdialer.LocalJson;
 import com.targetdialer.config.Settings;
@@ -127,7 +128,7 @@ public final class HealthVerticle extends VerticleBase {
     // Before acting, ask Vexa: a bot it already reports finished is reconciled, not restarted, and
     // a bot whose transcript holds what we never received is heard fine: our stream missed it.
     return vexa.meeting(vexaId).compose(bot -> {
-      if ("completed".equals(bot.status()) || "failed".equals(bot.status())) {
+      if (bot.finished()) {
         return applyVexaStatus(bot, "reconcile");
       }
       return missedSegments(meeting).compose(missed -> missed.isEmpty() ? actOnDeafBot(meeting) : fillIn(meeting, missed));
@@ -230,24 +231,20 @@ public final class HealthVerticle extends VerticleBase {
   }
 
   private Future<Void> applyVexaStatus(VexaBot bot, String source) {
-    String status = BotStatusChange.ourStatus(bot.status());
+    BotStatus status = bot.ourStatus();
     if (status == null) {
       return Future.succeededFuture();
     }
     // Vexa's row says when a bot became active and when it ended; other stages only that they are.
     Instant receivedAt = Instant.now();
-    Instant producerTime = switch (status) {
-      case "active" -> bot.startTime();
-      case "completed", "failed" -> bot.endTime();
-      default -> null;
-    };
+    Instant producerTime = status == BotStatus.ACTIVE ? bot.startTime() : status.terminal() ? bot.endTime() : null;
     BotStatusChange change = new BotStatusChange(null, "reconcile", null, bot.id(), status, BotStatusChange.happenedAt(producerTime, receivedAt),
         receivedAt, bot.completionReason(), bot.failureStage(), null, source);
     return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change.toJson())
         .onSuccess(reply -> {
           if (reply.body().getBoolean("applied", false)) {
             LOG.info("reconciled bot status with Vexa [meeting: {}, vexa id: {}, status: {}]", reply.body().getLong("meeting_id"), bot.id(), status);
-            if ("failed".equals(status)) {
+            if (status == BotStatus.FAILED) {
               metrics.counter("td.meeting.failures", "reason", bot.completionReason() == null ? "bot_failed" : bot.completionReason()).increment();
             }
           }

@@ -1,18 +1,17 @@
 package com.targetdialer.persist;
 
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.vexa.Timestamps;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.Set;
 
 /**
  * A bot status change, from a webhook, the live stream or reconciliation, in our vocabulary.
- * Vexa's {@code needs_help} (0.12) and {@code needs_human_help} (0.10) are a stuck lobby for us.
  * {@code at} is when it happened, by Vexa's own clock where the message says so; {@code receivedAt}
  * is when it reached us (a redelivery can come hours later).
  */
-public record BotStatusChange(String eventId, String eventType, String sessionUid, Long vexaMeetingId, String status,
+public record BotStatusChange(String eventId, String eventType, String sessionUid, Long vexaMeetingId, BotStatus status,
                               Instant at, Instant receivedAt, String completionReason, String failureStage, String reason, String source) {
 
   /** The producer's time when it is known and not later than the arrival (a skewed clock), else the arrival. */
@@ -20,10 +19,9 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
     return producerTime == null || producerTime.isAfter(receivedAt) ? receivedAt : producerTime;
   }
 
-  private static final Set<String> STATUSES = Set.of("joining", "awaiting_admission", "active", "stopping", "completed", "failed");
-
   public static BotStatusChange fromJson(JsonObject json) {
-    String status = ourStatus(json.getString("status"));
+    // A change carries one of the statuses Vexa reports, in our words.
+    BotStatus status = BotStatus.fromVexa(json.getString("status"));
     if (status == null) {
       throw new IllegalArgumentException("not a bot status we track: " + json.getString("status"));
     }
@@ -47,35 +45,12 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
     return time;
   }
 
-  /** Our status for one of Vexa's, or null for statuses we do not follow (requested, idle, scheduled). */
-  public static String ourStatus(String vexaStatus) {
-    if (vexaStatus == null) {
-      return null;
-    }
-    String status = vexaStatus.equals("needs_help") || vexaStatus.equals("needs_human_help") ? "awaiting_admission" : vexaStatus;
-    return STATUSES.contains(status) ? status : null;
-  }
-
   public JsonObject toJson() {
     return describe()
         .put("event_id", eventId)
         .put("event_type", eventType)
         .put("session_uid", sessionUid)
         .put("vexa_meeting_id", vexaMeetingId);
-  }
-
-  /** How far along a status is; mirrors td_status_rank() in the schema (PersistVerticleTest holds them together). */
-  static int rank(String status) {
-    return switch (status) {
-      case "scheduled" -> 0;
-      case "requested", "restarting" -> 1;
-      case "joining" -> 2;
-      case "awaiting_admission" -> 3;
-      case "active" -> 4;
-      case "stopping" -> 5;
-      case "completed", "failed", "cancelled" -> 6;
-      default -> -1;
-    };
   }
 
   /** Says why a change could not be applied when we hold no session for its bot (yet). */
@@ -85,12 +60,12 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
   }
 
   boolean terminal() {
-    return "completed".equals(status) || "failed".equals(status);
+    return status.terminal();
   }
 
   /** The part that goes into the meeting's event log. */
   public JsonObject describe() {
-    JsonObject detail = new JsonObject().put("status", status).put("source", source).put("at", at).put("received_at", receivedAt);
+    JsonObject detail = new JsonObject().put("status", status.value()).put("source", source).put("at", at).put("received_at", receivedAt);
     if (completionReason != null) {
       detail.put("completion_reason", completionReason);
     }

@@ -1,5 +1,6 @@
 package com.targetdialer.persist;
 
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.store.MeetingEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -184,13 +185,13 @@ final class StatusWriter {
     private Future<JsonObject> advance(Session session, BotStatusChange change) {
       JsonObject outcome = new JsonObject().put("meeting_id", session.meetingId).put("session_id", session.id)
           .put("vexa_meeting_id", session.vexaMeetingId).put("session_uid", session.sessionUid)
-          .put("status", change.status()).put("terminal", change.terminal()).put("applied", false);
-      if (BotStatusChange.rank(change.status()) <= BotStatusChange.rank(session.status)) {
+          .put("status", change.status().value()).put("terminal", change.terminal()).put("applied", false);
+      if (!change.status().movesPast(session.status)) {
         return Future.succeededFuture(outcome); // statuses only move forward (the SQL checks the same)
       }
       OffsetDateTime at = change.at().atOffset(ZoneOffset.UTC);
       return connection.preparedQuery(PersistSql.ADVANCE_SESSION)
-          .execute(Tuple.of(session.id, change.status(), at, change.completionReason(), change.failureStage()))
+          .execute(Tuple.of(session.id, change.status().value(), at, change.completionReason(), change.failureStage()))
           .compose(advanced -> {
             if (advanced.rowCount() == 0) {
               return Future.succeededFuture(outcome);
@@ -202,7 +203,7 @@ final class StatusWriter {
               return Future.succeededFuture(outcome);
             }
             return connection.preparedQuery(PersistSql.ADVANCE_MEETING)
-                .execute(Tuple.of(session.meetingId, change.status(), at, change.completionReason(), change.failureStage()))
+                .execute(Tuple.of(session.meetingId, change.status().value(), at, change.completionReason(), change.failureStage()))
                 .compose(meetings -> {
                   if (meetings.rowCount() == 0) {
                     return Future.succeededFuture(outcome);
@@ -217,7 +218,7 @@ final class StatusWriter {
                       .put("segment_count", meeting.getInteger("segment_count"))
                       .put("failure_reason", meeting.getString("failure_reason")));
                   return MeetingEvents.append(connection, session.meetingId, "status_change",
-                          "failed".equals(change.status()) ? MeetingEvents.ALERT : MeetingEvents.INFO,
+                          change.status() == BotStatus.FAILED ? MeetingEvents.ALERT : MeetingEvents.INFO,
                           change.describe().put("session_id", session.id).put("attempt", session.attempt))
                       .map(outcome);
                 });
@@ -233,7 +234,7 @@ final class StatusWriter {
     final Long vexaMeetingId;
     final boolean current;
     String sessionUid;
-    String status;
+    BotStatus status;
 
     Session(Row row) {
       id = row.getLong("id");
@@ -242,7 +243,7 @@ final class StatusWriter {
       vexaMeetingId = row.getLong("vexa_meeting_id");
       sessionUid = row.getString("session_uid");
       current = row.getBoolean("current");
-      status = row.getString("status");
+      status = BotStatus.of(row.getString("status"));
     }
   }
 }

@@ -1,5 +1,6 @@
 package com.targetdialer.vexa;
 
+import com.targetdialer.meeting.BotStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -12,6 +13,17 @@ import java.time.Instant;
  */
 public record VexaBot(long id, String platform, String nativeMeetingId, String status, String sessionUid, String botContainerId,
                       String completionReason, String failureStage, Instant startTime, Instant endTime) {
+
+  /** Our status for Vexa's, or null for one we do not follow. */
+  public BotStatus ourStatus() {
+    return BotStatus.fromVexa(status);
+  }
+
+  /** Vexa reports the bot finished (completed or failed). */
+  public boolean finished() {
+    BotStatus ours = ourStatus();
+    return ours != null && ours.terminal();
+  }
 
   /** Reads a 0.12 meeting row, or a 0.10 {@code running_bots} container entry. */
   public static VexaBot fromJson(JsonObject row) {

@@ -1,5 +1,6 @@
 package com.targetdialer.webhook;
 
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.Addresses;
 import com.targetdialer.LocalJson;
 import com.targetdialer.config.VexaSettings;
@@ -259,7 +260,7 @@ final class LiveStream {
 
   /** A status of a followed meeting; the user channel also reports meetings that are not ours, and statuses we do not follow. */
   private void onStatus(LiveFrame.Status frame) {
-    String status = BotStatusChange.ourStatus(frame.vexaStatus());
+    BotStatus status = BotStatus.fromVexa(frame.vexaStatus());
     if (frame.vexaMeetingId() == null || status == null || !followed.containsKey(frame.vexaMeetingId())) {
       return;
     }

@@ -1,5 +1,6 @@
 package com.targetdialer.webhook;
 
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.persist.BotStatusChange;
 import com.targetdialer.persist.DeadLetter;
 import com.targetdialer.vexa.Timestamps;
@@ -70,9 +71,9 @@ sealed interface VexaEvent {
           yield new Unusable(DeadLetter.Reason.MISSING_ID, type + " without data.meeting.id or data.meeting.connection_id");
         }
         String fallback = switch (type) {
-          case "meeting.started" -> "active";
-          case "meeting.completed" -> "completed";
-          default -> "failed";
+          case "meeting.started" -> BotStatus.ACTIVE.value();
+          case "meeting.completed" -> BotStatus.COMPLETED.value();
+          default -> BotStatus.FAILED.value();
         };
         String status = string(meeting, "status", fallback);
         yield status(eventId, type, connection, vexaId, status, meeting, string(change, "reason", null),
@@ -84,7 +85,7 @@ sealed interface VexaEvent {
 
   private static VexaEvent status(String eventId, String type, String sessionUid, Long vexaId, String vexaStatus, JsonObject meeting,
                                   String reason, Instant producerTime, Instant receivedAt) {
-    String status = BotStatusChange.ourStatus(vexaStatus);
+    BotStatus status = BotStatus.fromVexa(vexaStatus);
     if (status == null) {
       return new Unusable(DeadLetter.Reason.UNTRACKED, "status " + vexaStatus + " is not one we follow");
     }
@@ -109,7 +110,8 @@ sealed interface VexaEvent {
       }
     }
     Instant at = Timestamps.parse(changeTimestamp);
-    if (at == null && ("completed".equals(vexaStatus) || "failed".equals(vexaStatus))) {
+    BotStatus status = BotStatus.fromVexa(vexaStatus);
+    if (at == null && status != null && status.terminal()) {
       at = Timestamps.parse(meeting.getValue("end_time"));
     }
     return at != null ? at : Timestamps.parse(envelopeCreatedAt);

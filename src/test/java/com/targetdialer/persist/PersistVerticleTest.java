@@ -1,5 +1,6 @@
 package com.targetdialer.persist;
 
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.Addresses;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.store.Backends;
@@ -204,10 +205,16 @@ class PersistVerticleTest {
   @Test
   @DisplayName("the Java status rank is the schema's td_status_rank()")
   void statusRankMatchesTheSchema() {
-    for (String status : List.of("scheduled", "requested", "restarting", "joining", "awaiting_admission", "active", "stopping",
-        "completed", "failed", "cancelled", "unheard-of")) {
-      int inSql = pg.preparedQuery("SELECT td_status_rank($1)").execute(Tuple.of(status)).await().iterator().next().getInteger(0);
-      assertThat(BotStatusChange.rank(status)).as(status).isEqualTo(inSql);
+    for (BotStatus status : BotStatus.values()) {
+      int inSql = pg.preparedQuery("SELECT td_status_rank($1)").execute(Tuple.of(status.value())).await().iterator().next().getInteger(0);
+      assertThat(status.rank()).as(status.value()).isEqualTo(inSql);
+    }
+    assertThat(pg.preparedQuery("SELECT td_status_rank('unheard-of')").execute().await().iterator().next().getInteger(0))
+        .as("a name the schema does not know never moves a bot").isEqualTo(-1);
+    // The schema's CHECK constraint allows exactly these names.
+    for (BotStatus status : BotStatus.values()) {
+      pg.preparedQuery("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ('rank-check', now() + make_interval(days => $1), $2)")
+          .execute(Tuple.of(status.ordinal() + 1000, status.value())).await();
     }
   }
 

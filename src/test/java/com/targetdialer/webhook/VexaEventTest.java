@@ -1,5 +1,6 @@
 package com.targetdialer.webhook;
 
+import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.persist.DeadLetter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,7 @@ class VexaEventTest {
     VexaEvent.Status status = (VexaEvent.Status) VexaEvent.of(body, ARRIVED);
 
     assertThat(status.change().sessionUid()).isEqualTo("conn-1");
-    assertThat(status.change().status()).as("needs_help is a stuck lobby").isEqualTo("awaiting_admission");
+    assertThat(status.change().status()).as("needs_help is a stuck lobby").isEqualTo(BotStatus.AWAITING_ADMISSION);
     assertThat(status.change().reason()).isEqualTo("host away");
     assertThat(status.change().eventId()).isEqualTo("evt_1");
     assertThat(status.change().at()).as("no time in the body: the arrival").isEqualTo(ARRIVED);
@@ -69,7 +70,7 @@ class VexaEventTest {
     VexaEvent.Status status = (VexaEvent.Status) VexaEvent.of(body, ARRIVED);
 
     assertThat(status.change().vexaMeetingId()).isEqualTo(11368L);
-    assertThat(status.change().status()).isEqualTo("failed");
+    assertThat(status.change().status()).isEqualTo(BotStatus.FAILED);
     assertThat(status.change().completionReason()).isEqualTo("awaiting_admission_rejected");
     assertThat(status.change().reason()).isEqualTo("host denied admission");
     assertThat(status.change().at()).isEqualTo(Instant.parse("2026-06-18T10:03:12.000Z"));
@@ -85,7 +86,7 @@ class VexaEventTest {
 
     assertThat(status.change().sessionUid()).isEqualTo("conn-7");
     assertThat(status.change().vexaMeetingId()).isNull();
-    assertThat(status.change().status()).isEqualTo("completed");
+    assertThat(status.change().status()).isEqualTo(BotStatus.COMPLETED);
   }
 
   @Test

@@ -495,11 +495,10 @@ class GoogleCalendarSimulatorTest {
   // ---- scale ----
 
   @Test
-  @DisplayName("1,000 calendars x 20 events: seeding and one windowed list per calendar stay fast")
+  @DisplayName("1,000 calendars x 20 events: one windowed list per calendar returns that calendar's events")
   void thousandCalendars() {
     int users = 1000;
     List<String> tokens = new ArrayList<>();
-    long seedStart = System.nanoTime();
     for (int u = 0; u < users; u++) {
       String email = "user" + u + "@example.com";
       sim.addUser(email);
@@ -510,26 +509,21 @@ class GoogleCalendarSimulatorTest {
       sim.putEvent(email, MeetEvent.meet(MeetEvent.randomMeetCode(), T0.minus(Duration.ofDays(400)), T0.minus(Duration.ofDays(400)).plusSeconds(1800))
           .timeZone("America/New_York").weekly().json());
     }
-    long seedMillis = (System.nanoTime() - seedStart) / 1_000_000;
     for (int u = 0; u < users; u++) {
       tokens.add(accessToken("user" + u + "@example.com"));
     }
 
-    long listStart = System.nanoTime();
     int items = 0;
     for (int u = 0; u < users; u++) {
       JsonObject page = list(tokens.get(u), "primary", "singleEvents", "true", "showDeleted", "true", "maxResults", "2500",
           "timeMin", T0.minusSeconds(60).toString(), "timeMax", T0.plus(Duration.ofDays(2)).toString()).bodyAsJsonObject();
       items += page.getJsonArray("items").size();
     }
-    long listMillis = (System.nanoTime() - listStart) / 1_000_000;
 
     // 19 single events plus the weekly series' occurrence in the window (1 or 0 depending on the weekday).
     assertThat(items).isGreaterThanOrEqualTo(users * 19).isLessThanOrEqualTo(users * 20);
     assertThat(sim.listCalls()).isEqualTo(users);
-    // About 1 s and 3 s on 2 cores; the bounds leave room for a busy machine but not for per-request work that grows with the total.
-    assertThat(seedMillis).as("seeding 20,000 events").isLessThan(6_000);
-    assertThat(listMillis).as("1,000 list calls").isLessThan(12_000);
+    // How fast is the benchmarks' business (CalendarSyncBenchTest measures the sync against this simulator), not a test's.
   }
 
   // ---- helpers ----
