@@ -1,6 +1,6 @@
 package com.targetdialer.bench;
 
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.Arguments;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.store.EmbeddedPostgresServer;

@@ -1,5 +1,6 @@
 package com.targetdialer;
 
+import com.targetdialer.bus.LocalJson;
 import com.targetdialer.api.ApiVerticle;
 import com.targetdialer.api.Secrets;
 import com.targetdialer.cluster.ClusterNode;

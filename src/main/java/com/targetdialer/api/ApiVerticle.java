@@ -64,7 +64,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
     router.post("/dispatch/bot").handler(new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey()))
-        .handler(new DispatchHandler(vertx, settings.vexa()));
+        .handler(new DispatchHandler(vertx, settings));
     inboxConnection = new PinnedRedisConnection(redis);
     router.post("/webhook/vexa").handler(new VexaWebhookHandler(new Inbox(redis, backends.redisKeyPrefix()), inboxConnection,
         new WebhookSignature(secrets.vexaWebhook(), settings.vexa().webhookToleranceSeconds()), settings.vexa().acceptBearer()));

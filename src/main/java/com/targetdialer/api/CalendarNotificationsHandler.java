@@ -1,6 +1,7 @@
 package com.targetdialer.api;
 
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.ReplyTimeouts;
+import com.targetdialer.bus.Addresses;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -15,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class CalendarNotificationsHandler implements Handler<RoutingContext> {
 
-  private static final DeliveryOptions DELIVERY = new DeliveryOptions().setSendTimeout(10_000);
+  private static final DeliveryOptions DELIVERY = ReplyTimeouts.calendarNotification();
 
   private final Vertx vertx;
 

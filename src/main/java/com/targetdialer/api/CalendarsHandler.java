@@ -1,13 +1,13 @@
 package com.targetdialer.api;
 
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.ReplyTimeouts;
+import com.targetdialer.bus.Failures;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.calendar.CalendarRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,7 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 final class CalendarsHandler {
 
   // Disconnecting calls Google (channels.stop, with retries): leave it the time to answer itself.
-  private static final DeliveryOptions DELIVERY = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions DELIVERY = ReplyTimeouts.calendar();
 
   private final Vertx vertx;
 
@@ -62,11 +62,6 @@ final class CalendarsHandler {
   }
 
   static void fail(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      int code = reply.failureCode();
-      JsonErrors.send(ctx, code >= 400 && code < 600 ? code : 500, reply.getMessage());
-    } else {
-      JsonErrors.send(ctx, 503, "calendars are unavailable: " + failure.getMessage());
-    }
+    JsonErrors.send(ctx, Failures.httpStatus(failure), Failures.detail(failure, "calendars"));
   }
 }

@@ -1,13 +1,13 @@
 package com.targetdialer.api;
 
-import com.targetdialer.Addresses;
-import com.targetdialer.config.VexaSettings;
+import com.targetdialer.bus.ReplyTimeouts;
+import com.targetdialer.bus.Failures;
+import com.targetdialer.bus.Addresses;
+import com.targetdialer.config.Settings;
 import com.targetdialer.dispatch.DispatchRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -20,11 +20,9 @@ final class DispatchHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final DeliveryOptions delivery;
 
-  DispatchHandler(Vertx vertx, VexaSettings vexa) {
+  DispatchHandler(Vertx vertx, Settings settings) {
     this.vertx = vertx;
-    // Enough for every retry of the Vexa call, so the reply, not a timeout, decides the answer.
-    long timeout = (long) vexa.timeoutMs() * vexa.maxAttempts() + 30_000L * (vexa.maxAttempts() - 1) + 10_000;
-    this.delivery = new DeliveryOptions().setSendTimeout(timeout);
+    this.delivery = ReplyTimeouts.dispatch(settings);
   }
 
   @Override
@@ -38,13 +36,6 @@ final class DispatchHandler implements Handler<RoutingContext> {
     }
     vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_REQUEST, request.toJson(), delivery)
         .onSuccess(reply -> ctx.json(reply.body()))
-        .onFailure(failure -> {
-          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-            int code = reply.failureCode();
-            JsonErrors.send(ctx, code >= 400 && code < 600 ? code : 500, reply.getMessage());
-          } else {
-            JsonErrors.send(ctx, 503, "dispatch is unavailable: " + failure.getMessage());
-          }
-        });
+        .onFailure(failure -> JsonErrors.send(ctx, Failures.httpStatus(failure), Failures.detail(failure, "dispatch")));
   }
 }

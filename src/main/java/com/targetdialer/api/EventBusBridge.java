@@ -1,6 +1,6 @@
 package com.targetdialer.api;
 
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.http.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.ext.bridge.BridgeEventType;

@@ -1,16 +1,17 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.bus.ReplyTimeouts;
+import com.targetdialer.bus.Failures;
+import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.meeting.BotStatus;
 import com.google.auth.oauth2.GoogleCredentials;
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.CalendarSettings;
 import com.targetdialer.config.Settings;
-import com.targetdialer.config.VexaSettings;
 import com.targetdialer.store.Backends;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,11 +53,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class CalendarVerticle extends VerticleBase {
 
-  public static final int BAD_REQUEST = 400;
-  public static final int FORBIDDEN = 403;
-  public static final int NOT_FOUND = 404;
-  public static final int CONFLICT = 409;
-  public static final int UNAVAILABLE = 503;
 
   private static final Logger LOG = LoggerFactory.getLogger(CalendarVerticle.class);
   private static final Duration WINDOW_BACK = Duration.ofMinutes(15);
@@ -106,7 +102,7 @@ public final class CalendarVerticle extends VerticleBase {
     String pushAddress = calendar.pushEnabled(settings.publicApiUrl()) ? settings.publicApiUrl() + "/calendar/notifications" : null;
     channels = new PushChannels(pg, google, pushAddress, calendar.channelTtlSeconds());
     long scanMs = Math.min(10_000L, calendar.pollIntervalSeconds() * 1_000L);
-    scheduler = new DispatchScheduler(vertx, pg, Duration.ofMillis(scanMs), dispatchDelivery(settings.vexa()));
+    scheduler = new DispatchScheduler(vertx, pg, Duration.ofMillis(scanMs), ReplyTimeouts.dispatch(settings));
 
     Future<?> consumers = Future.all(List.of(
         vertx.eventBus().<JsonObject>consumer(Addresses.CALENDAR_CONNECT, this::onConnect).completion(),
@@ -149,11 +145,6 @@ public final class CalendarVerticle extends VerticleBase {
     }
     return settings.publicApiUrl() == null ? "off (PUBLIC_API_URL not set; polling only)"
         : "off (PUBLIC_API_URL is not https; polling only)";
-  }
-
-  private static DeliveryOptions dispatchDelivery(VexaSettings vexa) {
-    long timeout = (long) vexa.timeoutMs() * vexa.maxAttempts() + 30_000L * (vexa.maxAttempts() - 1) + 10_000;
-    return new DeliveryOptions().setSendTimeout(timeout);
   }
 
   private Future<Void> checkKey() {
@@ -288,7 +279,7 @@ public final class CalendarVerticle extends VerticleBase {
       if (status != BotStatus.SCHEDULED) {
         scheduler.forget(meetingId);
       }
-      vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", status.value()));
+      MeetingUpdate.status(meetingId, status).publish(vertx.eventBus());
     });
     long ms = (System.nanoTime() - startedNanos) / 1_000_000;
     if (outcome.written() > 0) {
@@ -485,7 +476,7 @@ public final class CalendarVerticle extends VerticleBase {
 
   private void onConnect(Message<JsonObject> message) {
     if (!cipher.available()) {
-      message.fail(UNAVAILABLE, CalendarSettings.KEY_SETTING + " is not set on this service, so calendar credentials cannot be stored");
+      message.fail(Failures.UNAVAILABLE, CalendarSettings.KEY_SETTING + " is not set on this service, so calendar credentials cannot be stored");
       return;
     }
     CalendarRequest request = CalendarRequest.fromBus(message.body());
@@ -494,7 +485,7 @@ public final class CalendarVerticle extends VerticleBase {
         .execute(Tuple.of(request.id(), request.calendarId(), request.credentialsType(), Buffer.buffer(encrypted)))
         .onSuccess(rows -> {
           if (rows.size() == 0) {
-            message.fail(CONFLICT, "calendar " + request.id() + " is connected in the config file; change it there");
+            message.fail(Failures.CONFLICT, "calendar " + request.id() + " is connected in the config file; change it there");
             return;
           }
           Row row = rows.iterator().next();
@@ -505,7 +496,7 @@ public final class CalendarVerticle extends VerticleBase {
           message.reply(view(row).put("created", created));
           requestSync(request.id());
         })
-        .onFailure(e -> message.fail(500, "cannot store the calendar: " + e.getMessage()));
+        .onFailure(e -> message.fail(Failures.INTERNAL, "cannot store the calendar: " + e.getMessage()));
   }
 
   private void onList(Message<JsonObject> message) {
@@ -515,7 +506,7 @@ public final class CalendarVerticle extends VerticleBase {
           rows.forEach(row -> list.add(view(row)));
           message.reply(new JsonObject().put("calendars", list));
         })
-        .onFailure(e -> message.fail(500, "cannot list calendars: " + e.getMessage()));
+        .onFailure(e -> message.fail(Failures.INTERNAL, "cannot list calendars: " + e.getMessage()));
   }
 
   private void onDisconnect(Message<JsonObject> message) {
@@ -526,7 +517,7 @@ public final class CalendarVerticle extends VerticleBase {
       } else if (result.cause() instanceof Refused refused) {
         message.fail(refused.code, refused.getMessage());
       } else {
-        message.fail(500, "cannot disconnect calendar " + id + ": " + result.cause().getMessage());
+        message.fail(Failures.INTERNAL, "cannot disconnect calendar " + id + ": " + result.cause().getMessage());
       }
     });
   }
@@ -535,11 +526,11 @@ public final class CalendarVerticle extends VerticleBase {
   private Future<JsonObject> disconnect(String id, boolean fromConfig) {
     return pg.preparedQuery(CalendarSql.LOAD_CALENDAR).execute(Tuple.of(id)).compose(rows -> {
       if (rows.size() == 0) {
-        return Future.failedFuture(new Refused(NOT_FOUND, "no calendar " + id));
+        return Future.failedFuture(new Refused(Failures.NOT_FOUND, "no calendar " + id));
       }
       Row row = rows.iterator().next();
       if ("config".equals(row.getString("source")) && !fromConfig) {
-        return Future.failedFuture(new Refused(CONFLICT, "calendar " + id + " is connected in the config file; remove it there"));
+        return Future.failedFuture(new Refused(Failures.CONFLICT, "calendar " + id + " is connected in the config file; remove it there"));
       }
       GoogleCalendarClient.Tokens tokens = null;
       if (!"needs_reauth".equals(row.getString("status"))) {
@@ -580,7 +571,7 @@ public final class CalendarVerticle extends VerticleBase {
           lastStart.remove(id);
           cancelled.forEach(meetingId -> {
             scheduler.forget(meetingId);
-            vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", BotStatus.CANCELLED.value()));
+            MeetingUpdate.status(meetingId, BotStatus.CANCELLED).publish(vertx.eventBus());
           });
           LOG.info("calendar disconnected [calendar: {}, channels stopped: {}, meetings cancelled: {}]", id, stopped, cancelled.size());
           return new JsonObject().put("id", id).put("deleted", true).put("channels_stopped", stopped)
@@ -592,7 +583,7 @@ public final class CalendarVerticle extends VerticleBase {
     String id = message.body().getString("id");
     pg.preparedQuery(CalendarSql.LOAD_CALENDAR).execute(Tuple.of(id)).compose(found -> {
       if (found.size() == 0) {
-        return Future.failedFuture(new Refused(NOT_FOUND, "no calendar " + id));
+        return Future.failedFuture(new Refused(Failures.NOT_FOUND, "no calendar " + id));
       }
       return pg.preparedQuery(CalendarSql.CALENDAR_EVENTS).execute(Tuple.of(id));
     }).onSuccess(rows -> {
@@ -613,7 +604,7 @@ public final class CalendarVerticle extends VerticleBase {
       if (e instanceof Refused refused) {
         message.fail(refused.code, refused.getMessage());
       } else {
-        message.fail(500, "cannot read the events of calendar " + id + ": " + e.getMessage());
+        message.fail(Failures.INTERNAL, "cannot read the events of calendar " + id + ": " + e.getMessage());
       }
     });
   }
@@ -632,9 +623,9 @@ public final class CalendarVerticle extends VerticleBase {
         })
         .onFailure(e -> {
           if (e instanceof PushChannels.PingRefused) {
-            message.fail(FORBIDDEN, e.getMessage());
+            message.fail(Failures.FORBIDDEN, e.getMessage());
           } else {
-            message.fail(UNAVAILABLE, "cannot check the channel: " + e.getMessage());
+            message.fail(Failures.UNAVAILABLE, "cannot check the channel: " + e.getMessage());
           }
         });
   }

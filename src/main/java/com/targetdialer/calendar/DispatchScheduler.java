@@ -1,7 +1,8 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.meeting.BotStatus;
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.store.MeetingEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -154,7 +155,7 @@ final class DispatchScheduler {
           }
           LOG.info("dispatching scheduled meeting [meeting: {}, meet code: {}, start: {}]",
               meetingId, claimed.getString("native_meeting_id"), claimed.getOffsetDateTime("scheduled_start"));
-          vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", BotStatus.REQUESTED.value()));
+          MeetingUpdate.status(meetingId, BotStatus.REQUESTED).publish(vertx.eventBus());
           send(meetingId);
         })
         .onFailure(e -> {

@@ -1,7 +1,9 @@
 package com.targetdialer.dispatch;
 
+import com.targetdialer.bus.Failures;
+import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.meeting.BotStatus;
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
@@ -29,12 +31,6 @@ import java.time.OffsetDateTime;
  * webhook with Vexa at start.
  */
 public final class DispatchVerticle extends VerticleBase {
-
-  /** Failure codes of dispatch replies, mapped to HTTP statuses by the API. */
-  public static final int BAD_REQUEST = 400;
-  public static final int VEXA_FAILED = 502;
-  public static final int NOT_CONFIGURED = 503;
-  public static final int CONFLICT = 409;
 
   private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
   private static final long WEBHOOK_REGISTRATION_RETRY_MS = 30_000;
@@ -98,11 +94,11 @@ public final class DispatchVerticle extends VerticleBase {
     try {
       request = DispatchRequest.fromJson(message.body());
     } catch (IllegalArgumentException e) {
-      message.fail(BAD_REQUEST, e.getMessage());
+      message.fail(Failures.BAD_REQUEST, e.getMessage());
       return;
     }
     if (vexa == null) {
-      message.fail(NOT_CONFIGURED, "VEXA_API_URL and VEXA_API_KEY are not set on this service");
+      message.fail(Failures.UNAVAILABLE, "VEXA_API_URL and VEXA_API_KEY are not set on this service");
       return;
     }
     pg.withTransaction(connection -> claim(connection, request)).onComplete(claimed -> {
@@ -124,7 +120,7 @@ public final class DispatchVerticle extends VerticleBase {
   private void onStart(Message<JsonObject> message) {
     Long meetingId = message.body().getLong("meeting_id");
     if (meetingId == null) {
-      message.fail(BAD_REQUEST, "dispatch.start needs meeting_id");
+      message.fail(Failures.BAD_REQUEST, "dispatch.start needs meeting_id");
       return;
     }
     startBot(meetingId).onComplete(started -> replyOrFail(message, started));
@@ -138,7 +134,7 @@ public final class DispatchVerticle extends VerticleBase {
   private void onRestart(Message<JsonObject> message) {
     Long meetingId = message.body().getLong("meeting_id");
     if (meetingId == null || vexa == null) {
-      message.fail(meetingId == null ? BAD_REQUEST : NOT_CONFIGURED, meetingId == null ? "dispatch.restart needs meeting_id" : "Vexa is not configured");
+      message.fail(meetingId == null ? Failures.BAD_REQUEST : Failures.UNAVAILABLE, meetingId == null ? "dispatch.restart needs meeting_id" : "Vexa is not configured");
       return;
     }
     boolean resume = message.body().getBoolean("resume", false);
@@ -147,11 +143,10 @@ public final class DispatchVerticle extends VerticleBase {
         : pg.preparedQuery(DispatchSql.CLAIM_RESTART).execute(Tuple.of(meetingId, message.body().getInteger("restart_count", 0)));
     claimed.compose(rows -> {
       if (!rows.iterator().hasNext()) {
-        return Future.failedFuture(new DispatchFailure(CONFLICT, "meeting " + meetingId + " is not in a state to restart (already restarted?)"));
+        return Future.failedFuture(new DispatchFailure(Failures.CONFLICT, "meeting " + meetingId + " is not in a state to restart (already restarted?)"));
       }
       Row meeting = rows.iterator().next();
-      vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId)
-          .put("bot_status", BotStatus.RESTARTING.value()).put("restart_count", meeting.getInteger("restart_count")));
+      MeetingUpdate.status(meetingId, BotStatus.RESTARTING).withRestartCount(meeting.getInteger("restart_count")).publish(vertx.eventBus());
       return pg.preparedQuery(DispatchSql.CURRENT_SESSION).execute(Tuple.of(meetingId)).compose(sessions -> {
         Row session = sessions.iterator().next();
         Long oldBot = session.getLong("vexa_meeting_id");
@@ -175,7 +170,7 @@ public final class DispatchVerticle extends VerticleBase {
             return Future.succeededFuture();
           }
           if (System.currentTimeMillis() > deadlineMs) {
-            return Future.failedFuture(new DispatchFailure(VEXA_FAILED, "Vexa still reports bot " + vexaMeetingId + " in the call; the restart resumes on the next sweep"));
+            return Future.failedFuture(new DispatchFailure(Failures.BAD_GATEWAY, "Vexa still reports bot " + vexaMeetingId + " in the call; the restart resumes on the next sweep"));
           }
           return vertx.timer(STOP_POLL_MS).compose(id -> awaitGone(vexaMeetingId, deadlineMs));
         });
@@ -186,12 +181,12 @@ public final class DispatchVerticle extends VerticleBase {
     Long meetingId = message.body().getLong("meeting_id");
     String reason = message.body().getString("failure_reason", "stopped");
     if (meetingId == null || vexa == null) {
-      message.fail(meetingId == null ? BAD_REQUEST : NOT_CONFIGURED, meetingId == null ? "dispatch.stop needs meeting_id" : "Vexa is not configured");
+      message.fail(meetingId == null ? Failures.BAD_REQUEST : Failures.UNAVAILABLE, meetingId == null ? "dispatch.stop needs meeting_id" : "Vexa is not configured");
       return;
     }
     pg.preparedQuery(DispatchSql.LOAD_MEETING).execute(Tuple.of(meetingId)).compose(rows -> {
       if (!rows.iterator().hasNext()) {
-        return Future.failedFuture(new DispatchFailure(BAD_REQUEST, "no meeting " + meetingId));
+        return Future.failedFuture(new DispatchFailure(Failures.NOT_FOUND, "no meeting " + meetingId));
       }
       Row meeting = rows.iterator().next();
       return vexa.stopBot(meeting.getString("platform"), meeting.getString("native_meeting_id"))
@@ -201,8 +196,7 @@ public final class DispatchVerticle extends VerticleBase {
                   : Future.succeededFuture())
               .compose(ignored2 -> connection.preparedQuery(DispatchSql.MEETING_STOPPED_FAILED).execute(Tuple.of(meetingId, reason)))))
           .map(failed -> {
-            vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId)
-                .put("bot_status", BotStatus.FAILED.value()).put("failure_reason", reason));
+            MeetingUpdate.status(meetingId, BotStatus.FAILED).withFailureReason(reason).publish(vertx.eventBus());
             return new JsonObject().put("status", "stopped").put("meeting_id", meetingId).put("failed", failed.rowCount() == 1);
           });
     }).onComplete(done -> replyOrFail(message, done));
@@ -238,12 +232,12 @@ public final class DispatchVerticle extends VerticleBase {
   private Future<JsonObject> startBot(long meetingId) {
     return pg.preparedQuery(DispatchSql.LOAD_MEETING).execute(Tuple.of(meetingId)).compose(rows -> {
       if (!rows.iterator().hasNext()) {
-        return Future.failedFuture(new DispatchFailure(BAD_REQUEST, "no meeting " + meetingId));
+        return Future.failedFuture(new DispatchFailure(Failures.NOT_FOUND, "no meeting " + meetingId));
       }
       Row meeting = rows.iterator().next();
       BotStatus status = BotStatus.of(meeting.getString("bot_status"));
       if (status != BotStatus.REQUESTED && status != BotStatus.RESTARTING) {
-        return Future.failedFuture(new DispatchFailure(BAD_REQUEST, "meeting " + meetingId + " is " + status + ", not claimed for a bot"));
+        return Future.failedFuture(new DispatchFailure(Failures.BAD_REQUEST, "meeting " + meetingId + " is " + status + ", not claimed for a bot"));
       }
       return pg.preparedQuery(DispatchSql.NEW_SESSION).execute(Tuple.of(meetingId))
           .compose(sessions -> callVexa(meeting, sessions.iterator().next()));
@@ -257,14 +251,14 @@ public final class DispatchVerticle extends VerticleBase {
     String nativeId = meeting.getString("native_meeting_id");
     MeetingLabel label = new MeetingLabel(meetingId, meeting.getString("title"), platform, nativeId);
     if (vexa == null) {
-      return recordFailure(label, sessionId, "vexa_not_configured", NOT_CONFIGURED);
+      return recordFailure(label, sessionId, "vexa_not_configured", Failures.UNAVAILABLE);
     }
     return vexa.startBot(platform, nativeId, meeting.getString("meeting_url"))
         .compose(bot -> recordStarted(meetingId, sessionId, session.getInteger("attempt"), bot), failure -> {
           String reason = failure instanceof VexaException e
               ? (e.unreachable() ? "vexa_unreachable: " : "vexa_refused: " + e.status() + " ") + e.detail()
               : "vexa_error: " + failure.getMessage();
-          return recordFailure(label, sessionId, reason, VEXA_FAILED);
+          return recordFailure(label, sessionId, reason, Failures.BAD_GATEWAY);
         });
   }
 
@@ -287,7 +281,7 @@ public final class DispatchVerticle extends VerticleBase {
               .put("platform", bot.platform())
               .put("native_meeting_id", bot.nativeMeetingId());
           vertx.eventBus().publish(Addresses.BOT_STARTED, started);
-          vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("bot_status", botStatus));
+          MeetingUpdate.status(meetingId, BotStatus.of(botStatus)).publish(vertx.eventBus());
           LOG.info("bot dispatched [meeting: {}, attempt: {}, vexa id: {}, adopted: {}]", meetingId, attempt, bot.id(), adopted);
           return started.copy().put("status", "dispatched").put("bot_status", botStatus).put("adopted", adopted);
         });
@@ -300,8 +294,7 @@ public final class DispatchVerticle extends VerticleBase {
             .compose(ignored -> connection.preparedQuery(DispatchSql.MEETING_FAILED).execute(Tuple.of(meetingId, reason)))
             .compose(ignored -> MeetingEvents.append(connection, meetingId, "dispatch_failed", MeetingEvents.ALERT,
                 new JsonObject().put("reason", reason).put("meeting", meeting.toJson()))))
-        .onSuccess(ignored -> vertx.eventBus().publish(Addresses.MEETINGS_UPDATES,
-            new JsonObject().put("id", meetingId).put("bot_status", BotStatus.FAILED.value()).put("failure_reason", reason)))
+        .onSuccess(ignored -> MeetingUpdate.status(meetingId, BotStatus.FAILED).withFailureReason(reason).publish(vertx.eventBus()))
         .transform(ignored -> Future.failedFuture(new DispatchFailure(code, reason, meetingId)));
   }
 
@@ -318,7 +311,7 @@ public final class DispatchVerticle extends VerticleBase {
       message.fail(dispatch.code, dispatch.getMessage());
     } else {
       LOG.warn("dispatch error [error: {}]", failure.getMessage());
-      message.fail(500, String.valueOf(failure.getMessage()));
+      Failures.internal(message, failure);
     }
   }
 

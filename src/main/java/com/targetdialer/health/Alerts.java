@@ -1,6 +1,6 @@
 package com.targetdialer.health;
 
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.HealthSettings;
 import com.targetdialer.store.MeetingEvents;
 import com.targetdialer.store.MeetingLabel;

@@ -1,10 +1,11 @@
 package com.targetdialer.health;
 
+import com.targetdialer.bus.ReplyTimeouts;
+import com.targetdialer.bus.SegmentBatch;
 import com.targetdialer.meeting.BotStatus;
-import com.targetdialer.Addresses;
-import com.targetdialer.LocalJson;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.Settings;
-import com.targetdialer.persist.BotStatusChange;
+import com.targetdialer.bus.BotStatusChange;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
 import com.targetdialer.vexa.VexaBot;
@@ -65,9 +66,7 @@ public final class HealthVerticle extends VerticleBase {
     pg = backends.pgPool(vertx);
     alerts = new Alerts(vertx, pg, settings.health());
     sweepTimer = Timer.builder("td.health.sweep").description("Duration of one health sweep").register(metrics);
-    // A restart waits for the old bot to leave, then starts the next: allow for both.
-    dispatchDelivery = new DeliveryOptions().setSendTimeout(settings.health().restartStopWaitSeconds() * 1000L
-        + (long) settings.vexa().timeoutMs() * settings.vexa().maxAttempts() * 3 + 30_000);
+    dispatchDelivery = ReplyTimeouts.restart(settings);
     if (!settings.vexa().configured()) {
       LOG.warn("VEXA_API_URL or VEXA_API_KEY not set: the health sweep is off");
       return Future.succeededFuture();
@@ -159,8 +158,7 @@ public final class HealthVerticle extends VerticleBase {
   private Future<Void> fillIn(Row meeting, JsonArray missed) {
     LOG.warn("bot is not deaf: Vexa holds segments our live stream missed, filling them in [meeting: {}, bot: {}, segments: {}]",
         meeting.getLong("id"), meeting.getLong("vexa_meeting_id"), missed.size());
-    return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS,
-        new JsonObject().put("meeting_id", meeting.getLong("id")).put("live", true).put("segments", missed), LocalJson.NO_COPY).mapEmpty();
+    return SegmentBatch.live(meeting.getLong("id"), missed).send(vertx.eventBus()).mapEmpty();
   }
 
   private Future<Void> actOnDeafBot(Row meeting) {

@@ -1,5 +1,6 @@
 package com.targetdialer.persist;
 
+import com.targetdialer.bus.DeadLetter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;

@@ -1,7 +1,12 @@
 package com.targetdialer.persist;
 
-import com.targetdialer.Addresses;
-import com.targetdialer.LocalJson;
+import com.targetdialer.bus.Failures;
+import com.targetdialer.bus.MeetingUpdate;
+import com.targetdialer.bus.SegmentBatch;
+import com.targetdialer.bus.DeadLetter;
+import com.targetdialer.bus.BotStatusChange;
+import com.targetdialer.bus.Addresses;
+import com.targetdialer.bus.LocalJson;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
 import com.targetdialer.vexa.VexaSegments;
@@ -49,7 +54,7 @@ public final class PersistVerticle extends VerticleBase {
   private final Backends backends;
   private final MeterRegistry metrics;
   private final int eventIdRetentionHours;
-  private final Deque<Message<JsonObject>> waiting = new ArrayDeque<>();
+  private final Deque<Waiting> waiting = new ArrayDeque<>();
   private Pool pg;
   private StatusWriter statuses;
   private DeadLetters deadLetters;
@@ -106,53 +111,59 @@ public final class PersistVerticle extends VerticleBase {
   // --- segments ---------------------------------------------------------------------------------
 
   private void onSegments(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    if (body.getLong("meeting_id") == null || body.getJsonArray("segments") == null) {
-      message.fail(400, "persist.segments needs meeting_id and segments");
+    SegmentBatch batch;
+    try {
+      batch = SegmentBatch.fromJson(message.body());
+    } catch (IllegalArgumentException | ClassCastException e) {
+      message.fail(Failures.BAD_REQUEST, e.getMessage());
       return;
     }
-    if (body.getJsonObject("final_session") != null) {
-      mergeFinal(body).onComplete(done -> reply(message, done.map(changed -> new JsonObject().put("changed", changed))));
+    if (batch.finalSession() != null) {
+      mergeFinal(batch).onComplete(done -> reply(message, done.map(changed -> new JsonObject().put("changed", changed))));
       return;
     }
-    waiting.add(message);
+    waiting.add(new Waiting(message, batch));
     writeWaiting();
+  }
+
+  /** A segments request waiting for the next statement. */
+  private record Waiting(Message<JsonObject> message, SegmentBatch batch) {
   }
 
   private void writeWaiting() {
     if (writing || waiting.isEmpty()) {
       return;
     }
-    List<Message<JsonObject>> batch = new ArrayList<>();
+    List<Waiting> next = new ArrayList<>();
     int segments = 0;
-    while (!waiting.isEmpty() && (batch.isEmpty() || segments + waiting.peek().body().getJsonArray("segments").size() <= MAX_BATCH_SEGMENTS)) {
-      Message<JsonObject> next = waiting.poll();
-      segments += next.body().getJsonArray("segments").size();
-      batch.add(next);
+    while (!waiting.isEmpty() && (next.isEmpty() || segments + waiting.peek().batch().segments().size() <= MAX_BATCH_SEGMENTS)) {
+      Waiting request = waiting.poll();
+      segments += request.batch().segments().size();
+      next.add(request);
     }
     writing = true;
     // A deadlock with another writer of the same meetings (a status batch, another node): once more.
-    merge(batch).recover(failure -> deadlocked(failure) ? merge(batch) : Future.failedFuture(failure)).onComplete(result -> {
+    merge(next).recover(failure -> deadlocked(failure) ? merge(next) : Future.failedFuture(failure)).onComplete(result -> {
       writing = false;
-      for (Message<JsonObject> message : batch) {
-        reply(message, result.map(changed -> new JsonObject().put("changed", countFor(message.body(), changed))));
+      for (Waiting request : next) {
+        reply(request.message(), result.map(changed -> new JsonObject().put("changed", countFor(request.batch(), changed))));
       }
       writeWaiting();
     });
   }
 
-  /** Merges the segments of several messages in one statement; completes with the changed keys per meeting. */
-  private Future<Map<Long, Set<String>>> merge(List<Message<JsonObject>> batch) {
+  /** Merges the segments of several requests in one statement; completes with the changed keys per meeting. */
+  private Future<Map<Long, Set<String>>> merge(List<Waiting> requests) {
     int size = 0;
     boolean live = false;
-    for (Message<JsonObject> message : batch) {
-      size += message.body().getJsonArray("segments").size();
-      live |= message.body().getBoolean("live", false);
+    for (Waiting request : requests) {
+      size += request.batch().segments().size();
+      live |= request.batch().live();
     }
     SegmentRows rows = new SegmentRows(size);
-    for (Message<JsonObject> message : batch) {
-      long meetingId = message.body().getLong("meeting_id");
-      message.body().getJsonArray("segments").forEach(segment -> rows.add(meetingId, (JsonObject) segment));
+    for (Waiting request : requests) {
+      long meetingId = request.batch().meetingId();
+      request.batch().segments().forEach(segment -> rows.add(meetingId, (JsonObject) segment));
     }
     if (rows.size() == 0) {
       return Future.succeededFuture(Map.of());
@@ -170,7 +181,7 @@ public final class PersistVerticle extends VerticleBase {
       vertx.eventBus().publish(Addresses.transcriptLive(meetingId), SegmentRows.toJson(row));
     }
     counts.forEach((meetingId, count) ->
-        vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", meetingId).put("segment_count", count)));
+        MeetingUpdate.segmentCount(meetingId, count).publish(vertx.eventBus()));
     return keys;
   }
 
@@ -178,10 +189,10 @@ public final class PersistVerticle extends VerticleBase {
     return failure instanceof PgException pg && "40P01".equals(pg.getSqlState());
   }
 
-  private static int countFor(JsonObject body, Map<Long, Set<String>> changedKeys) {
-    Set<String> changed = changedKeys.getOrDefault(body.getLong("meeting_id"), Set.of());
+  private static int countFor(SegmentBatch batch, Map<Long, Set<String>> changedKeys) {
+    Set<String> changed = changedKeys.getOrDefault(batch.meetingId(), Set.of());
     int count = 0;
-    for (Object segment : body.getJsonArray("segments")) {
+    for (Object segment : batch.segments()) {
       if (changed.contains(((JsonObject) segment).getString("segment_key"))) {
         count++;
       }
@@ -193,15 +204,15 @@ public final class PersistVerticle extends VerticleBase {
    * A bot session's final transcript (after {@code meeting.completed}): merge it, retract that
    * session's drafts the final transcript does not hold, and record what the backfill changed.
    */
-  private Future<Integer> mergeFinal(JsonObject body) {
-    long meetingId = body.getLong("meeting_id");
-    JsonObject session = body.getJsonObject("final_session");
-    JsonArray segments = body.getJsonArray("segments").copy();
+  private Future<Integer> mergeFinal(SegmentBatch batch) {
+    long meetingId = batch.meetingId();
+    SegmentBatch.FinalSession session = batch.finalSession();
+    JsonArray segments = batch.segments().copy();
     String[] finalKeys = SegmentRows.keysOf(segments).stream().map(String::valueOf).toArray(String[]::new);
     return pg.preparedQuery(PersistSql.RETRACT_STALE_DRAFTS)
-        .execute(Tuple.of(meetingId, session.getString("session_uid")).addValue(finalKeys))
+        .execute(Tuple.of(meetingId, session.sessionUid()).addValue(finalKeys))
         .compose(stale -> {
-          stale.forEach(row -> segments.add(VexaSegments.retraction(row.getString("segment_key"), session.getString("session_uid"))));
+          stale.forEach(row -> segments.add(VexaSegments.retraction(row.getString("segment_key"), session.sessionUid())));
           SegmentRows rows = new SegmentRows(segments.size());
           segments.forEach(segment -> rows.add(meetingId, (JsonObject) segment));
           return rows.size() == 0 ? Future.succeededFuture(0)
@@ -210,9 +221,9 @@ public final class PersistVerticle extends VerticleBase {
                 return changed.rowCount();
               });
         })
-        .compose(changed -> pg.preparedQuery(PersistSql.MARK_BACKFILLED).execute(Tuple.of(session.getLong("session_id"), changed))
+        .compose(changed -> pg.preparedQuery(PersistSql.MARK_BACKFILLED).execute(Tuple.of(session.sessionId(), changed))
             .compose(ignored -> MeetingEvents.append(pg, meetingId, "transcript_backfilled", MeetingEvents.INFO,
-                new JsonObject().put("session_id", session.getLong("session_id")).put("final_segments", finalKeys.length).put("changed", changed)))
+                new JsonObject().put("session_id", session.sessionId()).put("final_segments", finalKeys.length).put("changed", changed)))
             .map(changed));
   }
 
@@ -224,7 +235,7 @@ public final class PersistVerticle extends VerticleBase {
     try {
       change = BotStatusChange.fromJson(message.body());
     } catch (IllegalArgumentException e) {
-      message.fail(400, e.getMessage());
+      message.fail(Failures.BAD_REQUEST, e.getMessage());
       return;
     }
     statuses.apply(List.of(change)).onComplete(result -> {
@@ -235,7 +246,7 @@ public final class PersistVerticle extends VerticleBase {
       JsonObject outcome = result.result().get(0);
       announce(outcome);
       if (outcome.getBoolean("unknown_bot", false)) {
-        message.fail(404, change.unknownBot());
+        message.fail(Failures.NOT_FOUND, change.unknownBot());
       } else {
         message.reply(outcome);
       }
@@ -246,7 +257,7 @@ public final class PersistVerticle extends VerticleBase {
   private void onStatuses(Message<JsonObject> message) {
     JsonArray given = message.body().getJsonArray("changes");
     if (given == null) {
-      message.fail(400, "persist.statuses needs changes");
+      message.fail(Failures.BAD_REQUEST, "persist.statuses needs changes");
       return;
     }
     List<BotStatusChange> changes = new ArrayList<>();
@@ -270,13 +281,13 @@ public final class PersistVerticle extends VerticleBase {
           announce(outcomes[i]);
         }
       }
-      message.reply(new JsonObject().put("outcomes", new JsonArray(List.of((Object[]) outcomes))), LocalJson.NO_COPY);
+      message.reply(new JsonObject().put("outcomes", new JsonArray(List.of((Object[]) outcomes))), LocalJson.noCopy());
     });
   }
 
   private void announce(JsonObject outcome) {
     if (outcome.containsKey("meeting")) {
-      vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, outcome.getJsonObject("meeting"));
+      vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, outcome.getJsonObject("meeting")); // a MeetingUpdate's JSON
     }
     if (outcome.getBoolean("applied", false) && outcome.getBoolean("terminal", false)) {
       vertx.eventBus().send(Addresses.BOT_SESSION_ENDED, new JsonObject().put("meeting_id", outcome.getLong("meeting_id")));
@@ -291,7 +302,7 @@ public final class PersistVerticle extends VerticleBase {
     try {
       letter = DeadLetter.fromJson(message.body());
     } catch (IllegalArgumentException | ClassCastException e) {
-      message.fail(400, e.getMessage());
+      message.fail(Failures.BAD_REQUEST, e.getMessage());
       return;
     }
     deadLetters.keep(letter).onComplete(result -> reply(message, result.map(new JsonObject().put("kept", true))));
@@ -302,7 +313,7 @@ public final class PersistVerticle extends VerticleBase {
       message.reply(result.result());
     } else {
       LOG.warn("persist failed [address: {}, error: {}]", message.address(), result.cause().getMessage());
-      message.fail(500, String.valueOf(result.cause().getMessage()));
+      message.fail(Failures.INTERNAL, String.valueOf(result.cause().getMessage()));
     }
   }
 }

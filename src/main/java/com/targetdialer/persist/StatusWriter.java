@@ -1,5 +1,7 @@
 package com.targetdialer.persist;
 
+import com.targetdialer.bus.MeetingUpdate;
+import com.targetdialer.bus.BotStatusChange;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.store.MeetingEvents;
 import io.vertx.core.Future;
@@ -209,14 +211,11 @@ final class StatusWriter {
                     return Future.succeededFuture(outcome);
                   }
                   Row meeting = meetings.iterator().next();
-                  outcome.put("meeting", new JsonObject()
-                      .put("id", session.meetingId)
-                      .put("platform", meeting.getString("platform"))
-                      .put("native_meeting_id", meeting.getString("native_meeting_id"))
-                      .put("bot_status", meeting.getString("bot_status"))
-                      .put("restart_count", meeting.getInteger("restart_count"))
-                      .put("segment_count", meeting.getInteger("segment_count"))
-                      .put("failure_reason", meeting.getString("failure_reason")));
+                  outcome.put("meeting", MeetingUpdate.status(session.meetingId, BotStatus.of(meeting.getString("bot_status")))
+                      .withRestartCount(meeting.getInteger("restart_count"))
+                      .withSegmentCount(meeting.getInteger("segment_count"))
+                      .withFailureReason(meeting.getString("failure_reason"))
+                      .toJson());
                   return MeetingEvents.append(connection, session.meetingId, "status_change",
                           change.status() == BotStatus.FAILED ? MeetingEvents.ALERT : MeetingEvents.INFO,
                           change.describe().put("session_id", session.id).put("attempt", session.attempt))

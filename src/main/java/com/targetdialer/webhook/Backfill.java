@@ -1,15 +1,13 @@
 package com.targetdialer.webhook;
 
-import com.targetdialer.Addresses;
-import com.targetdialer.LocalJson;
-import com.targetdialer.persist.DeadLetter;
+import com.targetdialer.bus.SegmentBatch;
+import com.targetdialer.bus.DeadLetter;
 import com.targetdialer.vexa.VexaClient;
 import com.targetdialer.vexa.VexaException;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -67,18 +65,14 @@ final class Backfill {
             ? Future.succeededFuture(new JsonArray()) : Future.failedFuture(failure))
         .compose(raw -> {
           VexaSegments.Normalized normalized = VexaSegments.normalizeAll(raw, sessionUid, null, true);
-          JsonObject message = new JsonObject()
-              .put("meeting_id", meetingId)
-              .put("live", false)
-              .put("segments", normalized.segments())
-              .put("final_session", new JsonObject().put("session_id", session.getLong("id")).put("session_uid", sessionUid));
           // The one place REST segments that cannot be keyed are kept: the final read of each session.
           Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
               : DeadLetter.of(DeadLetter.REST, DeadLetter.Reason.UNKEYABLE_SEGMENT, "vexa meeting " + vexaId, normalized.unkeyable().encode(),
                   normalized.unkeyable().size() + " segments of meeting " + meetingId + " have no segment_id and no start time").keep(vertx.eventBus());
-          return unkeyable.compose(ignored -> vertx.eventBus().<JsonObject>request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY));
+          return unkeyable.compose(ignored ->
+              SegmentBatch.finalTranscript(meetingId, normalized.segments(), session.getLong("id"), sessionUid).send(vertx.eventBus()));
         })
-        .onSuccess(reply -> LOG.info("transcript backfilled [meeting: {}, vexa id: {}, changed: {}]", meetingId, vexaId, reply.body().getInteger("changed")))
+        .onSuccess(changed -> LOG.info("transcript backfilled [meeting: {}, vexa id: {}, changed: {}]", meetingId, vexaId, changed))
         .mapEmpty();
   }
 }

@@ -1,9 +1,8 @@
 package com.targetdialer.webhook;
 
-import com.targetdialer.Addresses;
-import com.targetdialer.LocalJson;
+import com.targetdialer.bus.SegmentBatch;
 import com.targetdialer.config.Settings;
-import com.targetdialer.persist.DeadLetter;
+import com.targetdialer.bus.DeadLetter;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -237,9 +236,8 @@ final class InboxConsumer {
         Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
             : deadLetter(entry, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyable().size() + " of " + segments.segments().size()
                 + " segments of meeting " + id + " have no segment_id and no start time", 1, normalized.unkeyable().encode());
-        JsonObject message = new JsonObject().put("meeting_id", id).put("live", true).put("segments", normalized.segments());
         Future<Void> stored = normalized.segments().isEmpty() ? Future.succeededFuture()
-            : vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY).mapEmpty();
+            : SegmentBatch.live(id, normalized.segments()).send(vertx.eventBus()).mapEmpty();
         return Future.all(unkeyable, stored).mapEmpty();
       });
     });

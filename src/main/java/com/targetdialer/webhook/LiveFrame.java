@@ -1,6 +1,6 @@
 package com.targetdialer.webhook;
 
-import com.targetdialer.persist.DeadLetter;
+import com.targetdialer.bus.DeadLetter;
 import com.targetdialer.vexa.Timestamps;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

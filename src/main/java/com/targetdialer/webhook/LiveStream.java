@@ -1,11 +1,11 @@
 package com.targetdialer.webhook;
 
+import com.targetdialer.bus.SegmentBatch;
 import com.targetdialer.meeting.BotStatus;
-import com.targetdialer.Addresses;
-import com.targetdialer.LocalJson;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.VexaSettings;
-import com.targetdialer.persist.BotStatusChange;
-import com.targetdialer.persist.DeadLetter;
+import com.targetdialer.bus.BotStatusChange;
+import com.targetdialer.bus.DeadLetter;
 import com.targetdialer.vexa.VexaClient;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
@@ -306,8 +306,7 @@ final class LiveStream {
   }
 
   private Future<Void> persist(Followed meeting, JsonArray segments) {
-    JsonObject message = new JsonObject().put("meeting_id", meeting.meetingId()).put("live", true).put("segments", segments);
-    return vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message, LocalJson.NO_COPY).mapEmpty();
+    return SegmentBatch.live(meeting.meetingId(), segments).send(vertx.eventBus()).mapEmpty();
   }
 
   /** A live frame's segments; if they cannot be written, the frame is kept (Vexa's /ws has no replay). */

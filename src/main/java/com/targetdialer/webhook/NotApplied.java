@@ -1,6 +1,6 @@
 package com.targetdialer.webhook;
 
-import com.targetdialer.persist.DeadLetter;
+import com.targetdialer.bus.DeadLetter;
 
 /** Why an inbox entry could not be applied (yet); the reason it is kept under if it never can be. */
 final class NotApplied extends RuntimeException {

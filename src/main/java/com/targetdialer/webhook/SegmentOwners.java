@@ -11,12 +11,14 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Which of our meetings a segments payload belongs to: by Vexa's meeting id, else by the bot's
  * session uid, else by the meeting link. A bot session never moves to another meeting, so the
  * first two answers are remembered (a busy meeting sends thousands of payloads); the link is not,
- * since a standing room gets a new occurrence every week. Used from one event loop only.
+ * since a standing room gets a new occurrence every week, but lookups running at once share one
+ * query. Used from one event loop only.
  */
 final class SegmentOwners {
 
@@ -30,7 +32,7 @@ final class SegmentOwners {
     }
   };
 
-  private final Map<String, Future<Long>> asking = new HashMap<>();
+  private final Map<String, Future<?>> asking = new HashMap<>();
 
   SegmentOwners(Pool pg) {
     this.pg = pg;
@@ -44,8 +46,8 @@ final class SegmentOwners {
     Future<Long> bySession = segments.sessionUid() == null ? Future.succeededFuture()
         : remembered("uid:" + segments.sessionUid(), WebhookSql.MEETING_BY_SESSION_UID, Tuple.of(segments.sessionUid()));
     return bySession.compose(id -> id != null ? Future.succeededFuture(id)
-        : pg.preparedQuery(WebhookSql.MEETING_BY_LINK).execute(Tuple.of(segments.platform(), segments.nativeMeetingId()))
-            .map(SegmentOwners::meetingId));
+        : shared("link:" + segments.platform() + "/" + segments.nativeMeetingId(), () -> pg.preparedQuery(WebhookSql.MEETING_BY_LINK)
+            .execute(Tuple.of(segments.platform(), segments.nativeMeetingId())).map(SegmentOwners::meetingId)));
   }
 
   /** A bot session as seed-style segments need it: its uid, and when it started hearing (null if not yet). */
@@ -57,14 +59,15 @@ final class SegmentOwners {
    * meeting's current one. Not remembered: its start is learned while the meeting runs.
    */
   Future<Session> session(long meetingId, String sessionUid) {
-    return pg.preparedQuery(WebhookSql.SESSION_OF_MEETING).execute(Tuple.of(meetingId, sessionUid)).map(rows -> {
-      if (!rows.iterator().hasNext()) {
-        return new Session(sessionUid, null);
-      }
-      Row row = rows.iterator().next();
-      OffsetDateTime started = row.getOffsetDateTime("started_at");
-      return new Session(row.getString("session_uid"), started == null ? null : started.toInstant());
-    });
+    return shared("session:" + meetingId + "/" + sessionUid, () -> pg.preparedQuery(WebhookSql.SESSION_OF_MEETING)
+        .execute(Tuple.of(meetingId, sessionUid)).map(rows -> {
+          if (!rows.iterator().hasNext()) {
+            return new Session(sessionUid, null);
+          }
+          Row row = rows.iterator().next();
+          OffsetDateTime started = row.getOffsetDateTime("started_at");
+          return new Session(row.getString("session_uid"), started == null ? null : started.toInstant());
+        }));
   }
 
   /**
@@ -85,21 +88,26 @@ final class SegmentOwners {
     if (id != null) {
       return Future.succeededFuture(id);
     }
-    // A round often holds many payloads of a meeting not seen yet: one query serves them all.
-    Future<Long> pending = asking.get(key);
-    if (pending != null) {
-      return pending;
-    }
-    Future<Long> query = pg.preparedQuery(sql).execute(args).map(rows -> {
+    return shared(key, () -> pg.preparedQuery(sql).execute(args).map(rows -> {
       Long found = meetingId(rows);
       if (found != null) {
         known.putIfAbsent(key, found); // a bot started meanwhile says it better
       }
       return found;
-    });
-    asking.put(key, query);
-    query.onComplete(done -> asking.remove(key));
-    return query;
+    }));
+  }
+
+  /** A round often holds many payloads of one meeting: lookups of a key while one is in flight share its answer. */
+  @SuppressWarnings("unchecked")
+  private <T> Future<T> shared(String key, Supplier<Future<T>> query) {
+    Future<T> pending = (Future<T>) asking.get(key);
+    if (pending != null) {
+      return pending;
+    }
+    Future<T> asked = query.get();
+    asking.put(key, asked);
+    asked.onComplete(done -> asking.remove(key));
+    return asked;
   }
 
   private static Long meetingId(RowSet<Row> rows) {

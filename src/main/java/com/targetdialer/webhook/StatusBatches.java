@@ -1,8 +1,8 @@
 package com.targetdialer.webhook;
 
-import com.targetdialer.Addresses;
-import com.targetdialer.LocalJson;
-import com.targetdialer.persist.BotStatusChange;
+import com.targetdialer.bus.Addresses;
+import com.targetdialer.bus.LocalJson;
+import com.targetdialer.bus.BotStatusChange;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,7 +43,7 @@ final class StatusBatches {
     JsonArray sent = new JsonArray(changes);
     changes = new ArrayList<>();
     waiting = new ArrayList<>();
-    vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUSES, new JsonObject().put("changes", sent), LocalJson.NO_COPY).onComplete(reply -> {
+    vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUSES, new JsonObject().put("changes", sent), LocalJson.noCopy()).onComplete(reply -> {
       for (int i = 0; i < batch.size(); i++) {
         if (reply.failed()) {
           batch.get(i).fail(reply.cause());

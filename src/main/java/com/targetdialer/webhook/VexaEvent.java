@@ -1,8 +1,8 @@
 package com.targetdialer.webhook;
 
 import com.targetdialer.meeting.BotStatus;
-import com.targetdialer.persist.BotStatusChange;
-import com.targetdialer.persist.DeadLetter;
+import com.targetdialer.bus.BotStatusChange;
+import com.targetdialer.bus.DeadLetter;
 import com.targetdialer.vexa.Timestamps;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

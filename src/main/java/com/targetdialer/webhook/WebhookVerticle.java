@@ -1,6 +1,6 @@
 package com.targetdialer.webhook;
 
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.cluster.Membership;
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;

@@ -1,6 +1,6 @@
 package com.targetdialer.api;
 
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.testing.RunningService;

@@ -12,7 +12,6 @@ import com.targetdialer.testing.SqlProbe;
 import com.targetdialer.testing.TestStores;
 import com.targetdialer.vexa.WebhookSignature;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;

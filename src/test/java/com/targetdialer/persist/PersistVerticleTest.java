@@ -1,7 +1,7 @@
 package com.targetdialer.persist;
 
 import com.targetdialer.meeting.BotStatus;
-import com.targetdialer.Addresses;
+import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.store.Backends;
 import com.targetdialer.testing.TestStores;

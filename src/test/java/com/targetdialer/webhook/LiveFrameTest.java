@@ -1,6 +1,6 @@
 package com.targetdialer.webhook;
 
-import com.targetdialer.persist.DeadLetter;
+import com.targetdialer.bus.DeadLetter;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,7 @@
 package com.targetdialer.webhook;
 
 import com.targetdialer.meeting.BotStatus;
-import com.targetdialer.persist.DeadLetter;
+import com.targetdialer.bus.DeadLetter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;

@@ -1,6 +1,5 @@
-package com.targetdialer.persist;
+package com.targetdialer.bus;
 
-import com.targetdialer.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;

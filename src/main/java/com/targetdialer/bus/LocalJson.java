@@ -1,4 +1,4 @@
-package com.targetdialer;
+package com.targetdialer.bus;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,8 +14,11 @@ import io.vertx.core.json.JsonObject;
 public final class LocalJson implements MessageCodec<JsonObject, JsonObject> {
 
   public static final String NAME = "td-local-json";
-  /** Delivery options for sends that stay on this node and skip the copy. */
-  public static final DeliveryOptions NO_COPY = new DeliveryOptions().setCodecName(NAME).setLocalOnly(true);
+
+  /** Delivery options for a send that stays on this node and skips the copy (new each time: options are mutable). */
+  public static DeliveryOptions noCopy() {
+    return new DeliveryOptions().setCodecName(NAME).setLocalOnly(true);
+  }
 
   /** Registers the codec on this event bus unless it already has it. */
   public static void register(EventBus eventBus) {

@@ -1,4 +1,4 @@
-package com.targetdialer.persist;
+package com.targetdialer.bus;
 
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.vexa.Timestamps;
@@ -59,7 +59,7 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
         + (vexaMeetingId != null ? "vexa meeting " + vexaMeetingId : "");
   }
 
-  boolean terminal() {
+  public boolean terminal() {
     return status.terminal();
   }
 

@@ -1,4 +1,4 @@
-package com.targetdialer;
+package com.targetdialer.bus;
 
 /**
  * Every event-bus address of the service. Payloads are JsonObject, field names in snake_case.

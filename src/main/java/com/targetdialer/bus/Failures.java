@@ -1,0 +1,47 @@
+package com.targetdialer.bus;
+
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/**
+ * How a request on the event bus fails: {@code message.fail(code, text)} with one of these codes,
+ * read as the HTTP status the edge answers with, and the text as its detail. A request that got no
+ * answer at all (no consumer, a timeout) is a 503: the part is unavailable, not wrong.
+ */
+public final class Failures {
+
+  public static final int BAD_REQUEST = 400;
+  public static final int FORBIDDEN = 403;
+  public static final int NOT_FOUND = 404;
+  public static final int CONFLICT = 409;
+  public static final int INTERNAL = 500;
+  /** Vexa or Google refused or could not be reached. */
+  public static final int BAD_GATEWAY = 502;
+  /** The part is not configured or not running here. */
+  public static final int UNAVAILABLE = 503;
+
+  private Failures() {
+  }
+
+  /** Fails a request with an unexpected error: a 500 with its message. */
+  public static void internal(Message<?> message, Throwable failure) {
+    message.fail(INTERNAL, String.valueOf(failure.getMessage()));
+  }
+
+  /** The HTTP status for a failed request. */
+  public static int httpStatus(Throwable failure) {
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      int code = reply.failureCode();
+      return code >= 400 && code < 600 ? code : INTERNAL;
+    }
+    return UNAVAILABLE;
+  }
+
+  /** The detail for a failed request; {@code what} names the part when it did not answer, e.g. "dispatch". */
+  public static String detail(Throwable failure, String what) {
+    return httpStatus(failure) == UNAVAILABLE && !(failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE)
+        ? what + " is unavailable: " + failure.getMessage()
+        : failure.getMessage();
+  }
+}
