@@ -44,7 +44,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code bash bench/run}: (a) webhook acceptance of the real service against a bare Vert.x server,
- * (b) segments from HTTP to {@code td_transcript_segments} against a bare unnest insert. Everything
+ * (b) segments from HTTP to {@code td_transcript_segments} against a bare unnest insert, (e) webhooks
+ * in exactly the seed plan's shape, one segment each, until every one is a row. Everything
  * runs in this JVM against one embedded Postgres and one embedded Redis in a temp directory, over
  * loopback only. Every loop is bounded by a count and a time. Knobs are system properties
  * ({@code -Dbench.seconds=10} etc.), so the defaults are what {@code bench/run} measures.
@@ -52,13 +53,13 @@ import java.util.stream.Stream;
 public final class Benchmarks {
 
   /** Which parts to run: {@code -Dbench.parts=b} runs only (b). */
-  private static final String PARTS = System.getProperty("bench.parts", "a,b");
+  private static final String PARTS = System.getProperty("bench.parts", "a,b,e");
   private static final int CORES = Runtime.getRuntime().availableProcessors();
   /** Requests in flight for (a), one measured level each: the brief's 64, and one the edge's Redis pool can take. */
   private static final int[] IN_FLIGHT = Arrays.stream(System.getProperty("bench.inflight", "64,16").split(","))
       .mapToInt(level -> Integer.parseInt(level.trim())).toArray();
   private static final int MAX_IN_FLIGHT = Arrays.stream(IN_FLIGHT).max().orElse(64);
-  /** Requests in flight for the end-to-end run of (b). */
+  /** Requests in flight for the end-to-end runs of (b) and (e). */
   private static final int E2E_IN_FLIGHT = Integer.getInteger("bench.e2eInflight", 64);
   /** Hard stop for the whole run, whatever hangs. */
   private static final int WATCHDOG_S = Integer.getInteger("bench.watchdog", 300);
@@ -72,6 +73,9 @@ public final class Benchmarks {
   /** Status webhooks queued for the inbox-drain measurement of (a). */
   private static final int DRAIN_EVENTS = Integer.getInteger("bench.drainEvents", 100_000);
   private static final int E2E_TIMEOUT_S = Integer.getInteger("bench.e2eTimeout", 90);
+  /** Seed-shaped webhooks for (e), one segment each; the first SEED_REPLAY of them are sent again afterwards. */
+  private static final int SEED_WEBHOOKS = Integer.getInteger("bench.seedWebhooks", 60_000);
+  private static final int SEED_REPLAY = Math.min(1_000, SEED_WEBHOOKS);
   /** PersistVerticle.MAX_BATCH_SEGMENTS: the largest statement the service writes. */
   private static final int SERVICE_MAX_BATCH = 5_000;
   private static final String SECRET = "bench-webhook-secret-" + UUID.randomUUID();
@@ -117,7 +121,8 @@ public final class Benchmarks {
       Migrations.migrate(db, Duration.ofSeconds(30));
       try (Connection jdbc = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
         Benchmarks bench = new Benchmarks(root, db, stores.redis.url().value(), jdbc);
-        bench.report.machine(CORES, IN_FLIGHT, E2E_IN_FLIGHT, CLIENT_LOOPS, FIRST_WARMUP_S, WARMUP_S, MEASURE_S, SEGMENTS, PER_PAYLOAD);
+        bench.report.machine(CORES, IN_FLIGHT, E2E_IN_FLIGHT, CLIENT_LOOPS, FIRST_WARMUP_S, WARMUP_S, MEASURE_S, SEGMENTS, PER_PAYLOAD,
+            SEED_WEBHOOKS);
         // How busy the machine is before anything runs: other work skews every figure.
         CpuMeter.Snapshot idle = bench.cpu.start(() -> 0);
         Thread.sleep(1_000);
@@ -127,6 +132,9 @@ public final class Benchmarks {
         }
         if (PARTS.contains("b")) {
           bench.segmentPersistence();
+        }
+        if (PARTS.contains("e")) {
+          bench.seedWebhooks();
         }
         bench.report.print((System.nanoTime() - started) / 1e9);
         exit = bench.report.complete() ? 0 : 3;
@@ -190,7 +198,7 @@ public final class Benchmarks {
       // Redis alone, same body: pipelined batches (the ceiling), one pipelining connection with the
       // same number in flight, and the service's own client settings (Backends.redisClient).
       Redis client = Redis.createClient(bareVertx, new RedisOptions().setConnectionString(redisUrl).setMaxWaitingHandlers(4096));
-      report.inboxBacklog = client.send(Request.cmd(Command.XLEN).arg(prefix + "inbox:vexa")).await().toLong();
+      report.inboxBacklog = inboxLength(client, prefix);
       // Left in Redis, a backlog of a few hundred MB would be rewritten to its AOF during (b).
       service.stop();
       client.send(Request.cmd(Command.DEL).arg(prefix + "inbox:vexa")).await();
@@ -242,19 +250,12 @@ public final class Benchmarks {
       }
       client.batch(appends).await();
     }
-    // Applied entries are deleted from the stream: its length is what is left, and asking costs nothing.
-    Request left = Request.cmd(Command.XLEN).arg(prefix + "inbox:vexa");
     TargetDialer service = startService(prefix);
     try {
       long start = System.nanoTime();
-      long leftAtStart = client.send(left).await().toLong();
+      long leftAtStart = inboxLength(client, prefix);
       CpuMeter.Snapshot usage = cpu.start(() -> 0);
-      long deadline = start + Duration.ofSeconds(E2E_TIMEOUT_S).toNanos();
-      long remaining = leftAtStart;
-      while (remaining > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-        remaining = client.send(left).await().toLong();
-      }
+      long remaining = untilInboxEmpty(client, prefix);
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Report.Drain(DRAIN_EVENTS, leftAtStart - remaining, seconds, usage.until());
     } finally {
@@ -315,24 +316,38 @@ public final class Benchmarks {
     for (int i = 0; i < requests; i++) {
       bodies[i] = payloads.seedSegments(nativeId, sessionUid, PER_PAYLOAD, meetingStart);
     }
-    AtomicInteger nextBody = new AtomicInteger();
-    long start = System.nanoTime();
-    // Refused posts (503) are re-sent, as Vexa does, so every segment arrives exactly once.
-    CompletableFuture<LoadGenerator.Result> posted = CompletableFuture.supplyAsync(() -> load.run(service.httpPort(), "/webhook/vexa",
-        E2E_IN_FLIGHT, () -> bodies[nextBody.getAndIncrement()], requests, Duration.ofSeconds(E2E_TIMEOUT_S), true));
     // segment_count moves in the same statement as the rows (PersistSql.MERGE_SEGMENTS), so it is
     // exact; polling it costs Postgres nothing, where a count(*) every 50 ms over up to 100k fresh
     // rows would take CPU from the run it measures. count(*) confirms once at the end.
+    String segmentCount = "SELECT segment_count FROM td_meetings WHERE id = " + meetingId;
+    return postUntilStored(load, service, bodies, meetingId, segments, segmentCount, 50);
+  }
+
+  /**
+   * Posts every body and waits until {@code progress} (a count) reaches {@code expected}, polled every
+   * {@code pollMs}, or the timeout; then counts the meeting's rows. Timed from the first POST.
+   */
+  private EndToEnd postUntilStored(LoadGenerator load, TargetDialer service, LoadGenerator.Request[] bodies, long meetingId, int expected,
+                                   String progress, int pollMs) throws Exception {
+    long start = System.nanoTime();
+    CompletableFuture<LoadGenerator.Result> posted = CompletableFuture.supplyAsync(() -> post(load, service, bodies, bodies.length));
     long deadline = start + Duration.ofSeconds(E2E_TIMEOUT_S).toNanos();
     long persisted = 0;
-    while (persisted < segments && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      persisted = count("SELECT segment_count FROM td_meetings WHERE id = " + meetingId);
+    while (persisted < expected && System.nanoTime() < deadline) {
+      Thread.sleep(pollMs);
+      persisted = count(progress);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     LoadGenerator.Result http = posted.get();
     long rows = count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId);
-    return new EndToEnd(segments, rows, seconds, http);
+    return new EndToEnd(expected, rows, seconds, http);
+  }
+
+  /** POSTs the first {@code count} bodies, E2E_IN_FLIGHT at a time; refused ones (503) are re-sent, as Vexa does, so each arrives once. */
+  private static LoadGenerator.Result post(LoadGenerator load, TargetDialer service, LoadGenerator.Request[] bodies, int count) {
+    AtomicInteger next = new AtomicInteger();
+    return load.run(service.httpPort(), "/webhook/vexa", E2E_IN_FLIGHT, () -> bodies[next.getAndIncrement()], count,
+        Duration.ofSeconds(E2E_TIMEOUT_S), true);
   }
 
   /** (b)'s end-to-end run: rows found, seconds from the first POST until the last row, and the HTTP side. */
@@ -342,7 +357,64 @@ public final class Benchmarks {
     }
   }
 
+  // --- (e) seed-shaped webhooks -------------------------------------------------------------------
+
+  /**
+   * Webhooks exactly as the seed plan's example, one segment each, for a meeting named by its link
+   * only: each needs the meeting and its bot session looked up, and is keyed by session, relative
+   * start and speaker. Then the first ones again: a replay must not add a row.
+   */
+  private void seedWebhooks() throws Exception {
+    String nativeId = "seed-" + shortId();
+    String sessionUid = "seed-session-" + shortId();
+    long meetingId = insertMeeting(nativeId, sessionUid);
+    String rows = "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId;
+    String deadLetters = "SELECT count(*) FROM td_dead_letters";
+    long deadLettersBefore = count(deadLetters);
+    // Built and signed before the clock starts, as in (b).
+    Payloads payloads = new Payloads(SECRET, sessionUid);
+    LoadGenerator.Request[] bodies = new LoadGenerator.Request[SEED_WEBHOOKS];
+    for (int i = 0; i < SEED_WEBHOOKS; i++) {
+      bodies[i] = payloads.seedExample(nativeId, i);
+    }
+    Vertx vertx = Vertx.vertx();
+    String prefix = "bench-e-" + shortId() + ":";
+    TargetDialer service = startService(prefix);
+    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
+    try (LoadGenerator load = new LoadGenerator(CLIENT_LOOPS, E2E_IN_FLIGHT)) {
+      CpuMeter.Snapshot usage = cpu.start(load::cpuNanos);
+      // The rows themselves are the verdict here, so count(*) is polled, every 100 ms to spare Postgres.
+      report.seed = postUntilStored(load, service, bodies, meetingId, SEED_WEBHOOKS, rows, 100);
+      report.seedCpu = usage.until();
+      report.seedReplay = post(load, service, bodies, SEED_REPLAY);
+      // Once the inbox is empty the replay has been applied, or kept as dead letters.
+      report.seedReplayNotApplied = untilInboxEmpty(redis, prefix);
+      report.seedRowsAfterReplay = count(rows);
+      report.seedDeadLetters = count(deadLetters) - deadLettersBefore;
+    } finally {
+      service.stop();
+      redis.close().await();
+      vertx.close().await();
+    }
+  }
+
   // --- helpers ------------------------------------------------------------------------------------
+
+  /** Applied entries are deleted from the stream: its length is what is left, and asking costs nothing. */
+  private static long inboxLength(Redis client, String redisPrefix) {
+    return client.send(Request.cmd(Command.XLEN).arg(redisPrefix + "inbox:vexa")).await().toLong();
+  }
+
+  /** Waits until the service's inbox is empty, or the timeout; returns what is left. */
+  private static long untilInboxEmpty(Redis client, String redisPrefix) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(E2E_TIMEOUT_S).toNanos();
+    long left = inboxLength(client, redisPrefix);
+    while (left > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      left = inboxLength(client, redisPrefix);
+    }
+    return left;
+  }
 
   private TargetDialer startService(String redisPrefix) {
     return startService(redisPrefix, Map.of());

@@ -88,6 +88,24 @@ final class Payloads {
     return signed(body.toBuffer());
   }
 
+  /**
+   * Webhook number {@code n} in exactly the seed plan's example shape: one segment, relative times as
+   * strings, no segment_id, no absolute times, no session_uid. The start moves by 0.5 s per
+   * {@code n}, so every body is a segment of its own (the service keys these by session, relative
+   * start and speaker).
+   */
+  LoadGenerator.Request seedExample(String nativeMeetingId, long n) {
+    JsonObject segment = new JsonObject()
+        .put("text", sentence(n))
+        .put("speaker", "Speaker " + (n % 4 + 1))
+        .put("start_time", Double.toString(n * 0.5))
+        .put("end_time", Double.toString(n * 0.5 + 0.5))
+        .put("language", "en");
+    JsonObject body = new JsonObject().put("native_meeting_id", nativeMeetingId).put("platform", "google_meet")
+        .put("segments", new JsonArray().add(segment));
+    return signed(body.toBuffer());
+  }
+
   /** Segment number {@code n} of a meeting, as a seed-style webhook carries it. */
   static JsonObject segment(String idPrefix, long n, Instant meetingStart) {
     Instant start = meetingStart.plusMillis(n * 2_500);

@@ -48,10 +48,16 @@ final class Report {
   long e2eConsumerPauses;
   long e2eUnacknowledged;
   CpuMeter.Usage e2eCpu;
+  Benchmarks.EndToEnd seed;
+  CpuMeter.Usage seedCpu;
+  LoadGenerator.Result seedReplay;
+  long seedReplayNotApplied;
+  long seedRowsAfterReplay;
+  long seedDeadLetters;
   CpuMeter.Usage before;
 
   void machine(int cores, int[] inFlight, int e2eInFlight, int clientLoops, int firstWarmup, int warmup, int measure, int segments,
-               int perPayload) {
+               int perPayload, int seedWebhooks) {
     this.perPayload = perPayload;
     this.maxInFlight = Arrays.stream(inFlight).max().orElse(0);
     machine = String.format(Locale.ROOT, "%d cores (%s), Java %s (%s), %s %s, max heap %d MB", cores, cpuModel(),
@@ -59,8 +65,10 @@ final class Report {
         System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20);
     settings = String.format(Locale.ROOT, "client: HTTP/1.1 keep-alive, pool = requests in flight, %d event loop(s) of its own; "
             + "servers: %d HTTP verticle instances on %d event loops each; (a) in flight %s, bare levels then service levels, warm-up %d s + %d s per level, measured %d s; "
-            + "(b) %,d segments, %d per webhook, %d in flight; DB_POOL_SIZE 8; Postgres and Redis embedded, loopback",
-        clientLoops, cores, 2 * cores, Arrays.toString(inFlight), firstWarmup, warmup, measure, segments, perPayload, e2eInFlight);
+            + "(b) %,d segments, %d per webhook, %d in flight; (e) %,d seed-shaped webhooks, one segment each, %d in flight; "
+            + "DB_POOL_SIZE 8; Postgres and Redis embedded, loopback",
+        clientLoops, cores, 2 * cores, Arrays.toString(inFlight), firstWarmup, warmup, measure, segments, perPayload, e2eInFlight,
+        seedWebhooks, e2eInFlight);
   }
 
   /** A backlog of status webhooks applied by the inbox consumer alone (no HTTP load). */
@@ -71,9 +79,10 @@ final class Report {
     }
   }
 
-  /** The run measured what it meant to: every segment arrived and the bare server never failed. */
+  /** The run measured what it meant to: every segment arrived once, a replay added nothing, the bare server never failed. */
   boolean complete() {
     return (e2e == null || e2e.rows() == e2e.expected())
+        && (seed == null || seed.rows() == seed.expected() && seedReplayNotApplied == 0 && seedRowsAfterReplay == seed.rows())
         && acceptance.stream().allMatch(level -> level.bare.failed() == 0);
   }
 
@@ -91,7 +100,11 @@ final class Report {
     if (e2e != null) {
       printPersistence(out);
     }
-    line(out, "total %.0f s%s", totalSeconds, complete() ? "" : "; INCOMPLETE: rows missing or the bare server failed (exit 3)");
+    if (seed != null) {
+      printSeed(out);
+    }
+    line(out, "total %.0f s%s", totalSeconds,
+        complete() ? "" : "; INCOMPLETE: rows missing, a replay not applied or adding rows, or the bare server failed (exit 3)");
     System.out.print(out);
     System.out.flush();
   }
@@ -149,6 +162,30 @@ final class Report {
           e2e.rows() / (e2e.seconds() - e2eConsumerPauses), 100 * e2e.rows() / (e2e.seconds() - e2eConsumerPauses) / bareInsertSmall, perPayload);
     }
     line(out, "    rows found by count(*): %,d of %,d", e2e.rows(), e2e.expected());
+    line(out, "");
+  }
+
+  private void printSeed(StringBuilder out) {
+    line(out, "(e) seed-shaped webhooks into td_transcript_segments: one segment each, relative times as strings, no segment_id, "
+        + "no session_uid; meeting found by its link");
+    LoadGenerator.Result http = seed.http();
+    line(out, "    %-44s %,11d", "webhooks sent", seed.expected());
+    line(out, "    %-44s %,11d   within %.2f s of the first POST; %,d re-sent after a 503, %,d lost", "200 answers", http.ok(),
+        http.seconds(), http.retried(), http.failed());
+    line(out, "    %-44s %,11d", "rows stored", seed.rows());
+    line(out, "    %-44s %,11d", "dead letters", seedDeadLetters);
+    line(out, "    %-44s %11.2f", "seconds: first POST -> all rows", seed.seconds());
+    line(out, "    %-44s %,11.0f   CPU %s", "webhooks/s (= segments/s)", seed.perSecond(), seedCpu);
+    // The bare insert is measured by (b), when it ran.
+    if (bareInsertSmall > 0) {
+      line(out, "    %-44s %10.0f%%", "seed rate / bare INSERT, " + perPayload + " rows/statement", 100 * seed.perSecond() / bareInsertSmall);
+      line(out, "    %-44s %10.0f%%", "seed rate / bare INSERT, 5000 rows/statement", 100 * seed.perSecond() / bareInsertLarge);
+    }
+    line(out, "    %d of %d stored", seed.rows(), seed.expected());
+    String verdict = seedReplayNotApplied > 0 ? "REPLAY NOT APPLIED (" + seedReplayNotApplied + " left in the inbox)"
+        : seedRowsAfterReplay == seed.rows() ? "a replay changes nothing" : "ROWS CHANGED";
+    line(out, "    replay of the first webhooks: %,d answered 200, %,d lost; rows %,d -> %,d: %s", seedReplay.ok(), seedReplay.failed(),
+        seed.rows(), seedRowsAfterReplay, verdict);
     line(out, "");
   }
 
