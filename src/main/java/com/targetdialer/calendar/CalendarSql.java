@@ -208,48 +208,6 @@ final class CalendarSql {
       WHERE ends_at < now() - interval '7 days' OR (ends_at IS NULL AND seen_at < now() - interval '7 days')
       """;
 
-  // ---- scheduling ----
-
-  /** Meetings whose dispatch time is within $1 seconds (or past, while the meeting has not ended). */
-  static final String DUE_MEETINGS = """
-      SELECT id, dispatch_at FROM td_meetings
-      WHERE bot_status = 'scheduled' AND dispatch_at <= now() + make_interval(secs => $1)
-        AND (scheduled_end IS NULL OR scheduled_end > now())
-      ORDER BY dispatch_at
-      """;
-
-  /** The once-only claim: whichever node's timer wins sends the one dispatch.start. */
-  static final String CLAIM_DISPATCH = """
-      UPDATE td_meetings SET bot_status = 'requested', failure_reason = NULL, updated_at = now()
-      WHERE id = $1 AND bot_status = 'scheduled' AND dispatch_at <= now() + interval '500 milliseconds'
-        AND (scheduled_end IS NULL OR scheduled_end > now())
-      RETURNING id, native_meeting_id, scheduled_start, dispatch_at
-      """;
-
-  /**
-   * A claim whose dispatch.start never arrived (the node died between the two): 'requested' for a minute
-   * with no bot session. Taken back by one node (the conditional update), which sends it again.
-   */
-  static final String RECLAIM_STALLED = """
-      UPDATE td_meetings m SET updated_at = now()
-      WHERE m.bot_status = 'requested' AND m.source = 'calendar' AND m.updated_at < now() - interval '60 seconds'
-        AND (m.scheduled_end IS NULL OR m.scheduled_end > now())
-        AND NOT EXISTS (SELECT 1 FROM td_bot_sessions s WHERE s.meeting_id = m.id)
-      RETURNING m.id
-      """;
-
-  static final String MEETING_SCHEDULE = """
-      SELECT bot_status, dispatch_at FROM td_meetings WHERE id = $1
-      """;
-
-  /** Calendar meetings that ended while still waiting for their bot (the service was down throughout). */
-  static final String MARK_MISSED = """
-      UPDATE td_meetings SET bot_status = 'failed', failure_reason = 'missed: the meeting ended before its bot was sent',
-          meeting_ended_at = scheduled_end, updated_at = now()
-      WHERE bot_status = 'scheduled' AND source = 'calendar' AND dispatch_at < now() AND scheduled_end <= now()
-      RETURNING id, title, native_meeting_id, scheduled_start
-      """;
-
   // ---- push channels ----
 
   static final String CHANNELS_OF = """

@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.dispatch.DispatchScheduler;
 import com.targetdialer.bus.ReplyTimeouts;
 import com.targetdialer.bus.Failures;
 import com.targetdialer.bus.MeetingUpdate;

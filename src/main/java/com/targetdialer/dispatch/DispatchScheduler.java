@@ -1,4 +1,4 @@
-package com.targetdialer.calendar;
+package com.targetdialer.dispatch;
 
 import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.meeting.BotStatus;
@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,7 +30,7 @@ import java.util.Map;
  * is dispatched at once. A claim whose {@code dispatch.start} was lost (its node died in between) is sent
  * again after a minute without a bot session.
  */
-final class DispatchScheduler {
+public final class DispatchScheduler {
 
   private static final Logger LOG = LoggerFactory.getLogger(DispatchScheduler.class);
   private static final long MIN_REARM_MS = 200;
@@ -47,7 +48,7 @@ final class DispatchScheduler {
   private record Armed(long timerId, Instant at) {
   }
 
-  DispatchScheduler(Vertx vertx, Pool pg, Duration scanEvery, DeliveryOptions dispatchDelivery) {
+  public DispatchScheduler(Vertx vertx, Pool pg, Duration scanEvery, DeliveryOptions dispatchDelivery) {
     this.vertx = vertx;
     this.pg = pg;
     this.scanMs = scanEvery.toMillis();
@@ -55,12 +56,12 @@ final class DispatchScheduler {
     this.dispatchDelivery = dispatchDelivery;
   }
 
-  void start() {
+  public void start() {
     scan();
     scanTimer = vertx.setPeriodic(scanMs, id -> scan());
   }
 
-  void stop() {
+  public void stop() {
     stopped = true;
     if (scanTimer >= 0) {
       vertx.cancelTimer(scanTimer);
@@ -69,19 +70,19 @@ final class DispatchScheduler {
     timers.clear();
   }
 
-  int armedCount() {
+  public int armedCount() {
     return timers.size();
   }
 
   /** After a sync: arms the meeting's timer if it is due before the next scans would see it. */
-  void consider(long meetingId, Instant dispatchAt) {
+  public void consider(long meetingId, Instant dispatchAt) {
     if (dispatchAt != null && Duration.between(Instant.now(), dispatchAt).toMillis() <= lookaheadMs) {
       arm(meetingId, dispatchAt);
     }
   }
 
   /** The meeting will not be sent after all (cancelled, or moved beyond the look-ahead): drop its timer. */
-  void forget(long meetingId) {
+  public void forget(long meetingId) {
     Armed armed = timers.remove(meetingId);
     if (armed != null) {
       vertx.cancelTimer(armed.timerId());
@@ -112,7 +113,7 @@ final class DispatchScheduler {
       return;
     }
     scanning = true;
-    pg.preparedQuery(CalendarSql.MARK_MISSED).execute()
+    pg.preparedQuery(DispatchSql.MARK_MISSED).execute()
         .compose(missed -> {
           for (Row row : missed) {
             LOG.warn("ALERT calendar meeting missed: it ended before its bot was sent [meeting: {}, title: {}, start: {}]",
@@ -120,16 +121,16 @@ final class DispatchScheduler {
             MeetingEvents.append(pg, row.getLong("id"), "dispatch_missed", MeetingEvents.ALERT,
                 new JsonObject().put("reason", "the meeting ended before its bot was sent"));
           }
-          return pg.query(CalendarSql.RECLAIM_STALLED).execute();
+          return pg.query(DispatchSql.RECLAIM_STALLED).execute();
         })
         .compose(stalled -> {
           for (Row row : stalled) {
             LOG.warn("re-sending a dispatch that never started [meeting: {}]", row.getLong("id"));
             send(row.getLong("id"));
           }
-          return pg.preparedQuery(CalendarSql.DUE_MEETINGS).execute(Tuple.of(lookaheadMs / 1000.0));
+          return pg.preparedQuery(DispatchSql.DUE_MEETINGS).execute(Tuple.of(lookaheadMs / 1000.0));
         })
-        .onSuccess(due -> due.forEach(row -> arm(row.getLong("id"), CalendarSync.instant(row, "dispatch_at"))))
+        .onSuccess(due -> due.forEach(row -> arm(row.getLong("id"), instant(row, "dispatch_at"))))
         .onFailure(e -> LOG.warn("dispatch scan failed, next one in {} ms [error: {}]", scanMs, e.getMessage()))
         .onComplete(ignored -> scanning = false);
   }
@@ -138,7 +139,7 @@ final class DispatchScheduler {
     if (stopped) {
       return;
     }
-    pg.withTransaction(connection -> connection.preparedQuery(CalendarSql.CLAIM_DISPATCH).execute(Tuple.of(meetingId))
+    pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.CLAIM_DISPATCH).execute(Tuple.of(meetingId))
             .compose(rows -> {
               if (rows.size() == 0) {
                 return Future.succeededFuture((Row) null);
@@ -171,16 +172,21 @@ final class DispatchScheduler {
 
   // Not claimed: sent by another node, cancelled, or moved later. Only the last needs a new timer.
   private void recheck(long meetingId) {
-    pg.preparedQuery(CalendarSql.MEETING_SCHEDULE).execute(Tuple.of(meetingId)).onSuccess(rows -> {
+    pg.preparedQuery(DispatchSql.MEETING_SCHEDULE).execute(Tuple.of(meetingId)).onSuccess(rows -> {
       if (rows.size() == 0) {
         return;
       }
       Row row = rows.iterator().next();
-      Instant at = CalendarSync.instant(row, "dispatch_at");
+      Instant at = instant(row, "dispatch_at");
       if (BotStatus.of(row.getString("bot_status")) == BotStatus.SCHEDULED && at != null) {
         Instant earliest = Instant.now().plusMillis(MIN_REARM_MS);
         consider(meetingId, at.isBefore(earliest) ? earliest : at);
       }
     });
+  }
+
+  private static Instant instant(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant();
   }
 }
