@@ -33,6 +33,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Every transcript and bot-status write. Segment messages arriving while a write is in flight are
@@ -111,11 +112,8 @@ public final class PersistVerticle extends VerticleBase {
   // --- segments ---------------------------------------------------------------------------------
 
   private void onSegments(Message<JsonObject> message) {
-    SegmentBatch batch;
-    try {
-      batch = SegmentBatch.fromJson(message.body());
-    } catch (IllegalArgumentException | ClassCastException e) {
-      message.fail(Failures.BAD_REQUEST, e.getMessage());
+    SegmentBatch batch = read(message, SegmentBatch::fromJson);
+    if (batch == null) {
       return;
     }
     if (batch.finalSession() != null) {
@@ -231,11 +229,8 @@ public final class PersistVerticle extends VerticleBase {
 
   /** One change: the reply is its outcome, or a 404 failure when we have no session for the bot (yet). */
   private void onStatus(Message<JsonObject> message) {
-    BotStatusChange change;
-    try {
-      change = BotStatusChange.fromJson(message.body());
-    } catch (IllegalArgumentException e) {
-      message.fail(Failures.BAD_REQUEST, e.getMessage());
+    BotStatusChange change = read(message, BotStatusChange::fromJson);
+    if (change == null) {
       return;
     }
     statuses.apply(List.of(change)).onComplete(result -> {
@@ -298,14 +293,21 @@ public final class PersistVerticle extends VerticleBase {
   // --- dead letters -----------------------------------------------------------------------------
 
   private void onDeadLetter(Message<JsonObject> message) {
-    DeadLetter letter;
-    try {
-      letter = DeadLetter.fromJson(message.body());
-    } catch (IllegalArgumentException | ClassCastException e) {
-      message.fail(Failures.BAD_REQUEST, e.getMessage());
+    DeadLetter letter = read(message, DeadLetter::fromJson);
+    if (letter == null) {
       return;
     }
     deadLetters.keep(letter).onComplete(result -> reply(message, result.map(new JsonObject().put("kept", true))));
+  }
+
+  /** The request's body as its typed message, or null once the request is failed with 400 for what is wrong with it. */
+  private static <T> T read(Message<JsonObject> message, Function<JsonObject, T> fromJson) {
+    try {
+      return fromJson.apply(message.body());
+    } catch (IllegalArgumentException | ClassCastException e) {
+      message.fail(Failures.BAD_REQUEST, e.getMessage());
+      return null;
+    }
   }
 
   private static void reply(Message<JsonObject> message, io.vertx.core.AsyncResult<JsonObject> result) {

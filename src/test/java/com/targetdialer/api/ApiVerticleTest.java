@@ -1,5 +1,6 @@
 package com.targetdialer.api;
 
+import com.targetdialer.testing.Await;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.store.EmbeddedRedisServer;
 import com.targetdialer.testing.RunningService;
@@ -117,17 +118,13 @@ class ApiVerticleTest {
     assertThat(response.bodyAsString()).contains("# TYPE vertx_http_server_requests_total counter");
   }
 
-  private HttpResponse<Buffer> awaitStatus(String path, int status, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    HttpResponse<Buffer> last = null;
-    while (System.nanoTime() < deadline) {
-      last = client.get(path).send().await();
-      if (last.statusCode() == status) {
-        return last;
+  private HttpResponse<Buffer> awaitStatus(String path, int status, Duration within) {
+    return Await.value(path + " answering " + status, within, () -> {
+      HttpResponse<Buffer> last = client.get(path).send().await();
+      if (last.statusCode() != status) {
+        throw new IllegalStateException(last.statusCode() + " " + last.bodyAsString());
       }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(path + " did not answer " + status + " within " + within + "; last: "
-        + (last == null ? "none" : last.statusCode() + " " + last.bodyAsString()));
+      return last;
+    });
   }
 }

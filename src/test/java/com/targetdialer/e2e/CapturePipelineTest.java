@@ -1,5 +1,6 @@
 package com.targetdialer.e2e;
 
+import com.targetdialer.testing.InboxProbe;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.sim.vexa.BotScript;
@@ -44,6 +45,7 @@ class CapturePipelineTest {
   private static final String INTERNAL_KEY = "internal-key-for-tests-0123";
 
   private static Vertx vertx;
+  private static String redisPrefix;
   private static VexaSimulator vexa;
   private static TargetDialer service;
   private static WebClient client;
@@ -57,6 +59,7 @@ class CapturePipelineTest {
     DatabaseUrl database = TestStores.newDatabase();
     int port = ServiceProcess.freePort();
     Map<String, String> env = RunningService.env(database, TestStores.redis());
+    redisPrefix = env.get("REDIS_KEY_PREFIX");
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("PUBLIC_API_URL", "http://127.0.0.1:" + port);
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
@@ -246,10 +249,8 @@ class CapturePipelineTest {
     sent.forEach(response -> assertThat(response.result().statusCode()).isEqualTo(200));
     Await.until("replayed webhooks consumed", Duration.ofSeconds(10), () -> db.count(
         "SELECT count(*) FROM td_webhook_events_seen") >= bodies.stream().map(b -> new JsonObject(b).getString("event_id")).distinct().count());
-    try {
-      Thread.sleep(1_000); // let the last replayed entries pass through PersistVerticle
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    try (InboxProbe inbox = new InboxProbe(vertx, TestStores.redis(), redisPrefix)) {
+      Await.until("every replayed entry applied and acknowledged", Duration.ofSeconds(10), () -> inbox.length() == 0);
     }
   }
 }

@@ -1,5 +1,6 @@
 package com.targetdialer.e2e;
 
+import com.targetdialer.testing.InboxProbe;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.sim.google.GoogleCalendarSimulator;
 import com.targetdialer.sim.google.MeetEvent;
@@ -52,11 +53,11 @@ class ClusterIT {
   private static final String INTERNAL_KEY = "internal-key-for-cluster-01";
   private static final String UI_TOKEN = "ui-token-for-cluster-test-01";
   private static final String SECRET = "webhook-secret-for-cluster-01";
-  private static final int BASE_PORT = 5911;
 
   private static final String ENCRYPTION_KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
 
   private static Vertx vertx;
+  private static String redisPrefix;
   private static VexaSimulator vexa;
   private static GoogleCalendarSimulator google;
   private static SqlProbe db;
@@ -78,7 +79,16 @@ class ClusterIT {
     DatabaseUrl database = TestStores.newMigratedDatabase();
     db = new SqlProbe(vertx, database);
     String prefix = TestStores.newRedisPrefix();
-    String members = "127.0.0.1:" + BASE_PORT + ",127.0.0.1:" + (BASE_PORT + 1) + ",127.0.0.1:" + (BASE_PORT + 2);
+    redisPrefix = prefix;
+    // Free Hazelcast ports, distinct from each other: a fixed range may be taken on a CI machine.
+    List<Integer> clusterPorts = new ArrayList<>();
+    while (clusterPorts.size() < 3) {
+      int port = ServiceProcess.freePort();
+      if (!clusterPorts.contains(port)) {
+        clusterPorts.add(port);
+      }
+    }
+    String members = String.join(",", clusterPorts.stream().map(port -> "127.0.0.1:" + port).toList());
     List<ServiceProcess> processes = new ArrayList<>();
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -89,7 +99,7 @@ class ClusterIT {
       env.put("REDIS_URL", TestStores.redis().value());
       env.put("REDIS_KEY_PREFIX", prefix);
       env.put("CLUSTER", "true");
-      env.put("CLUSTER_PORT", String.valueOf(BASE_PORT + i));
+      env.put("CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
       env.put("CLUSTER_MEMBERS", members);
       env.put("EVENTBUS_PORT", "0");
       env.put("INTERNAL_API_KEY", INTERNAL_KEY);
@@ -236,7 +246,9 @@ class ClusterIT {
     }
     Future.join(sent).await();
     sent.forEach(response -> assertThat(response.result().statusCode()).isEqualTo(200));
-    Thread.sleep(500);
+    try (InboxProbe inbox = new InboxProbe(vertx, TestStores.redis(), redisPrefix)) {
+      Await.until("every entry read and held as pending", Duration.ofSeconds(20), () -> inbox.pending() == 120);
+    }
     Node victim = nodes.remove(2);
     victim.process().kill();
 

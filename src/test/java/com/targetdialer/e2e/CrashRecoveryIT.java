@@ -1,5 +1,6 @@
 package com.targetdialer.e2e;
 
+import com.targetdialer.testing.InboxProbe;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.testing.Await;
 import com.targetdialer.testing.ServiceProcess;
@@ -76,7 +77,9 @@ class CrashRecoveryIT {
         Await.until("every accepted segment stored", Duration.ofSeconds(30), () ->
             db.count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1", early) == expectedEach
                 && db.count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1", late) == expectedEach);
-        Thread.sleep(1_000); // anything applied twice would show up now
+        try (InboxProbe inbox = new InboxProbe(vertx, TestStores.redis(), env.get("REDIS_KEY_PREFIX"))) {
+          Await.until("the inbox drained: anything applied twice has been", Duration.ofSeconds(30), () -> inbox.length() == 0);
+        }
         for (long meeting : List.of(early, late)) {
           assertThat(db.count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1", meeting)).isEqualTo(expectedEach);
           assertThat(db.count("SELECT segment_count FROM td_meetings WHERE id = $1", meeting)).as("counted once").isEqualTo(expectedEach);

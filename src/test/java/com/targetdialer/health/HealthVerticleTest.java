@@ -26,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -252,7 +254,8 @@ class HealthVerticleTest {
 
     Await.until("lobby alert", Duration.ofSeconds(15), () ->
         db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'stuck_in_lobby'", meetingId) == 1);
-    Thread.sleep(2_500); // more sweeps pass
+    long sweeps = sweepsSoFar();
+    Await.until("two more sweeps on every node", Duration.ofSeconds(15), () -> sweepsSoFar() >= sweeps + 2L * services.size());
     assertThat(db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'stuck_in_lobby'", meetingId)).isEqualTo(1);
     assertThat(status(meetingId)).isEqualTo("awaiting_admission");
     assertThat(vexa.botsStarted(code)).isEqualTo(1);
@@ -271,6 +274,17 @@ class HealthVerticleTest {
     assertThat(db.count("SELECT restart_count FROM td_meetings WHERE id = $1", meetingId)).isEqualTo(1);
     assertThat(vexa.botsStarted(code)).isEqualTo(2);
     assertThat(db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'deaf_bot'", meetingId)).isEqualTo(1);
+  }
+
+  /** Sweeps run so far, on every node (a node that finds another holding the sweep lock counts one too). */
+  private static long sweepsSoFar() {
+    long total = 0;
+    for (TargetDialer service : services) {
+      Matcher count = Pattern.compile("td_health_sweep_seconds_count ([0-9.E]+)")
+          .matcher(client.get(service.httpPort(), "127.0.0.1", "/metrics").send().await().bodyAsString());
+      total += count.find() ? (long) Double.parseDouble(count.group(1)) : 0;
+    }
+    return total;
   }
 
   private static long dispatch(String code) {

@@ -1,5 +1,6 @@
 package com.targetdialer.persist;
 
+import com.targetdialer.testing.Await;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.DatabaseUrl;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -190,10 +192,7 @@ class PersistVerticleTest {
 
     vertx.deployVerticle(new PersistVerticle(backends, new SimpleMeterRegistry(), 168)).await(); // prunes as it starts
 
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (eventIds() > 1 && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Await.until("old event ids pruned", Duration.ofSeconds(10), () -> eventIds() == 1);
     assertThat(pg.query("SELECT event_id FROM td_webhook_events_seen").execute().await()).extracting(row -> row.getString(0))
         .containsExactly("recent");
   }

@@ -31,12 +31,13 @@ public final class ServiceProcess implements AutoCloseable {
   private final List<String> output = new CopyOnWriteArrayList<>();
 
   private final Path logFile;
+  private final Thread reader;
 
   private ServiceProcess(Process process, int httpPort, Path logFile) {
     this.process = process;
     this.httpPort = httpPort;
     this.logFile = logFile;
-    Thread reader = new Thread(this::readOutput, "service-output-" + process.pid());
+    reader = new Thread(this::readOutput, "service-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
@@ -65,39 +66,40 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /** Polls GET path until it answers the status; returns the body. */
-  public String awaitHttp(String path, int status, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline && process.isAlive()) {
-      try {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-            .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == status) {
-          return response.body();
-        }
-        last = response.statusCode() + " " + response.body();
-      } catch (IOException e) {
-        last = e.toString();
+  public String awaitHttp(String path, int status, Duration within) {
+    return withOutput(() -> Await.value("GET " + path + " answering " + status, within, () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("the process exited with " + process.exitValue());
       }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(path + " did not answer " + status + " within " + within + " (last: " + last + ", alive: "
-        + process.isAlive() + ")\n" + String.join("\n", output));
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != status) {
+        throw new IllegalStateException(response.statusCode() + " " + response.body());
+      }
+      return response.body();
+    }));
   }
 
   /** The first capture group of the first output line matching the pattern, waiting for it. */
-  public String awaitOutput(Pattern pattern, Duration within) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < deadline) {
+  public String awaitOutput(Pattern pattern, Duration within) {
+    return withOutput(() -> Await.value("an output line matching " + pattern, within, () -> {
       for (String line : output) {
         Matcher matcher = pattern.matcher(line);
         if (matcher.find()) {
           return matcher.groupCount() > 0 ? matcher.group(1) : line;
         }
       }
-      Thread.sleep(50);
+      return null;
+    }));
+  }
+
+  /** A failed wait says what the process printed. */
+  private <T> T withOutput(java.util.function.Supplier<T> wait) {
+    try {
+      return wait.get();
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + String.join("\n", output), e);
     }
-    throw new AssertionError("no output line matched " + pattern + "\n" + String.join("\n", output));
   }
 
   /** Sends SIGTERM and waits for the exit; returns the exit code. */
@@ -117,7 +119,7 @@ public final class ServiceProcess implements AutoCloseable {
     if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("still running after " + within + "\n" + String.join("\n", output));
     }
-    Thread.sleep(100); // let the reader thread take the last lines
+    reader.join(5_000); // it ends at the end of the output: every last line is taken
     return process.exitValue();
   }
 

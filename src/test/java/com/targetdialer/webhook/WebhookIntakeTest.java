@@ -1,5 +1,7 @@
 package com.targetdialer.webhook;
 
+import com.targetdialer.testing.InboxProbe;
+import com.targetdialer.testing.Await;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.store.EmbeddedRedisServer;
@@ -54,6 +56,7 @@ class WebhookIntakeTest {
   private static Vertx vertx;
   private static WebClient client;
   private static Pool pg;
+  private static String redisPrefix;
   private static long meetingId;
   private static DatabaseUrl database;
 
@@ -71,6 +74,7 @@ class WebhookIntakeTest {
     redis = EmbeddedRedisServer.start(redisDir, 0);
     database = TestStores.newDatabase();
     Map<String, String> env = RunningService.env(database, redis.url());
+    redisPrefix = env.get("REDIS_KEY_PREFIX");
     env.put("VEXA_WEBHOOK_SECRET", SECRET);
     env.put("INBOX_CLAIM_IDLE_MS", "300");
     env.put("INBOX_MAX_ATTEMPTS", "2");
@@ -108,7 +112,9 @@ class WebhookIntakeTest {
     assertThat(replay.statusCode()).isEqualTo(200);
     await(() -> "active".equals(single("SELECT bot_status FROM td_meetings WHERE id = " + meetingId)));
     await(() -> Long.valueOf(1).equals(single("SELECT count(*) FROM td_webhook_events_seen WHERE event_id = 'evt_active_1'")));
-    Thread.sleep(500);
+    try (InboxProbe inbox = new InboxProbe(vertx, redis.url(), redisPrefix)) {
+      await(() -> inbox.length() == 0); // both deliveries applied and acknowledged
+    }
     assertThat(single("SELECT count(*) FROM td_meeting_events WHERE meeting_id = " + meetingId + " AND type = 'status_change'"))
         .as("applied once").isEqualTo(1L);
   }
@@ -260,7 +266,10 @@ class WebhookIntakeTest {
       String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
       assertThat(ingestClient.post("/webhook/vexa").putHeader("X-Webhook-Timestamp", timestamp)
           .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(timestamp, body)).sendBuffer(body).await().statusCode()).isEqualTo(200);
-      Thread.sleep(1_000);
+      try (InboxProbe inbox = new InboxProbe(vertx, redis.url(), env.get("REDIS_KEY_PREFIX"))) {
+        assertThat(inbox.length()).as("kept in the inbox").isEqualTo(1);
+        assertThat(inbox.unread()).as("and read by no one").isTrue();
+      }
       assertThat(single("SELECT bot_status FROM td_meetings WHERE id = " + meeting)).as("not applied by the ingest node").isEqualTo("joining");
 
       env.remove("INBOX_APPLY");
@@ -319,14 +328,7 @@ class WebhookIntakeTest {
     return pg.query(sql).execute().await().iterator().next().getValue(0);
   }
 
-  private static void await(Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Boolean.TRUE.equals(condition.call())) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("condition not met within 30 s");
+  private static void await(Callable<Boolean> condition) {
+    Await.until("the condition", Duration.ofSeconds(30), condition);
   }
 }

@@ -1,5 +1,6 @@
 package com.targetdialer.sim.vexa;
 
+import com.targetdialer.testing.Await;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -727,19 +728,9 @@ class VexaSimulatorTest {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted waiting for " + what);
-      }
-    }
+    Await.until(what, DEADLINE, condition::getAsBoolean);
   }
+
 
   /** Verifies the delivery the way a receiver must: HMAC over the timestamp and the raw bytes. */
   private void assertSigned(Hook hook) {

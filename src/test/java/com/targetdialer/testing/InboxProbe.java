@@ -1,0 +1,47 @@
+package com.targetdialer.testing;
+
+import com.targetdialer.config.RedisUrl;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/** Looks into a service's Redis webhook inbox, so tests wait on what it holds instead of waiting a while. */
+public final class InboxProbe implements AutoCloseable {
+
+  private final Redis redis;
+  private final String stream;
+
+  public InboxProbe(Vertx vertx, RedisUrl url, String keyPrefix) {
+    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url.value()));
+    this.stream = keyPrefix + "inbox:vexa";
+  }
+
+  /** Entries accepted and not yet applied (an applied entry is acknowledged and deleted). */
+  public long length() {
+    return redis.send(Request.cmd(Command.XLEN).arg(stream)).await().toLong();
+  }
+
+  /** Entries read by a consumer and not yet acknowledged (XPENDING of the service's group). */
+  public long pending() {
+    return redis.send(Request.cmd(Command.XPENDING).arg(stream).arg("capture")).await().get(0).toLong();
+  }
+
+  /** True when no consumer has read any entry (no group, or groups that delivered nothing). */
+  public boolean unread() {
+    Response groups = redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream)).await();
+    for (Response group : groups) {
+      if (!"0-0".equals(group.get("last-delivered-id").toString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+  }
+}
