@@ -1,6 +1,5 @@
 package com.targetdialer.calendar;
 
-import java.util.EnumSet;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.calendar.MeetDetection.Detection;
 import io.vertx.core.Future;
@@ -14,15 +13,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reconciles one calendar's window with the database: a decision with its reason for every event
@@ -34,11 +28,6 @@ import java.util.TreeSet;
  * (the key ad-hoc dispatches use too), so two calendars sharing a meeting take turns.
  */
 final class CalendarSync {
-
-  /** Why a scheduled event stays on a row whose start no longer matches it. */
-  static final String MOVED_AFTER_DISPATCH = "moved_after_dispatch";
-
-  private static final Set<BotStatus> NO_BOT_YET = EnumSet.of(BotStatus.SCHEDULED, BotStatus.CANCELLED);
 
   /** A calendar this node has claimed for one sync. */
   record Claimed(String id, String calendarId, String credentialsType, byte[] credentialsEnc, int failureCount,
@@ -52,81 +41,6 @@ final class CalendarSync {
 
   /** What the sync changed, and the scheduled meetings with their dispatch times. */
   record Outcome(int events, int written, Map<Long, Instant> scheduled, Map<Long, BotStatus> changedMeetings) {
-  }
-
-  private record Known(String eventId, Long meetingId, String decision, String reason, String meetCode, String summary,
-                       Instant startsAt, Instant endsAt, Instant updated, String mCode, Instant mStart, Instant mEnd,
-                       BotStatus mStatus, Instant mDispatchAt) {
-
-    static Known from(Row row) {
-      return new Known(row.getString("event_id"), row.getLong("meeting_id"), row.getString("decision"), row.getString("reason"),
-          row.getString("meet_code"), row.getString("summary"), instant(row, "starts_at"), instant(row, "ends_at"),
-          instant(row, "event_updated"), row.getString("m_code"), instant(row, "m_start"), instant(row, "m_end"),
-          row.getString("m_status") == null ? null : BotStatus.of(row.getString("m_status")), instant(row, "m_dispatch_at"));
-    }
-
-    boolean sameRow(Long meeting, Detection d, Instant eventUpdated, String reasonWritten) {
-      return Objects.equals(meetingId, meeting) && Objects.equals(decision, d.decision()) && Objects.equals(reason, reasonWritten)
-          && Objects.equals(meetCode, d.meetCode()) && Objects.equals(summary, d.title()) && Objects.equals(startsAt, d.start())
-          && Objects.equals(endsAt, d.end()) && Objects.equals(updated, eventUpdated);
-    }
-  }
-
-  private record Seen(Detection detection, Instant updated) {
-  }
-
-  private record Key(String code, Instant start) implements Comparable<Key> {
-    @Override
-    public int compareTo(Key other) {
-      int byCode = code.compareTo(other.code);
-      return byCode != 0 ? byCode : start.compareTo(other.start);
-    }
-  }
-
-  private record Occurrence(Key key, String title, Instant end, Instant dispatchAt) {
-  }
-
-  private record Move(String eventId, long fromMeeting, String fromCode, Instant fromStart, Occurrence to) {
-  }
-
-  /** A td_calendar_events row to write; its meeting is fixed, or the row of {@code key} once upserted. */
-  private static final class EventRow {
-    final String eventId;
-    final Detection detection;
-    final String reason;
-    final Instant updated;
-    Long meetingId;
-    Key key;
-
-    EventRow(String eventId, Detection detection, String reason, Instant updated, Long meetingId, Key key) {
-      this.eventId = eventId;
-      this.detection = detection;
-      this.reason = reason;
-      this.updated = updated;
-      this.meetingId = meetingId;
-      this.key = key;
-    }
-  }
-
-  private static final class Plan {
-    final List<EventRow> rows = new ArrayList<>();
-    final Map<Key, Occurrence> upserts = new HashMap<>();
-    final List<Move> moves = new ArrayList<>();
-    final Set<Long> cancelChecks = new LinkedHashSet<>();
-    final Set<String> codes = new TreeSet<>();
-    final Map<Long, Instant> scheduled = new HashMap<>();
-    /** meeting id → the log entry (type, detail) to append; at most one per meeting. */
-    final Map<Long, JsonObject[]> log = new LinkedHashMap<>();
-    final Map<Long, BotStatus> changed = new LinkedHashMap<>();
-    final Map<Long, String> eventOfMeeting = new HashMap<>();
-
-    boolean writes() {
-      return !rows.isEmpty() || !upserts.isEmpty() || !moves.isEmpty() || !cancelChecks.isEmpty();
-    }
-
-    void log(long meetingId, String type, JsonObject detail) {
-      log.putIfAbsent(meetingId, new JsonObject[] {new JsonObject().put("type", type), detail});
-    }
   }
 
   private final Pool pg;
@@ -145,16 +59,16 @@ final class CalendarSync {
   Future<Outcome> reconcile(Claimed calendar, GoogleCalendarClient.Tokens tokens, List<JsonObject> items, Instant now,
                             Instant timeMin, Instant timeMax) {
     return pg.preparedQuery(CalendarSql.LOAD_KNOWN).execute(Tuple.of(calendar.id())).compose(rows -> {
-      Map<String, Known> known = new HashMap<>();
-      rows.forEach(row -> known.put(row.getString("event_id"), Known.from(row)));
-      Map<String, Seen> seen = new LinkedHashMap<>();
+      Map<String, SyncPlan.Known> known = new HashMap<>();
+      rows.forEach(row -> known.put(row.getString("event_id"), known(row)));
+      Map<String, SyncPlan.Seen> seen = new LinkedHashMap<>();
       for (JsonObject item : items) {
         if (item.getValue("id") instanceof String id) {
-          seen.put(id, new Seen(MeetDetection.detect(item, now), updated(item)));
+          seen.put(id, new SyncPlan.Seen(MeetDetection.detect(item, now), updated(item)));
         }
       }
       // A scheduled event of the window that the list no longer returns: ask for it (404 = deleted).
-      List<Known> missing = known.values().stream()
+      List<SyncPlan.Known> missing = known.values().stream()
           .filter(k -> MeetDetection.SCHEDULED.equals(k.decision()) && !seen.containsKey(k.eventId()))
           .filter(k -> k.startsAt() != null && k.startsAt().isBefore(timeMax) && (k.endsAt() == null || k.endsAt().isAfter(timeMin)))
           .toList();
@@ -162,24 +76,23 @@ final class CalendarSync {
     });
   }
 
-  private Future<Void> lookUp(Claimed calendar, GoogleCalendarClient.Tokens tokens, List<Known> missing, Instant now,
-                              Map<String, Seen> seen) {
+  private Future<Void> lookUp(Claimed calendar, GoogleCalendarClient.Tokens tokens, List<SyncPlan.Known> missing, Instant now,
+                              Map<String, SyncPlan.Seen> seen) {
     Future<Void> chain = Future.succeededFuture();
-    for (Known k : missing) {
+    for (SyncPlan.Known k : missing) {
       chain = chain.compose(ignored -> google.getEvent(tokens, calendar.calendarId(), k.eventId()).map(event -> {
         Detection detection = event == null
             ? new Detection(MeetDetection.SKIPPED, MeetDetection.CANCELLED, null, k.startsAt(), k.endsAt(), k.summary())
             : MeetDetection.detect(event, now);
-        seen.put(k.eventId(), new Seen(detection, event == null ? k.updated() : updated(event)));
+        seen.put(k.eventId(), new SyncPlan.Seen(detection, event == null ? k.updated() : updated(event)));
         return null;
       }));
     }
     return chain;
   }
 
-  private Future<Outcome> apply(Claimed calendar, Map<String, Known> known, Map<String, Seen> seen, Instant now) {
-    Plan plan = new Plan();
-    seen.forEach((eventId, s) -> plan(plan, eventId, s, known.get(eventId)));
+  private Future<Outcome> apply(Claimed calendar, Map<String, SyncPlan.Known> known, Map<String, SyncPlan.Seen> seen, Instant now) {
+    SyncPlan plan = SyncPlan.of(seen, known, leadSeconds);
     if (!plan.writes()) {
       return Future.succeededFuture(new Outcome(seen.size(), 0, plan.scheduled, plan.changed));
     }
@@ -192,73 +105,7 @@ final class CalendarSync {
         .map(ignored -> new Outcome(seen.size(), plan.rows.size(), plan.scheduled, plan.changed));
   }
 
-  private void plan(Plan plan, String eventId, Seen seen, Known k) {
-    Detection d = seen.detection();
-    if (!d.scheduled() && d.start() == null && k != null) {
-      // A tombstone carries only its id: keep the times and title we knew, for the API and the purge.
-      d = new Detection(d.decision(), d.reason(), null, k.startsAt(), k.endsAt(), d.title() != null ? d.title() : k.summary());
-    }
-    if (MeetDetection.ENDED.equals(d.reason()) && k != null && MeetDetection.SCHEDULED.equals(k.decision())) {
-      return; // the meeting is over; what was decided before stands
-    }
-    if (!d.scheduled()) {
-      Long link = k == null ? null : k.meetingId();
-      if (k == null || !k.sameRow(link, d, seen.updated(), d.reason())) {
-        plan.rows.add(new EventRow(eventId, d, d.reason(), seen.updated(), link, null));
-      }
-      if (k != null && MeetDetection.SCHEDULED.equals(k.decision()) && k.meetingId() != null) {
-        plan.cancelChecks.add(k.meetingId());
-        plan.codes.add(k.mCode());
-        plan.eventOfMeeting.put(k.meetingId(), eventId + ": " + d.reason());
-      }
-      return;
-    }
-    Key key = new Key(d.meetCode(), d.start());
-    Instant dispatchAt = d.start().minusSeconds(leadSeconds);
-    Occurrence occurrence = new Occurrence(key, d.title(), d.end(), dispatchAt);
-    boolean linked = k != null && k.meetingId() != null && k.mCode() != null;
-    if (linked && d.meetCode().equals(k.mCode()) && d.start().equals(k.mStart())) {
-      boolean waiting = NO_BOT_YET.contains(k.mStatus());
-      boolean meetingChanged = !Objects.equals(k.summary(), d.title())
-          || (waiting && (!Objects.equals(k.mEnd(), d.end()) || !Objects.equals(k.mDispatchAt(), dispatchAt) || k.mStatus() == BotStatus.CANCELLED));
-      if (meetingChanged) {
-        upsert(plan, occurrence);
-        plan.rows.add(new EventRow(eventId, d, d.reason(), seen.updated(), null, key));
-      } else {
-        if (!k.sameRow(k.meetingId(), d, seen.updated(), d.reason())) {
-          plan.rows.add(new EventRow(eventId, d, d.reason(), seen.updated(), k.meetingId(), null));
-        }
-        if (k.mStatus() == BotStatus.SCHEDULED && k.mDispatchAt() != null) {
-          plan.scheduled.put(k.meetingId(), k.mDispatchAt());
-        }
-      }
-    } else if (linked && !NO_BOT_YET.contains(k.mStatus()) && d.meetCode().equals(k.mCode()) && overlaps(d.start(), k)) {
-      // The bot is (or was) in that call: a calendar change never pulls it out, and the row stays where it is.
-      if (!k.sameRow(k.meetingId(), d, seen.updated(), MOVED_AFTER_DISPATCH)) {
-        plan.rows.add(new EventRow(eventId, d, MOVED_AFTER_DISPATCH, seen.updated(), k.meetingId(), null));
-      }
-    } else if (linked && NO_BOT_YET.contains(k.mStatus())) {
-      plan.moves.add(new Move(eventId, k.meetingId(), k.mCode(), k.mStart(), occurrence));
-      plan.codes.add(k.mCode());
-      plan.codes.add(key.code());
-      plan.rows.add(new EventRow(eventId, d, d.reason(), seen.updated(), null, key));
-    } else {
-      upsert(plan, occurrence);
-      plan.rows.add(new EventRow(eventId, d, d.reason(), seen.updated(), null, key));
-    }
-  }
-
-  private static void upsert(Plan plan, Occurrence occurrence) {
-    plan.upserts.putIfAbsent(occurrence.key(), occurrence);
-    plan.codes.add(occurrence.key().code());
-  }
-
-  private static boolean overlaps(Instant newStart, Known k) {
-    Instant end = k.mEnd() != null ? k.mEnd() : k.mStart().plusSeconds(3600);
-    return newStart.isBefore(end);
-  }
-
-  private Future<Void> lock(SqlConnection connection, Plan plan) {
+  private Future<Void> lock(SqlConnection connection, SyncPlan plan) {
     if (plan.codes.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -267,17 +114,17 @@ final class CalendarSync {
   }
 
   /** Each move in turn; one that cannot take its row along gets (or joins) the row at its new time instead. */
-  private Future<Void> moves(SqlConnection connection, Claimed calendar, Plan plan) {
+  private Future<Void> moves(SqlConnection connection, Claimed calendar, SyncPlan plan) {
     Future<Void> chain = Future.succeededFuture();
-    for (Move move : plan.moves) {
-      Occurrence to = move.to();
+    for (SyncPlan.Move move : plan.moves) {
+      SyncPlan.Occurrence to = move.to();
       chain = chain.compose(ignored -> connection.preparedQuery(CalendarSql.MOVE_OCCURRENCE).execute(Tuple.tuple()
               .addValue(move.fromMeeting()).addValue(to.key().code()).addValue(utc(to.key().start())).addValue(utc(to.end()))
               .addValue(to.title()).addValue(utc(to.dispatchAt())).addValue(calendar.id()))
           .map(rows -> {
             if (rows.size() == 1) {
               plan.upserts.remove(to.key());
-              for (EventRow row : plan.rows) {
+              for (SyncPlan.EventRow row : plan.rows) {
                 if (to.key().equals(row.key)) {
                   row.meetingId = move.fromMeeting();
                   row.key = null;
@@ -291,9 +138,9 @@ final class CalendarSync {
                   .put("from_code", move.fromCode()).put("to_code", to.key().code())
                   .put("dispatch_at", to.dispatchAt().toString()));
             } else {
-              upsert(plan, to);
+              plan.upsert(to);
               plan.cancelChecks.add(move.fromMeeting());
-              plan.eventOfMeeting.put(move.fromMeeting(), move.eventId() + ": moved");
+              plan.cancelCauses.put(move.fromMeeting(), new SyncPlan.CancelCause(move.eventId(), "moved"));
             }
             return null;
           }));
@@ -301,11 +148,11 @@ final class CalendarSync {
     return chain;
   }
 
-  private Future<Void> upserts(SqlConnection connection, Claimed calendar, Plan plan) {
+  private Future<Void> upserts(SqlConnection connection, Claimed calendar, SyncPlan plan) {
     if (plan.upserts.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Occurrence> batch = plan.upserts.values().stream().sorted((a, b) -> a.key().compareTo(b.key())).toList();
+    List<SyncPlan.Occurrence> batch = plan.upserts.values().stream().sorted((a, b) -> a.key().compareTo(b.key())).toList();
     int n = batch.size();
     String[] codes = new String[n];
     String[] titles = new String[n];
@@ -313,7 +160,7 @@ final class CalendarSync {
     OffsetDateTime[] ends = new OffsetDateTime[n];
     OffsetDateTime[] dispatch = new OffsetDateTime[n];
     for (int i = 0; i < n; i++) {
-      Occurrence o = batch.get(i);
+      SyncPlan.Occurrence o = batch.get(i);
       codes[i] = o.key().code();
       titles[i] = o.title();
       starts[i] = utc(o.key().start());
@@ -323,10 +170,10 @@ final class CalendarSync {
     return connection.preparedQuery(CalendarSql.UPSERT_OCCURRENCES)
         .execute(Tuple.tuple().addValue(codes).addValue(titles).addValue(starts).addValue(ends).addValue(dispatch))
         .map(rows -> {
-          Map<Key, Long> ids = new HashMap<>();
+          Map<SyncPlan.Key, Long> ids = new HashMap<>();
           for (Row row : rows) {
             long id = row.getLong("id");
-            Key key = new Key(row.getString("native_meeting_id"), instant(row, "scheduled_start"));
+            SyncPlan.Key key = new SyncPlan.Key(row.getString("native_meeting_id"), instant(row, "scheduled_start"));
             ids.put(key, id);
             BotStatus status = BotStatus.of(row.getString("bot_status"));
             if (status == BotStatus.SCHEDULED) {
@@ -334,12 +181,12 @@ final class CalendarSync {
             }
             if (Boolean.TRUE.equals(row.getBoolean("inserted"))) {
               plan.changed.put(id, status);
-              Occurrence o = plan.upserts.get(key);
+              SyncPlan.Occurrence o = plan.upserts.get(key);
               plan.log(id, "calendar_scheduled", new JsonObject().put("calendar", calendar.id())
                   .put("dispatch_at", o == null ? null : o.dispatchAt().toString()));
             }
           }
-          for (EventRow row : plan.rows) {
+          for (SyncPlan.EventRow row : plan.rows) {
             if (row.key != null) {
               row.meetingId = ids.get(row.key);
             }
@@ -348,7 +195,7 @@ final class CalendarSync {
         });
   }
 
-  private Future<Void> writeRows(SqlConnection connection, Claimed calendar, Plan plan) {
+  private Future<Void> writeRows(SqlConnection connection, Claimed calendar, SyncPlan plan) {
     if (plan.rows.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -363,7 +210,7 @@ final class CalendarSync {
     OffsetDateTime[] ends = new OffsetDateTime[n];
     OffsetDateTime[] updated = new OffsetDateTime[n];
     for (int i = 0; i < n; i++) {
-      EventRow row = plan.rows.get(i);
+      SyncPlan.EventRow row = plan.rows.get(i);
       ids[i] = row.eventId;
       meetings[i] = row.meetingId;
       decisions[i] = row.detection.decision();
@@ -380,7 +227,7 @@ final class CalendarSync {
         .mapEmpty();
   }
 
-  private Future<Void> cancel(SqlConnection connection, Claimed calendar, Plan plan) {
+  private Future<Void> cancel(SqlConnection connection, Claimed calendar, SyncPlan plan) {
     if (plan.cancelChecks.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -390,17 +237,15 @@ final class CalendarSync {
         long id = row.getLong("id");
         plan.scheduled.remove(id);
         plan.changed.put(id, BotStatus.CANCELLED);
-        String why = plan.eventOfMeeting.getOrDefault(id, "");
-        int colon = why.indexOf(": ");
+        SyncPlan.CancelCause cause = plan.cancelCauses.getOrDefault(id, new SyncPlan.CancelCause("", null));
         plan.log(id, "calendar_cancelled", new JsonObject().put("calendar", calendar.id())
-            .put("event_id", colon < 0 ? why : why.substring(0, colon))
-            .put("reason", colon < 0 ? null : why.substring(colon + 2)));
+            .put("event_id", cause.eventId()).put("reason", cause.reason()));
       }
       return null;
     });
   }
 
-  private Future<Void> appendLog(SqlConnection connection, Plan plan) {
+  private Future<Void> appendLog(SqlConnection connection, SyncPlan plan) {
     if (plan.log.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -424,6 +269,13 @@ final class CalendarSync {
     return connection.preparedQuery(CalendarSql.APPEND_MEETING_EVENTS)
         .execute(Tuple.tuple().addValue(ids).addValue(types).addValue(levels).addValue(details))
         .mapEmpty();
+  }
+
+  private static SyncPlan.Known known(Row row) {
+  return new SyncPlan.Known(row.getString("event_id"), row.getLong("meeting_id"), row.getString("decision"), row.getString("reason"),
+        row.getString("meet_code"), row.getString("summary"), instant(row, "starts_at"), instant(row, "ends_at"),
+        instant(row, "event_updated"), row.getString("m_code"), instant(row, "m_start"), instant(row, "m_end"),
+        row.getString("m_status") == null ? null : BotStatus.of(row.getString("m_status")), instant(row, "m_dispatch_at"));
   }
 
   static Instant updated(JsonObject event) {
