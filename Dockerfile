@@ -2,9 +2,10 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
 COPY sql sql
-COPY src src
+COPY simulators simulators
+COPY service service
+COPY app app
 RUN mvn -B -q package -DskipTests
 
 # Run stage: a JRE and the jar, as a non-root user (the embedded Postgres also refuses root).

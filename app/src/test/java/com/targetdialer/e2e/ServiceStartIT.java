@@ -75,7 +75,7 @@ class ServiceStartIT {
     try (Connection db = DriverManager.getConnection(database.jdbcUrl(), database.user(), null);
          ResultSet rows = db.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
       rows.next();
-      try (var migrations = Files.list(Path.of("sql"))) {
+      try (var migrations = Files.list(Path.of("../sql"))) {
         assertThat(rows.getInt(1)).as("migrated the given database, every migration in sql/")
             .isEqualTo((int) migrations.filter(file -> file.getFileName().toString().matches("V\\d+__.*\\.sql")).count());
       }

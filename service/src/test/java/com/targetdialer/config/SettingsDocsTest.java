@@ -54,7 +54,7 @@ class SettingsDocsTest {
   private static Map<String, String> readmeTable() throws IOException {
     Map<String, String> rows = new LinkedHashMap<>();
     boolean inTable = false;
-    for (String line : Files.readAllLines(Path.of("README.md"))) {
+    for (String line : Files.readAllLines(Path.of("../README.md"))) {
       if (line.startsWith("| setting | default | meaning |")) {
         inTable = true;
       } else if (inTable && !line.startsWith("|")) {

@@ -9,7 +9,6 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import com.targetdialer.calendar.CalendarVerticle;
 import com.targetdialer.calendar.CredentialCipher;
 import com.targetdialer.config.ConfigException;
-import com.targetdialer.demo.Demo;
 import com.targetdialer.http.Tokens;
 import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.DatabaseUrl;
@@ -39,7 +38,6 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -71,22 +69,6 @@ public final class TargetDialer {
 
   private TargetDialer(Settings settings) {
     this.settings = settings;
-  }
-
-  public static void main(String[] args) {
-    SLF4JBridgeHandler.removeHandlersForRootLogger();
-    SLF4JBridgeHandler.install();
-    try {
-      boolean demo = args.length > 0 && args[0].equals("demo");
-      TargetDialer service = demo ? Demo.run(System.getenv()) : start(Arguments.parse(args), System.getenv());
-      Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "td-shutdown"));
-    } catch (ConfigException e) {
-      System.err.println("targetdialer: cannot start: " + e.getMessage());
-      System.exit(2);
-    } catch (RuntimeException | IOException e) {
-      LOG.error("targetdialer: cannot start", e);
-      System.exit(1);
-    }
   }
 
   /** Starts the whole service; blocks the calling thread, which must not be an event loop. */

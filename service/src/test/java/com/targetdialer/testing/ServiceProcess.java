@@ -43,7 +43,7 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public static ServiceProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
-    String jar = System.getProperty("td.jar", "target/targetdialer.jar");
+    String jar = System.getProperty("td.jar", "../target/targetdialer.jar");
     List<String> command = new java.util.ArrayList<>(List.of(javaBinary(), "-jar", Path.of(jar).toAbsolutePath().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
