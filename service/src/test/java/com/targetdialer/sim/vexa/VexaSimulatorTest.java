@@ -258,6 +258,10 @@ class VexaSimulatorTest {
   @Test
   @DisplayName("a deaf bot is active and silent until stopped; without an event filter only meeting.completed is sent")
   void deafBot() throws Exception {
+    // A talking bot beside it, spawned before any webhook is set (so it sends none): the yardstick of "would have spoken by now".
+    String talking = "tal-king-bot";
+    sim.script(talking, BotScript.normal().skipLobby());
+    long reference = postBot(talking).bodyAsJsonObject().getLong("id");
     sim.configureWebhook(hooks.url(), SECRET, null);
     sim.script(MEET, BotScript.deaf());
     long id = postBot(MEET).bodyAsJsonObject().getLong("id");
@@ -265,8 +269,7 @@ class VexaSimulatorTest {
     assertThat(call(HttpMethod.PUT, "/user/webhook", new JsonObject().put("webhook_url", hooks.url())
         .put("webhook_events", ALL_EVENTS)).statusCode()).isEqualTo(200);
     awaitStatus(id, "active");
-    // A normal bot would have spoken and finished well within this window.
-    Thread.sleep(800);
+    await("the talking bot heard", () -> !sim.transcript(reference).getJsonArray("segments").isEmpty());
     assertThat(sim.meeting(id).getString("status")).isEqualTo("active");
     assertThat(sim.transcript(id).getJsonArray("segments")).isEmpty();
     assertThat(hooks.received).isEmpty();
