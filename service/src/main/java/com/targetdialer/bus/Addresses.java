@@ -23,7 +23,7 @@ public final class Addresses {
 
   /** Request-reply to PersistVerticle: merge segments into a meeting's transcript. */
   public static final String PERSIST_SEGMENTS = "persist.segments";
-  /** Request-reply to PersistVerticle: apply one bot status change (live stream, reconciliation); 404 for an unknown bot. */
+  /** Request-reply to PersistVerticle: apply one bot status change (live stream, reconciliation); the reply is its outcome. */
   public static final String PERSIST_STATUS = "persist.status";
   /** Request-reply to PersistVerticle: the status changes of an inbox round in one transaction ({changes} → {outcomes}, in order). */
   public static final String PERSIST_STATUSES = "persist.statuses";

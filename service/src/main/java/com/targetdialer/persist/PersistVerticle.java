@@ -227,7 +227,7 @@ public final class PersistVerticle extends VerticleBase {
 
   // --- bot status -------------------------------------------------------------------------------
 
-  /** One change: the reply is its outcome, or a 404 failure when we have no session for the bot (yet). */
+  /** One change: the reply is its outcome, as for a batch ({@code applied}, {@code duplicate} or {@code unknown_bot}). */
   private void onStatus(Message<JsonObject> message) {
     BotStatusChange change = read(message, BotStatusChange::fromJson);
     if (change == null) {
@@ -240,11 +240,7 @@ public final class PersistVerticle extends VerticleBase {
       }
       JsonObject outcome = result.result().get(0);
       announce(outcome);
-      if (outcome.getBoolean("unknown_bot", false)) {
-        message.fail(Failures.NOT_FOUND, change.unknownBot());
-      } else {
-        message.reply(outcome);
-      }
+      message.reply(outcome);
     });
   }
 

@@ -7,7 +7,6 @@ import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.store.Backends;
 import com.targetdialer.testing.TestStores;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith({TestStores.class, VertxExtension.class})
 class PersistVerticleTest {
@@ -129,11 +127,9 @@ class PersistVerticleTest {
   }
 
   @Test
-  @DisplayName("a status for a bot we do not know fails with 404, so the inbox retries it")
+  @DisplayName("a status for a bot we do not know is answered unknown_bot, as in a batch, so the inbox retries it")
   void unknownBot() {
-    assertThatThrownBy(() -> status("evt_9", "no-such-session", null, "active"))
-        .isInstanceOf(ReplyException.class)
-        .satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(404));
+    assertThat(status("evt_9", "no-such-session", null, "active").getBoolean("unknown_bot")).isTrue();
     assertThat(pg.query("SELECT count(*) FROM td_webhook_events_seen").execute().await().iterator().next().getLong(0))
         .as("the event id is not remembered when nothing was applied").isZero();
   }
