@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.bus.Failures;
 import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.config.CalendarSettings;
@@ -123,8 +124,7 @@ final class CalendarRequests {
               List<Long> ids = new ArrayList<>();
               meetings.forEach(row -> ids.add(row.getLong("meeting_id")));
               return connection.preparedQuery(CalendarSql.DELETE_CALENDAR).execute(Tuple.of(id))
-                  .compose(deleted -> connection.preparedQuery(CalendarSql.CANCEL_ORPHANS)
-                      .execute(Tuple.tuple().addValue(ids.toArray(new Long[0]))))
+                  .compose(deleted -> MeetingStatus.cancelOrphans(connection, ids.toArray(new Long[0])))
                   .compose(cancelled -> {
                     List<Long> cancelledIds = new ArrayList<>();
                     cancelled.forEach(row -> cancelledIds.add(row.getLong("id")));

@@ -141,38 +141,6 @@ final class CalendarSql {
       FROM (SELECT code FROM unnest($1::text[]) AS code ORDER BY code) AS sorted
       """;
 
-  /**
-   * One row per occurrence (Meet code + start), shared by every calendar that holds it. A cancelled
-   * occurrence that is back is scheduled again; times change only while no bot was sent.
-   */
-  static final String UPSERT_OCCURRENCES = """
-      INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, title, scheduled_start, scheduled_end, dispatch_at, source)
-      SELECT 'google_meet', t.code, 'https://meet.google.com/' || t.code, t.title, t.s, t.e, t.d, 'calendar'
-      FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) AS t(code, title, s, e, d)
-      ON CONFLICT ON CONSTRAINT td_meetings_occurrence_key DO UPDATE SET
-          title = coalesce(EXCLUDED.title, td_meetings.title),
-          scheduled_end = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.scheduled_end ELSE td_meetings.scheduled_end END,
-          dispatch_at = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.dispatch_at ELSE td_meetings.dispatch_at END,
-          bot_status = CASE WHEN td_meetings.bot_status = 'cancelled' THEN 'scheduled' ELSE td_meetings.bot_status END,
-          updated_at = now()
-      RETURNING id, native_meeting_id, scheduled_start, bot_status, dispatch_at, (xmax = 0) AS inserted
-      """;
-
-  /**
-   * A moved event takes its row along, while no bot was sent, no other calendar still holds the row at
-   * its old time, and no row exists at the new time already. $7 = this calendar.
-   */
-  static final String MOVE_OCCURRENCE = """
-      UPDATE td_meetings m SET native_meeting_id = $2, meeting_url = 'https://meet.google.com/' || $2, scheduled_start = $3,
-          scheduled_end = $4, title = coalesce($5, m.title), dispatch_at = $6, bot_status = 'scheduled', updated_at = now()
-      WHERE m.id = $1 AND m.bot_status IN ('scheduled', 'cancelled')
-        AND NOT EXISTS (SELECT 1 FROM td_calendar_events e
-                        WHERE e.meeting_id = m.id AND e.decision = 'scheduled' AND e.calendar_ref <> $7)
-        AND NOT EXISTS (SELECT 1 FROM td_meetings o
-                        WHERE o.platform = m.platform AND o.native_meeting_id = $2 AND o.scheduled_start = $3 AND o.id <> m.id)
-      RETURNING m.id, m.bot_status, m.dispatch_at
-      """;
-
   static final String UPSERT_EVENTS = """
       INSERT INTO td_calendar_events (calendar_ref, event_id, meeting_id, decision, reason, meet_code, summary, starts_at, ends_at,
                                       event_updated, seen_at)
@@ -182,14 +150,6 @@ final class CalendarSql {
       ON CONFLICT (calendar_ref, event_id) DO UPDATE SET meeting_id = EXCLUDED.meeting_id, decision = EXCLUDED.decision,
           reason = EXCLUDED.reason, meet_code = EXCLUDED.meet_code, summary = EXCLUDED.summary, starts_at = EXCLUDED.starts_at,
           ends_at = EXCLUDED.ends_at, event_updated = EXCLUDED.event_updated, seen_at = now()
-      """;
-
-  /** Occurrences no calendar schedules any more are cancelled, unless a bot was already sent. */
-  static final String CANCEL_ORPHANS = """
-      UPDATE td_meetings m SET bot_status = 'cancelled', updated_at = now()
-      WHERE m.id = ANY($1::bigint[]) AND m.bot_status = 'scheduled'
-        AND NOT EXISTS (SELECT 1 FROM td_calendar_events e WHERE e.meeting_id = m.id AND e.decision = 'scheduled')
-      RETURNING m.id
       """;
 
   /** Appends one entry per meeting to td_meeting_events (ids must be distinct), seq bumped in the same statement. */

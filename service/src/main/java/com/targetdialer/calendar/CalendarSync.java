@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.calendar.MeetDetection.Detection;
 import io.vertx.core.Future;
@@ -118,9 +119,8 @@ final class CalendarSync {
     Future<Void> chain = Future.succeededFuture();
     for (SyncPlan.Move move : plan.moves) {
       SyncPlan.Occurrence to = move.to();
-      chain = chain.compose(ignored -> connection.preparedQuery(CalendarSql.MOVE_OCCURRENCE).execute(Tuple.tuple()
-              .addValue(move.fromMeeting()).addValue(to.key().code()).addValue(utc(to.key().start())).addValue(utc(to.end()))
-              .addValue(to.title()).addValue(utc(to.dispatchAt())).addValue(calendar.id()))
+      chain = chain.compose(ignored -> MeetingStatus.moveOccurrence(connection, move.fromMeeting(), to.key().code(),
+              utc(to.key().start()), utc(to.end()), to.title(), utc(to.dispatchAt()), calendar.id())
           .map(rows -> {
             if (rows.size() == 1) {
               plan.upserts.remove(to.key());
@@ -167,8 +167,7 @@ final class CalendarSync {
       ends[i] = utc(o.end());
       dispatch[i] = utc(o.dispatchAt());
     }
-    return connection.preparedQuery(CalendarSql.UPSERT_OCCURRENCES)
-        .execute(Tuple.tuple().addValue(codes).addValue(titles).addValue(starts).addValue(ends).addValue(dispatch))
+    return MeetingStatus.upsertOccurrences(connection, codes, titles, starts, ends, dispatch)
         .map(rows -> {
           Map<SyncPlan.Key, Long> ids = new HashMap<>();
           for (Row row : rows) {
@@ -232,7 +231,7 @@ final class CalendarSync {
       return Future.succeededFuture();
     }
     Long[] ids = plan.cancelChecks.toArray(new Long[0]);
-    return connection.preparedQuery(CalendarSql.CANCEL_ORPHANS).execute(Tuple.tuple().addValue(ids)).map(rows -> {
+    return MeetingStatus.cancelOrphans(connection, ids).map(rows -> {
       for (Row row : rows) {
         long id = row.getLong("id");
         plan.scheduled.remove(id);

@@ -1,5 +1,6 @@
 package com.targetdialer.dispatch;
 
+import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.bus.Addresses;
@@ -113,7 +114,7 @@ public final class DispatchScheduler {
       return;
     }
     scanning = true;
-    pg.preparedQuery(DispatchSql.MARK_MISSED).execute()
+    MeetingStatus.markMissed(pg)
         .compose(missed -> {
           for (Row row : missed) {
             LOG.warn("ALERT calendar meeting missed: it ended before its bot was sent [meeting: {}, title: {}, start: {}]",
@@ -139,7 +140,7 @@ public final class DispatchScheduler {
     if (stopped) {
       return;
     }
-    pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.CLAIM_DISPATCH).execute(Tuple.of(meetingId))
+    pg.withTransaction(connection -> MeetingStatus.claimScheduled(connection, meetingId)
             .compose(rows -> {
               if (rows.size() == 0) {
                 return Future.succeededFuture((Row) null);

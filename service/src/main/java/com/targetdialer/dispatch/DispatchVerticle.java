@@ -1,5 +1,6 @@
 package com.targetdialer.dispatch;
 
+import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.bus.Failures;
 import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.meeting.BotStatus;
@@ -140,7 +141,7 @@ public final class DispatchVerticle extends VerticleBase {
     boolean resume = message.body().getBoolean("resume", false);
     Future<RowSet<Row>> claimed = resume
         ? pg.preparedQuery(DispatchSql.RESTARTING_MEETING).execute(Tuple.of(meetingId))
-        : pg.preparedQuery(DispatchSql.CLAIM_RESTART).execute(Tuple.of(meetingId, message.body().getInteger("restart_count", 0)));
+        : MeetingStatus.claimRestart(pg, meetingId, message.body().getInteger("restart_count", 0));
     claimed.compose(rows -> {
       if (!rows.iterator().hasNext()) {
         return Future.failedFuture(new DispatchFailure(Failures.CONFLICT, "meeting " + meetingId + " is not in a state to restart (already restarted?)"));
@@ -194,7 +195,7 @@ public final class DispatchVerticle extends VerticleBase {
               .compose(sessions -> sessions.iterator().hasNext()
                   ? connection.preparedQuery(DispatchSql.SESSION_END_REASON).execute(Tuple.of(sessions.iterator().next().getLong("id"), reason)).mapEmpty()
                   : Future.succeededFuture())
-              .compose(ignored2 -> connection.preparedQuery(DispatchSql.MEETING_STOPPED_FAILED).execute(Tuple.of(meetingId, reason)))))
+              .compose(ignored2 -> MeetingStatus.stopped(connection, meetingId, reason))))
           .map(failed -> {
             MeetingUpdate.status(meetingId, BotStatus.FAILED).withFailureReason(reason).publish(vertx.eventBus());
             return new JsonObject().put("status", "stopped").put("meeting_id", meetingId).put("failed", failed.rowCount() == 1);
@@ -205,7 +206,7 @@ public final class DispatchVerticle extends VerticleBase {
   private Future<JsonObject> claim(SqlConnection connection, DispatchRequest request) {
     Future<Row> occurrence = connection.preparedQuery(DispatchSql.LOCK_LINK).execute(Tuple.of(request.platform(), request.nativeMeetingId()))
         .compose(locked -> request.scheduledStart() != null ? scheduledOccurrence(connection, request) : openOccurrence(connection, request));
-    return occurrence.compose(row -> connection.preparedQuery(DispatchSql.CLAIM).execute(Tuple.of(row.getLong("id")))
+    return occurrence.compose(row -> MeetingStatus.claim(connection, row.getLong("id"))
         .map(claimed -> new JsonObject()
             .put("meeting_id", row.getLong("id"))
             .put("bot_status", row.getString("bot_status"))
@@ -264,16 +265,15 @@ public final class DispatchVerticle extends VerticleBase {
 
   private Future<JsonObject> recordStarted(long meetingId, long sessionId, int attempt, VexaBot bot) {
     // A bot Vexa already had (a 409, adopted) may be further along than one it just created.
-    String vexaStatus = bot.ourStatus() == null ? BotStatus.REQUESTED.value() : bot.ourStatus().value();
+    BotStatus vexaStatus = bot.ourStatus() == null ? BotStatus.REQUESTED : bot.ourStatus();
     boolean adopted = bot.ourStatus() != null;
-    return pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.SESSION_STARTED)
-            .execute(Tuple.of(sessionId, bot.id(), bot.sessionUid(), vexaStatus, bot.botContainerId()))
-            .compose(ignored -> connection.preparedQuery(DispatchSql.MEETING_JOINING).execute(Tuple.of(meetingId, vexaStatus)))
+    return pg.withTransaction(connection -> MeetingStatus.botStarted(connection, meetingId, sessionId, bot.id(), bot.sessionUid(),
+                bot.botContainerId(), vexaStatus)
             .compose(updated -> MeetingEvents.append(connection, meetingId, "bot_dispatched", MeetingEvents.INFO, new JsonObject()
                     .put("attempt", attempt).put("vexa_meeting_id", bot.id()).put("session_uid", bot.sessionUid()).put("adopted", adopted))
                 .map(updated)))
         .map(updated -> {
-          String botStatus = updated.iterator().hasNext() ? updated.iterator().next().getString("bot_status") : vexaStatus;
+          String botStatus = updated.iterator().hasNext() ? updated.iterator().next().getString("bot_status") : vexaStatus.value();
           JsonObject started = new JsonObject()
               .put("meeting_id", meetingId)
               .put("vexa_meeting_id", bot.id())
@@ -290,8 +290,7 @@ public final class DispatchVerticle extends VerticleBase {
   private Future<JsonObject> recordFailure(MeetingLabel meeting, long sessionId, String reason, int code) {
     long meetingId = meeting.id();
     LOG.warn("ALERT dispatch failed [meeting: {}, reason: {}]", meeting, reason);
-    return pg.withTransaction(connection -> connection.preparedQuery(DispatchSql.SESSION_FAILED).execute(Tuple.of(sessionId, reason))
-            .compose(ignored -> connection.preparedQuery(DispatchSql.MEETING_FAILED).execute(Tuple.of(meetingId, reason)))
+    return pg.withTransaction(connection -> MeetingStatus.botNotStarted(connection, meetingId, sessionId, reason)
             .compose(ignored -> MeetingEvents.append(connection, meetingId, "dispatch_failed", MeetingEvents.ALERT,
                 new JsonObject().put("reason", reason).put("meeting", meeting.toJson()))))
         .onSuccess(ignored -> MeetingUpdate.status(meetingId, BotStatus.FAILED).withFailureReason(reason).publish(vertx.eventBus()))

@@ -144,31 +144,6 @@ final class PersistSql {
       UPDATE td_bot_sessions SET session_uid = $2 WHERE id = $1 AND session_uid IS NULL
       """;
 
-  static final String ADVANCE_SESSION = """
-      UPDATE td_bot_sessions SET
-          status = $2,
-          joined_at = CASE WHEN $2 IN ('joining', 'awaiting_admission', 'active') THEN coalesce(joined_at, $3) ELSE joined_at END,
-          active_at = CASE WHEN $2 = 'active' THEN coalesce(active_at, $3) ELSE active_at END,
-          ended_at = CASE WHEN $2 IN ('completed', 'failed') THEN coalesce(ended_at, $3) ELSE ended_at END,
-          completion_reason = coalesce($4, completion_reason),
-          failure_stage = coalesce($5, failure_stage),
-          end_reason = CASE WHEN $2 IN ('completed', 'failed') THEN coalesce(end_reason, $4, $2) ELSE end_reason END
-      WHERE id = $1 AND td_status_rank(status) < td_status_rank($2)
-      RETURNING status
-      """;
-
-  /** A restarting meeting follows only its next bot, which DispatchVerticle moves to 'joining'. */
-  static final String ADVANCE_MEETING = """
-      UPDATE td_meetings SET
-          bot_status = $2,
-          bot_active_at = CASE WHEN $2 = 'active' THEN $3 ELSE bot_active_at END,
-          meeting_ended_at = CASE WHEN $2 IN ('completed', 'failed') THEN coalesce(meeting_ended_at, $3) ELSE meeting_ended_at END,
-          failure_reason = CASE WHEN $2 = 'failed' THEN coalesce($4, $5, 'bot_failed') ELSE failure_reason END,
-          updated_at = now()
-      WHERE id = $1 AND bot_status <> 'restarting' AND td_status_rank(bot_status) < td_status_rank($2)
-      RETURNING id, platform, native_meeting_id, bot_status, restart_count, segment_count, failure_reason
-      """;
-
   static final String DEAD_LETTER = """
       INSERT INTO td_dead_letters (source, reason, stream_id, raw_body, error, attempts) VALUES ($1, $2, $3, $4, $5, $6)
       """;

@@ -1,5 +1,6 @@
 package com.targetdialer.persist;
 
+import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.bus.BotStatusChange;
 import com.targetdialer.meeting.BotStatus;
@@ -192,8 +193,7 @@ final class StatusWriter {
         return Future.succeededFuture(outcome); // statuses only move forward (the SQL checks the same)
       }
       OffsetDateTime at = change.at().atOffset(ZoneOffset.UTC);
-      return connection.preparedQuery(PersistSql.ADVANCE_SESSION)
-          .execute(Tuple.of(session.id, change.status().value(), at, change.completionReason(), change.failureStage()))
+      return MeetingStatus.advanceSession(connection, session.id, change.status(), at, change.completionReason(), change.failureStage())
           .compose(advanced -> {
             if (advanced.rowCount() == 0) {
               return Future.succeededFuture(outcome);
@@ -204,8 +204,8 @@ final class StatusWriter {
               // An earlier bot of a restarted meeting: its end does not end the meeting.
               return Future.succeededFuture(outcome);
             }
-            return connection.preparedQuery(PersistSql.ADVANCE_MEETING)
-                .execute(Tuple.of(session.meetingId, change.status().value(), at, change.completionReason(), change.failureStage()))
+            return MeetingStatus.advanceMeeting(connection, session.meetingId, change.status(), at, change.completionReason(),
+                    change.failureStage())
                 .compose(meetings -> {
                   if (meetings.rowCount() == 0) {
                     return Future.succeededFuture(outcome);

@@ -1,0 +1,108 @@
+package com.targetdialer.meeting;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+
+/**
+ * The one place a meeting's bot status changes (its statements are in {@link MeetingStatusSql}).
+ * Each method is one transition, run on the caller's connection, inside the caller's transaction
+ * (which also appends the meeting's event); the caller publishes the change once it is committed.
+ *
+ * <p>Who can fail a meeting: {@link #markMissed} (the calendar's meeting ended before its bot was
+ * sent), {@link #botNotStarted} (Vexa refused or could not be reached), {@link #stopped} (taken out,
+ * e.g. deaf after its restarts), and {@link #advanceMeeting} (Vexa reports the bot failed).
+ * Who can cancel one: {@link #cancelOrphans} (no calendar asks for it any more, and no bot was sent).
+ */
+public final class MeetingStatus {
+
+  private MeetingStatus() {
+  }
+
+  // ---- the calendar ----
+
+  /** Occurrences (code, start) scheduled or rescheduled, a cancelled one scheduled again; returns id, status, dispatch_at, inserted. */
+  public static Future<RowSet<Row>> upsertOccurrences(SqlClient client, String[] codes, String[] titles, OffsetDateTime[] starts,
+                                                      OffsetDateTime[] ends, OffsetDateTime[] dispatchAt) {
+    return client.preparedQuery(MeetingStatusSql.UPSERT_OCCURRENCES)
+        .execute(Tuple.tuple().addValue(codes).addValue(titles).addValue(starts).addValue(ends).addValue(dispatchAt));
+  }
+
+  /** Moves a meeting no bot was sent to with its event; no row when it cannot be taken along. */
+  public static Future<RowSet<Row>> moveOccurrence(SqlClient client, long meetingId, String code, OffsetDateTime start,
+                                                   OffsetDateTime end, String title, OffsetDateTime dispatchAt, String calendarId) {
+    return client.preparedQuery(MeetingStatusSql.MOVE_OCCURRENCE).execute(Tuple.tuple()
+        .addValue(meetingId).addValue(code).addValue(start).addValue(end).addValue(title).addValue(dispatchAt).addValue(calendarId));
+  }
+
+  /** scheduled → cancelled, for those of the meetings no calendar event asks for any more; returns their ids. */
+  public static Future<RowSet<Row>> cancelOrphans(SqlClient client, Long[] meetingIds) {
+    return client.preparedQuery(MeetingStatusSql.CANCEL_ORPHANS).execute(Tuple.tuple().addValue(meetingIds));
+  }
+
+  // ---- claims ----
+
+  /** scheduled or failed → requested (an ad-hoc dispatch); one row when this caller won the claim. */
+  public static Future<RowSet<Row>> claim(SqlClient client, long meetingId) {
+    return client.preparedQuery(MeetingStatusSql.CLAIM).execute(Tuple.of(meetingId));
+  }
+
+  /** scheduled → requested at its dispatch time, once however many nodes try; one row when this caller won. */
+  public static Future<RowSet<Row>> claimScheduled(SqlClient client, long meetingId) {
+    return client.preparedQuery(MeetingStatusSql.CLAIM_DISPATCH).execute(Tuple.of(meetingId));
+  }
+
+  /** scheduled → failed for calendar meetings that ended before their bot was sent (the service was down); returns them. */
+  public static Future<RowSet<Row>> markMissed(SqlClient client) {
+    return client.preparedQuery(MeetingStatusSql.MARK_MISSED).execute();
+  }
+
+  // ---- a bot's start, restart and stop ----
+
+  /**
+   * Vexa took the bot (or had one already, adopted): the session records its ids, the meeting moves
+   * from requested or restarting to joining, or further when an adopted bot already is.
+   */
+  public static Future<RowSet<Row>> botStarted(SqlClient client, long meetingId, long sessionId, long vexaMeetingId, String sessionUid,
+                                               String botContainerId, BotStatus status) {
+    return client.preparedQuery(MeetingStatusSql.SESSION_STARTED)
+        .execute(Tuple.of(sessionId, vexaMeetingId, sessionUid, status.value(), botContainerId))
+        .compose(ignored -> client.preparedQuery(MeetingStatusSql.MEETING_JOINING).execute(Tuple.of(meetingId, status.value())));
+  }
+
+  /** Vexa refused the bot or could not be reached: the session and the meeting (requested or restarting) fail with the reason. */
+  public static Future<RowSet<Row>> botNotStarted(SqlClient client, long meetingId, long sessionId, String reason) {
+    return client.preparedQuery(MeetingStatusSql.SESSION_FAILED).execute(Tuple.of(sessionId, reason))
+        .compose(ignored -> client.preparedQuery(MeetingStatusSql.MEETING_FAILED).execute(Tuple.of(meetingId, reason)));
+  }
+
+  /** active → restarting, restart_count + 1, only at the expected count: a restart happens once. */
+  public static Future<RowSet<Row>> claimRestart(SqlClient client, long meetingId, int restartCount) {
+    return client.preparedQuery(MeetingStatusSql.CLAIM_RESTART).execute(Tuple.of(meetingId, restartCount));
+  }
+
+  /** Taken out of the call: any unfinished status → failed with the reason; one row when it changed. */
+  public static Future<RowSet<Row>> stopped(SqlClient client, long meetingId, String reason) {
+    return client.preparedQuery(MeetingStatusSql.MEETING_STOPPED_FAILED).execute(Tuple.of(meetingId, reason));
+  }
+
+  // ---- what Vexa reports ----
+
+  /** A bot session moves forward to {@code status}; one row when it did. */
+  public static Future<RowSet<Row>> advanceSession(SqlClient client, long sessionId, BotStatus status, OffsetDateTime at,
+                                                   String completionReason, String failureStage) {
+    return client.preparedQuery(MeetingStatusSql.ADVANCE_SESSION)
+        .execute(Tuple.of(sessionId, status.value(), at, completionReason, failureStage));
+  }
+
+  /** The meeting follows its current bot forward (not while restarting); returns the meeting when it moved. */
+  public static Future<RowSet<Row>> advanceMeeting(SqlClient client, long meetingId, BotStatus status, OffsetDateTime at,
+                                                   String completionReason, String failureStage) {
+    return client.preparedQuery(MeetingStatusSql.ADVANCE_MEETING)
+        .execute(Tuple.of(meetingId, status.value(), at, completionReason, failureStage));
+  }
+}
