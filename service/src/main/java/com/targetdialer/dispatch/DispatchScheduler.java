@@ -4,8 +4,6 @@ import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.bus.Addresses;
-import com.targetdialer.store.MeetingEvents;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -114,13 +112,11 @@ public final class DispatchScheduler {
       return;
     }
     scanning = true;
-    MeetingStatus.markMissed(pg)
+    pg.withTransaction(MeetingStatus::markMissed)
         .compose(missed -> {
           for (Row row : missed) {
             LOG.warn("ALERT calendar meeting missed: it ended before its bot was sent [meeting: {}, title: {}, start: {}]",
                 row.getLong("id"), row.getString("title"), row.getOffsetDateTime("scheduled_start"));
-            MeetingEvents.append(pg, row.getLong("id"), "dispatch_missed", MeetingEvents.ALERT,
-                new JsonObject().put("reason", "the meeting ended before its bot was sent"));
           }
           return pg.query(DispatchSql.RECLAIM_STALLED).execute();
         })
@@ -141,15 +137,7 @@ public final class DispatchScheduler {
       return;
     }
     pg.withTransaction(connection -> MeetingStatus.claimScheduled(connection, meetingId)
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.succeededFuture((Row) null);
-              }
-              Row row = rows.iterator().next();
-              return MeetingEvents.append(connection, meetingId, "dispatch_due", MeetingEvents.INFO, new JsonObject()
-                      .put("dispatch_at", String.valueOf(row.getOffsetDateTime("dispatch_at"))))
-                  .map(row);
-            }))
+            .map(rows -> rows.size() == 0 ? null : rows.iterator().next()))
         .onSuccess(claimed -> {
           if (claimed == null) {
             recheck(meetingId);

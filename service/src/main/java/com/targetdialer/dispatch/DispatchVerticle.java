@@ -7,7 +7,6 @@ import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;
-import com.targetdialer.store.MeetingEvents;
 import com.targetdialer.store.MeetingLabel;
 import com.targetdialer.vexa.VexaBot;
 import com.targetdialer.vexa.VexaClient;
@@ -267,11 +266,10 @@ public final class DispatchVerticle extends VerticleBase {
     // A bot Vexa already had (a 409, adopted) may be further along than one it just created.
     BotStatus vexaStatus = bot.ourStatus() == null ? BotStatus.REQUESTED : bot.ourStatus();
     boolean adopted = bot.ourStatus() != null;
+    JsonObject detail = new JsonObject().put("attempt", attempt).put("vexa_meeting_id", bot.id()).put("session_uid", bot.sessionUid())
+        .put("adopted", adopted);
     return pg.withTransaction(connection -> MeetingStatus.botStarted(connection, meetingId, sessionId, bot.id(), bot.sessionUid(),
-                bot.botContainerId(), vexaStatus)
-            .compose(updated -> MeetingEvents.append(connection, meetingId, "bot_dispatched", MeetingEvents.INFO, new JsonObject()
-                    .put("attempt", attempt).put("vexa_meeting_id", bot.id()).put("session_uid", bot.sessionUid()).put("adopted", adopted))
-                .map(updated)))
+            bot.botContainerId(), vexaStatus, detail))
         .map(updated -> {
           String botStatus = updated.iterator().hasNext() ? updated.iterator().next().getString("bot_status") : vexaStatus.value();
           JsonObject started = new JsonObject()
@@ -290,9 +288,8 @@ public final class DispatchVerticle extends VerticleBase {
   private Future<JsonObject> recordFailure(MeetingLabel meeting, long sessionId, String reason, int code) {
     long meetingId = meeting.id();
     LOG.warn("ALERT dispatch failed [meeting: {}, reason: {}]", meeting, reason);
-    return pg.withTransaction(connection -> MeetingStatus.botNotStarted(connection, meetingId, sessionId, reason)
-            .compose(ignored -> MeetingEvents.append(connection, meetingId, "dispatch_failed", MeetingEvents.ALERT,
-                new JsonObject().put("reason", reason).put("meeting", meeting.toJson()))))
+    return pg.withTransaction(connection -> MeetingStatus.botNotStarted(connection, meetingId, sessionId, reason,
+            new JsonObject().put("reason", reason).put("meeting", meeting.toJson())))
         .onSuccess(ignored -> MeetingUpdate.status(meetingId, BotStatus.FAILED).withFailureReason(reason).publish(vertx.eventBus()))
         .transform(ignored -> Future.failedFuture(new DispatchFailure(code, reason, meetingId)));
   }

@@ -1,5 +1,7 @@
 package com.targetdialer.meeting;
 
+import io.vertx.core.json.JsonObject;
+import com.targetdialer.store.MeetingEvents;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -10,8 +12,9 @@ import java.time.OffsetDateTime;
 
 /**
  * The one place a meeting's bot status changes (its statements are in {@link MeetingStatusSql}).
- * Each method is one transition, run on the caller's connection, inside the caller's transaction
- * (which also appends the meeting's event); the caller publishes the change once it is committed.
+ * Each method is one transition, run on the caller's connection inside the caller's transaction;
+ * where the transition is the meeting's news, it appends the meeting's event in that same
+ * transaction. The caller publishes the change once it is committed.
  *
  * <p>Who can fail a meeting: {@link #markMissed} (the calendar's meeting ended before its bot was
  * sent), {@link #botNotStarted} (Vexa refused or could not be reached), {@link #stopped} (taken out,
@@ -51,33 +54,52 @@ public final class MeetingStatus {
     return client.preparedQuery(MeetingStatusSql.CLAIM).execute(Tuple.of(meetingId));
   }
 
-  /** scheduled → requested at its dispatch time, once however many nodes try; one row when this caller won. */
+  /** scheduled → requested at its dispatch time, once however many nodes try (event {@code dispatch_due}); one row when this caller won. */
   public static Future<RowSet<Row>> claimScheduled(SqlClient client, long meetingId) {
-    return client.preparedQuery(MeetingStatusSql.CLAIM_DISPATCH).execute(Tuple.of(meetingId));
+    return client.preparedQuery(MeetingStatusSql.CLAIM_DISPATCH).execute(Tuple.of(meetingId)).compose(rows -> rows.size() == 0
+        ? Future.succeededFuture(rows)
+        : MeetingEvents.append(client, meetingId, "dispatch_due", MeetingEvents.INFO,
+            new JsonObject().put("dispatch_at", String.valueOf(rows.iterator().next().getOffsetDateTime("dispatch_at")))).map(rows));
   }
 
-  /** scheduled → failed for calendar meetings that ended before their bot was sent (the service was down); returns them. */
+  /**
+   * scheduled → failed for calendar meetings that ended before their bot was sent (the service was
+   * down), each with the event {@code dispatch_missed}; returns them.
+   */
   public static Future<RowSet<Row>> markMissed(SqlClient client) {
-    return client.preparedQuery(MeetingStatusSql.MARK_MISSED).execute();
+    return client.preparedQuery(MeetingStatusSql.MARK_MISSED).execute().compose(rows -> {
+      Future<Void> logged = Future.succeededFuture();
+      for (Row row : rows) {
+        logged = logged.compose(ignored -> MeetingEvents.append(client, row.getLong("id"), "dispatch_missed", MeetingEvents.ALERT,
+            new JsonObject().put("reason", "the meeting ended before its bot was sent")));
+      }
+      return logged.map(rows);
+    });
   }
 
   // ---- a bot's start, restart and stop ----
 
   /**
    * Vexa took the bot (or had one already, adopted): the session records its ids, the meeting moves
-   * from requested or restarting to joining, or further when an adopted bot already is.
+   * from requested or restarting to joining, or further when an adopted bot already is; event
+   * {@code bot_dispatched} with {@code detail}.
    */
   public static Future<RowSet<Row>> botStarted(SqlClient client, long meetingId, long sessionId, long vexaMeetingId, String sessionUid,
-                                               String botContainerId, BotStatus status) {
+                                               String botContainerId, BotStatus status, JsonObject detail) {
     return client.preparedQuery(MeetingStatusSql.SESSION_STARTED)
         .execute(Tuple.of(sessionId, vexaMeetingId, sessionUid, status.value(), botContainerId))
-        .compose(ignored -> client.preparedQuery(MeetingStatusSql.MEETING_JOINING).execute(Tuple.of(meetingId, status.value())));
+        .compose(ignored -> client.preparedQuery(MeetingStatusSql.MEETING_JOINING).execute(Tuple.of(meetingId, status.value())))
+        .compose(meeting -> MeetingEvents.append(client, meetingId, "bot_dispatched", MeetingEvents.INFO, detail).map(meeting));
   }
 
-  /** Vexa refused the bot or could not be reached: the session and the meeting (requested or restarting) fail with the reason. */
-  public static Future<RowSet<Row>> botNotStarted(SqlClient client, long meetingId, long sessionId, String reason) {
+  /**
+   * Vexa refused the bot or could not be reached: the session and the meeting (requested or
+   * restarting) fail with the reason; event {@code dispatch_failed} (an alert) with {@code detail}.
+   */
+  public static Future<RowSet<Row>> botNotStarted(SqlClient client, long meetingId, long sessionId, String reason, JsonObject detail) {
     return client.preparedQuery(MeetingStatusSql.SESSION_FAILED).execute(Tuple.of(sessionId, reason))
-        .compose(ignored -> client.preparedQuery(MeetingStatusSql.MEETING_FAILED).execute(Tuple.of(meetingId, reason)));
+        .compose(ignored -> client.preparedQuery(MeetingStatusSql.MEETING_FAILED).execute(Tuple.of(meetingId, reason)))
+        .compose(meeting -> MeetingEvents.append(client, meetingId, "dispatch_failed", MeetingEvents.ALERT, detail).map(meeting));
   }
 
   /** active → restarting, restart_count + 1, only at the expected count: a restart happens once. */
@@ -99,10 +121,16 @@ public final class MeetingStatus {
         .execute(Tuple.of(sessionId, status.value(), at, completionReason, failureStage));
   }
 
-  /** The meeting follows its current bot forward (not while restarting); returns the meeting when it moved. */
+  /**
+   * The meeting follows its current bot forward (not while restarting), with the event
+   * {@code status_change} ({@code detail}; an alert when it failed); returns the meeting when it moved.
+   */
   public static Future<RowSet<Row>> advanceMeeting(SqlClient client, long meetingId, BotStatus status, OffsetDateTime at,
-                                                   String completionReason, String failureStage) {
+                                                   String completionReason, String failureStage, JsonObject detail) {
     return client.preparedQuery(MeetingStatusSql.ADVANCE_MEETING)
-        .execute(Tuple.of(meetingId, status.value(), at, completionReason, failureStage));
+        .execute(Tuple.of(meetingId, status.value(), at, completionReason, failureStage))
+        .compose(meeting -> meeting.rowCount() == 0 ? Future.succeededFuture(meeting)
+            : MeetingEvents.append(client, meetingId, "status_change", status == BotStatus.FAILED ? MeetingEvents.ALERT : MeetingEvents.INFO,
+                detail).map(meeting));
   }
 }

@@ -4,7 +4,6 @@ import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.bus.BotStatusChange;
 import com.targetdialer.meeting.BotStatus;
-import com.targetdialer.store.MeetingEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -205,7 +204,7 @@ final class StatusWriter {
               return Future.succeededFuture(outcome);
             }
             return MeetingStatus.advanceMeeting(connection, session.meetingId, change.status(), at, change.completionReason(),
-                    change.failureStage())
+                    change.failureStage(), change.describe().put("session_id", session.id).put("attempt", session.attempt))
                 .compose(meetings -> {
                   if (meetings.rowCount() == 0) {
                     return Future.succeededFuture(outcome);
@@ -216,10 +215,7 @@ final class StatusWriter {
                       .withSegmentCount(meeting.getInteger("segment_count"))
                       .withFailureReason(meeting.getString("failure_reason"))
                       .toJson());
-                  return MeetingEvents.append(connection, session.meetingId, "status_change",
-                          change.status() == BotStatus.FAILED ? MeetingEvents.ALERT : MeetingEvents.INFO,
-                          change.describe().put("session_id", session.id).put("attempt", session.attempt))
-                      .map(outcome);
+                  return Future.succeededFuture(outcome);
                 });
           });
     }
