@@ -233,9 +233,11 @@ final class InboxConsumer {
           ? owners.session(id, segments.sessionUid()) : Future.succeededFuture(new SegmentOwners.Session(segments.sessionUid(), null));
       return session.compose(known -> {
         VexaSegments.Normalized normalized = VexaSegments.normalizeAll(segments.segments(), known.uid(), known.startedAt(), true);
+        // The whole body is kept (it names the meeting); the others of its segments are stored all the same.
         Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
             : deadLetter(entry, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyable().size() + " of " + segments.segments().size()
-                + " segments of meeting " + id + " have no segment_id and no start time", 1, normalized.unkeyable().encode());
+                + " segments of meeting " + id + " have no segment_id and no start time, the first: "
+                + normalized.unkeyable().getValue(0), 1);
         Future<Void> stored = normalized.segments().isEmpty() ? Future.succeededFuture()
             : SegmentBatch.live(id, normalized.segments()).send(vertx.eventBus()).mapEmpty();
         return Future.all(unkeyable, stored).mapEmpty();
@@ -244,10 +246,6 @@ final class InboxConsumer {
   }
 
   private Future<Void> deadLetter(Inbox.Entry entry, DeadLetter.Reason reason, String error, int attempts) {
-    return deadLetter(entry, reason, error, attempts, entry.body().toString());
-  }
-
-  private Future<Void> deadLetter(Inbox.Entry entry, DeadLetter.Reason reason, String error, int attempts, String rawBody) {
-    return new DeadLetter(DeadLetter.WEBHOOK, reason, entry.id(), rawBody, error, attempts).keep(vertx.eventBus());
+    return new DeadLetter(DeadLetter.WEBHOOK, reason, entry.id(), entry.body().toString(), error, attempts).keep(vertx.eventBus());
   }
 }
