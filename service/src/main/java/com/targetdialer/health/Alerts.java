@@ -59,6 +59,7 @@ final class Alerts {
           .put("type", "alert")
           .put("level", level)
           .put("alert", type)
+          .put("id", meetingId) // as every other message on meetings.updates names its meeting
           .put("meeting_id", meetingId)
           .put("meeting", meeting.toJson())
           .put("message", message)

@@ -137,7 +137,10 @@ class HealthVerticleTest {
     assertThat(log.linesContaining("deaf bot, restarting")).anySatisfy(line ->
         assertThat(line).startsWith("WARN ALERT").contains("[meeting: " + meetingId + " \"Call " + code + "\" google_meet/" + code + ","));
     assertThat(alertsReceived).filteredOn(a -> a.getLong("meeting_id") == meetingId && "deaf_bot".equals(a.getString("alert")))
-        .allSatisfy(a -> assertThat(a.getJsonObject("meeting")).isEqualTo(named));
+        .allSatisfy(a -> {
+          assertThat(a.getJsonObject("meeting")).isEqualTo(named);
+          assertThat(a.getLong("id")).as("named like every update on meetings.updates").isEqualTo(meetingId);
+        });
     assertThat(deaf.getJsonObject("meeting")).isEqualTo(named);
     // Whichever instance held the sweep lock counted it.
     String metrics = services.stream()
