@@ -31,17 +31,20 @@ public final class Failures {
 
   /** The HTTP status for a failed request. */
   public static int httpStatus(Throwable failure) {
-    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      int code = reply.failureCode();
-      return code >= 400 && code < 600 ? code : INTERNAL;
+    if (!answered(failure)) {
+      return UNAVAILABLE;
     }
-    return UNAVAILABLE;
+    int code = ((ReplyException) failure).failureCode();
+    return code >= 400 && code < 600 ? code : INTERNAL;
   }
 
   /** The detail for a failed request; {@code what} names the part when it did not answer, e.g. "dispatch". */
   public static String detail(Throwable failure, String what) {
-    return httpStatus(failure) == UNAVAILABLE && !(failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE)
-        ? what + " is unavailable: " + failure.getMessage()
-        : failure.getMessage();
+    return answered(failure) ? failure.getMessage() : what + " is unavailable: " + failure.getMessage();
+  }
+
+  /** The consumer answered with a failure, as opposed to no consumer or no answer in time. */
+  private static boolean answered(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE;
   }
 }

@@ -20,6 +20,12 @@ public final class VexaSegments {
 
   /** Segments ready to persist, and the raw ones that could not be keyed (to be kept as dead letters). */
   public record Normalized(JsonArray segments, JsonArray unkeyable) {
+
+    /** The dead letter's error for the unkeyable ones. */
+    public String unkeyableError(long meetingId) {
+      return unkeyable.size() + " of " + (segments.size() + unkeyable.size()) + " segments of meeting " + meetingId
+          + " have no segment_id and no start time, the first: " + unkeyable.getValue(0);
+    }
   }
 
   /** As {@link #normalize(JsonObject, String, Instant, boolean)} for a session whose start is not known. */

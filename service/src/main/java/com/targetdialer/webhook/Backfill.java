@@ -68,7 +68,7 @@ final class Backfill {
           // The one place REST segments that cannot be keyed are kept: the final read of each session.
           Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
               : DeadLetter.of(DeadLetter.REST, DeadLetter.Reason.UNKEYABLE_SEGMENT, "vexa meeting " + vexaId, normalized.unkeyable().encode(),
-                  normalized.unkeyable().size() + " segments of meeting " + meetingId + " have no segment_id and no start time").keep(vertx.eventBus());
+                  normalized.unkeyableError(meetingId)).keep(vertx.eventBus());
           return unkeyable.compose(ignored ->
               SegmentBatch.finalTranscript(meetingId, normalized.segments(), session.getLong("id"), sessionUid).send(vertx.eventBus()));
         })

@@ -235,9 +235,7 @@ final class InboxConsumer {
         VexaSegments.Normalized normalized = VexaSegments.normalizeAll(segments.segments(), known.uid(), known.startedAt(), true);
         // The whole body is kept (it names the meeting); the others of its segments are stored all the same.
         Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
-            : deadLetter(entry, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyable().size() + " of " + segments.segments().size()
-                + " segments of meeting " + id + " have no segment_id and no start time, the first: "
-                + normalized.unkeyable().getValue(0), 1);
+            : deadLetter(entry, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyableError(id), 1);
         Future<Void> stored = normalized.segments().isEmpty() ? Future.succeededFuture()
             : SegmentBatch.live(id, normalized.segments()).send(vertx.eventBus()).mapEmpty();
         return Future.all(unkeyable, stored).mapEmpty();

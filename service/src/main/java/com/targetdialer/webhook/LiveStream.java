@@ -242,8 +242,7 @@ final class LiveStream {
   private void onTranscript(String text, Followed meeting, LiveFrame.Transcript transcript) {
     VexaSegments.Normalized normalized = VexaSegments.normalizeAll(transcript.segments(), meeting.sessionUid(), null, false);
     if (!normalized.unkeyable().isEmpty()) {
-      keep(text, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyable().size() + " segments of meeting " + meeting.meetingId()
-          + " have no segment_id and no start time");
+      keep(text, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyableError(meeting.meetingId()));
     }
     if (!normalized.segments().isEmpty()) {
       persist(text, meeting, normalized.segments());

@@ -1,5 +1,6 @@
 package com.targetdialer.health;
 
+import com.targetdialer.testing.MetricsText;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.sim.vexa.BotScript;
@@ -26,8 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.Matcher;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -283,9 +282,8 @@ class HealthVerticleTest {
   private static long sweepsSoFar() {
     long total = 0;
     for (TargetDialer service : services) {
-      Matcher count = Pattern.compile("td_health_sweep_seconds_count ([0-9.E]+)")
-          .matcher(client.get(service.httpPort(), "127.0.0.1", "/metrics").send().await().bodyAsString());
-      total += count.find() ? (long) Double.parseDouble(count.group(1)) : 0;
+      total += (long) MetricsText.value(client.get(service.httpPort(), "127.0.0.1", "/metrics").send().await().bodyAsString(),
+          "td_health_sweep_seconds_count");
     }
     return total;
   }

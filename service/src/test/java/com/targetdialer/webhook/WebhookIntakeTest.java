@@ -1,5 +1,6 @@
 package com.targetdialer.webhook;
 
+import com.targetdialer.testing.MetricsText;
 import com.targetdialer.testing.InboxProbe;
 import com.targetdialer.testing.Await;
 import com.targetdialer.TargetDialer;
@@ -36,8 +37,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -298,11 +297,11 @@ class WebhookIntakeTest {
     await(() -> signed(statusChange("evt_up", "conn-1", "active", "active")).await().statusCode() == 200);
   }
 
-  private static double deadLetterMetric(String reason) throws Exception {
-    String metrics = client.get("/metrics").send().await().bodyAsString();
-    Matcher value = Pattern.compile("td_dead_letters_total\\{reason=\"" + reason + "\",source=\"vexa_webhook\"} ([0-9.E]+)").matcher(metrics);
-    return value.find() ? Double.parseDouble(value.group(1)) : 0.0;
+  private static double deadLetterMetric(String reason) {
+    return MetricsText.value(client.get("/metrics").send().await().bodyAsString(),
+        "td_dead_letters_total{reason=\"" + reason + "\",source=\"vexa_webhook\"}");
   }
+
 
   private static Buffer statusChange(String eventId, String connectionId, String from, String to) {
     return new JsonObject().put("event_id", eventId).put("event_type", "meeting.status_change").put("api_version", "2026-03-01")
