@@ -14,6 +14,7 @@ import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.config.RedisUrl;
 import com.targetdialer.config.Settings;
+import com.targetdialer.ledger.LedgerVerticle;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.EmbeddedPostgresServer;
 import com.targetdialer.store.EmbeddedRedisServer;
@@ -43,6 +44,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +61,7 @@ public final class TargetDialer {
   private static final Logger LOG = LoggerFactory.getLogger(TargetDialer.class);
 
   private final Settings settings;
+  private final Clock clock;
   private final List<AutoCloseable> embeddedStores = new ArrayList<>();
   /** Deployment ids of the verticles behind the HTTP edge, newest first. */
   private final List<String> deployments = new ArrayList<>();
@@ -67,14 +70,20 @@ public final class TargetDialer {
   private int httpPort;
   private String uiUrl;
 
-  private TargetDialer(Settings settings) {
+  private TargetDialer(Settings settings, Clock clock) {
     this.settings = settings;
+    this.clock = clock;
   }
 
   /** Starts the whole service; blocks the calling thread, which must not be an event loop. */
   public static TargetDialer start(Arguments arguments, Map<String, String> env) {
+    return start(arguments, env, Clock.systemUTC());
+  }
+
+  /** As {@link #start(Arguments, Map)}, with the clock every time rule reads (tests move it). */
+  public static TargetDialer start(Arguments arguments, Map<String, String> env, Clock clock) {
     Settings settings = loadSettings(arguments, env);
-    TargetDialer service = new TargetDialer(settings);
+    TargetDialer service = new TargetDialer(settings, clock);
     try {
       service.startAll();
       return service;
@@ -117,12 +126,13 @@ public final class TargetDialer {
     deploy(new PersistVerticle(backends, metrics, settings.eventIdRetentionHours()));
     deploy(new WebhookVerticle(settings, backends, membership));
     deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
-    deploy(new HealthVerticle(settings, backends, metrics));
-    deploy(new CalendarVerticle(settings, backends, CredentialCipher.resolve(settings.calendar(), settings.databaseUrl() == null, settings.dataDir())));
+    deploy(new HealthVerticle(settings, backends, metrics, clock));
+    deploy(new LedgerVerticle(settings.ledger(), backends, metrics, clock));
+    deploy(new CalendarVerticle(settings, backends, CredentialCipher.resolve(settings.calendar(), settings.databaseUrl() == null, settings.dataDir()), clock));
     // HTTP_PORT 0 means any free port: chosen here, so every instance shares the same one.
     httpPort = settings.httpPort() > 0 ? settings.httpPort() : freePort();
     try {
-      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets, membership, httpPort),
+      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets, membership, httpPort, clock),
           new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();
     } catch (Exception e) {
       throw bindFailure(e);

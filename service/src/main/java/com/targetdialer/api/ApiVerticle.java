@@ -17,6 +17,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
+import java.time.Clock;
+
 /**
  * The HTTP edge: routing, auth, body limits, the JSON error shape, health, readiness, metrics,
  * bot dispatch requests and the Vexa webhook inbox. It makes no business decisions and writes
@@ -39,9 +41,15 @@ public final class ApiVerticle extends VerticleBase {
 
   private final Membership membership;
   private final int port;
+  private final Clock clock;
 
-  /** @param port the port every instance listens on (HTTP_PORT, or the free one chosen for 0) */
-  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, Secrets secrets, Membership membership, int port) {
+  /**
+   * @param port  the port every instance listens on (HTTP_PORT, or the free one chosen for 0)
+   * @param clock what "today" is for the coverage report
+   */
+  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, Secrets secrets, Membership membership, int port,
+                     Clock clock) {
+    this.clock = clock;
     this.settings = settings;
     this.backends = backends;
     this.metrics = metrics;
@@ -73,6 +81,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/meetings").handler(uiAuth).handler(meetings::list);
     router.get("/api/meetings/:id").handler(uiAuth).handler(meetings::one);
     router.get("/api/meetings/:id/transcript").handler(uiAuth).handler(meetings::transcript);
+    router.get("/api/coverage").handler(uiAuth).handler(new CoverageHandler(pg, clock)::report);
     BearerAuth calendarsAuth = new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey());
     CalendarsHandler calendars = new CalendarsHandler(vertx);
     router.post("/calendars").handler(calendarsAuth).handler(calendars::connect);

@@ -1,7 +1,5 @@
 package com.targetdialer.api;
 
-import java.util.stream.Collectors;
-import java.util.Arrays;
 import com.targetdialer.meeting.BotStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -16,9 +14,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The read API the UI and the TargetDialer web app use: meetings, one meeting with its bot
@@ -58,7 +56,7 @@ final class MeetingsHandler {
         .onFailure(ctx::fail);
   }
 
-  /** {@code GET /api/meetings/{id}}: the meeting, its bot sessions, the gaps between them, its event log. */
+  /** {@code GET /api/meetings/{id}}: the meeting with its outcome and gaps, its bot sessions, its event log. */
   void one(RoutingContext ctx) {
     Long id = id(ctx);
     if (id == null) {
@@ -71,8 +69,7 @@ final class MeetingsHandler {
       JsonObject meeting = meetings.iterator().next().toJson();
       return pg.preparedQuery(ReadSql.SESSIONS).execute(Tuple.of(id))
           .compose(sessions -> pg.preparedQuery(ReadSql.EVENTS).execute(Tuple.of(id)).map(events -> {
-            JsonArray sessionList = json(sessions);
-            return meeting.put("bot_sessions", sessionList).put("gaps", gaps(sessions)).put("events", json(events));
+            return meeting.put("bot_sessions", json(sessions)).put("events", json(events));
           }));
     }).onSuccess(meeting -> {
       if (meeting == null) {
@@ -118,26 +115,6 @@ final class MeetingsHandler {
       ctx.json(new JsonObject().put("meeting_id", id).put("segments", segments)
           .put("next_cursor", segments.size() == pageSize ? next : null));
     }).onFailure(ctx::fail);
-  }
-
-  /** Between consecutive bot attempts: from when the earlier one was last heard to when the next one was active. */
-  private static JsonArray gaps(RowSet<Row> sessions) {
-    List<Row> list = new ArrayList<>();
-    sessions.forEach(list::add);
-    JsonArray gaps = new JsonArray();
-    for (int i = 1; i < list.size(); i++) {
-      Row before = list.get(i - 1);
-      Row after = list.get(i);
-      OffsetDateTime from = before.getOffsetDateTime("last_heard_at") != null ? before.getOffsetDateTime("last_heard_at")
-          : before.getOffsetDateTime("active_at") != null ? before.getOffsetDateTime("active_at") : before.getOffsetDateTime("requested_at");
-      OffsetDateTime to = after.getOffsetDateTime("active_at");
-      gaps.add(new JsonObject()
-          .put("after_attempt", before.getInteger("attempt"))
-          .put("from", from == null ? null : from.toInstant().toString())
-          .put("to", to == null ? null : to.toInstant().toString())
-          .put("seconds", from == null || to == null ? null : (to.toInstant().toEpochMilli() - from.toInstant().toEpochMilli()) / 1000.0));
-    }
-    return gaps;
   }
 
   private static JsonArray json(RowSet<Row> rows) {

@@ -8,7 +8,7 @@ final class ReadSql {
 
   static final String MEETINGS = """
       SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, bot_status, restart_count,
-             segment_count, failure_reason, bot_active_at, last_segment_at, updated_at,
+             segment_count, failure_reason, bot_active_at, last_segment_at, updated_at, outcome, outcome_reason, coverage_ratio,
              (SELECT e.detail ->> 'message' FROM td_meeting_events e
               WHERE e.meeting_id = m.id AND e.level <> 'info' ORDER BY e.seq DESC LIMIT 1) AS last_alert
       FROM td_meetings m
@@ -22,11 +22,11 @@ final class ReadSql {
   static final String MEETING = """
       SELECT id, title, platform, native_meeting_id, meeting_url, source, scheduled_start, scheduled_end, bot_status,
              bot_joined_at, bot_active_at, first_segment_at, last_segment_at, segment_count, meeting_ended_at,
-             restart_count, failure_reason, created_at, updated_at
+             restart_count, failure_reason, created_at, updated_at, outcome, outcome_reason, coverage_ratio, gaps
       FROM td_meetings WHERE id = $1
       """;
 
-  /** Each bot attempt, with when it was last heard: the gaps between attempts come from these. */
+  /** Each bot attempt, with when it was last heard. */
   static final String SESSIONS = """
       SELECT s.attempt, s.vexa_meeting_id, s.status, s.requested_at, s.joined_at, s.active_at, s.ended_at, s.end_reason,
              s.completion_reason, s.failure_stage, s.backfilled_at, s.backfill_changed,
@@ -48,5 +48,20 @@ final class ReadSql {
         AND (coalesce(absolute_start_time, created_at), id) > ($2::timestamptz, $3::bigint)
       ORDER BY coalesce(absolute_start_time, created_at), id
       LIMIT $4
+      """;
+
+  /** The coverage report's meetings: every occurrence that starts in [$1, $2). */
+  static final String COVERAGE_MEETINGS = """
+      SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, outcome, outcome_reason, coverage_ratio, gaps
+      FROM td_meetings WHERE scheduled_start >= $1 AND scheduled_start < $2
+      ORDER BY scheduled_start, id
+      """;
+
+  /** Calendar events in [$1, $2) that have no meeting: skipped by our rules (one row an event, across calendars). */
+  static final String COVERAGE_SKIPPED = """
+      SELECT DISTINCT ON (event_id) event_id, summary, meet_code, starts_at, ends_at, reason
+      FROM td_calendar_events
+      WHERE meeting_id IS NULL AND decision = 'skipped' AND starts_at >= $1 AND starts_at < $2
+      ORDER BY event_id, seen_at DESC
       """;
 }

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ final class CalendarPoller {
 
   private final Vertx vertx;
   private final Pool pg;
+  private final Clock clock;
   private final CalendarSettings calendar;
   private final boolean canDecrypt;
   private final String nodeId;
@@ -55,10 +57,11 @@ final class CalendarPoller {
   private boolean tickAgain;
   private boolean stopped;
 
-  CalendarPoller(Vertx vertx, Pool pg, CalendarSettings calendar, boolean canDecrypt, String nodeId, GoogleCalendarClient google,
+  CalendarPoller(Vertx vertx, Pool pg, Clock clock, CalendarSettings calendar, boolean canDecrypt, String nodeId, GoogleCalendarClient google,
                  PushChannels channels, DispatchScheduler scheduler, CredentialsCache credentials) {
     this.vertx = vertx;
     this.pg = pg;
+    this.clock = clock;
     this.calendar = calendar;
     this.canDecrypt = canDecrypt;
     this.nodeId = nodeId;
@@ -160,7 +163,7 @@ final class CalendarPoller {
     inFlight.add(id);
     lastStart.put(id, System.currentTimeMillis());
     long started = System.nanoTime();
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     Instant timeMin = now.minus(WINDOW_BACK);
     Instant timeMax = now.plus(Duration.ofHours(calendar.windowHours()));
     Future<Void> done;

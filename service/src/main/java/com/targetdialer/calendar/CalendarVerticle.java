@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,12 +50,14 @@ public final class CalendarVerticle extends VerticleBase {
   private final String nodeId = UUID.randomUUID().toString();
   private final List<Long> timers = new ArrayList<>();
 
+  private final Clock clock;
   private Pool pg;
   private GoogleCalendarClient google;
   private DispatchScheduler scheduler;
   private CalendarPoller poller;
 
-  public CalendarVerticle(Settings settings, Backends backends, CredentialCipher cipher) {
+  public CalendarVerticle(Settings settings, Backends backends, CredentialCipher cipher, Clock clock) {
+    this.clock = clock;
     this.settings = settings;
     this.calendar = settings.calendar();
     this.backends = backends;
@@ -68,9 +71,9 @@ public final class CalendarVerticle extends VerticleBase {
     String pushAddress = calendar.pushEnabled(settings.publicApiUrl()) ? settings.publicApiUrl() + "/calendar/notifications" : null;
     PushChannels channels = new PushChannels(pg, google, pushAddress, calendar.channelTtlSeconds());
     long scanMs = Math.min(10_000L, calendar.pollIntervalSeconds() * 1_000L);
-    scheduler = new DispatchScheduler(vertx, pg, Duration.ofMillis(scanMs), ReplyTimeouts.dispatch(settings));
+    scheduler = new DispatchScheduler(vertx, pg, clock, Duration.ofMillis(scanMs), ReplyTimeouts.dispatch(settings));
     CredentialsCache credentials = new CredentialsCache(vertx, cipher, URI.create(calendar.tokenUri()));
-    poller = new CalendarPoller(vertx, pg, calendar, cipher.available(), nodeId, google, channels, scheduler, credentials);
+    poller = new CalendarPoller(vertx, pg, clock, calendar, cipher.available(), nodeId, google, channels, scheduler, credentials);
     CalendarRequests requests = new CalendarRequests(vertx, pg, cipher, credentials, channels, scheduler, poller);
 
     Future<?> consumers = Future.all(List.of(

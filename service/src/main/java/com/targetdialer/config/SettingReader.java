@@ -37,6 +37,26 @@ final class SettingReader {
     return text.isEmpty() ? null : text;
   }
 
+  double decimal(String name, double min, double max) {
+    Object value = required(name, json.getValue(name));
+    double parsed;
+    if (value instanceof Number n) {
+      parsed = n.doubleValue();
+    } else if (value instanceof String s && !s.isBlank()) {
+      try {
+        parsed = Double.parseDouble(s.trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(name, "expected a number, got '" + s + "'");
+      }
+    } else {
+      throw new ConfigException(name, "expected a number, got " + describe(value));
+    }
+    if (!(parsed >= min && parsed <= max)) {
+      throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + parsed);
+    }
+    return parsed;
+  }
+
   int integer(String name, int min, int max) {
     Object value = required(name, json.getValue(name));
     if (value instanceof String s && s.isBlank()) {

@@ -13,9 +13,11 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -36,6 +38,7 @@ public final class DispatchScheduler {
 
   private final Vertx vertx;
   private final Pool pg;
+  private final Clock clock;
   private final long scanMs;
   private final long lookaheadMs;
   private final DeliveryOptions dispatchDelivery;
@@ -47,9 +50,10 @@ public final class DispatchScheduler {
   private record Armed(long timerId, Instant at) {
   }
 
-  public DispatchScheduler(Vertx vertx, Pool pg, Duration scanEvery, DeliveryOptions dispatchDelivery) {
+  public DispatchScheduler(Vertx vertx, Pool pg, Clock clock, Duration scanEvery, DeliveryOptions dispatchDelivery) {
     this.vertx = vertx;
     this.pg = pg;
+    this.clock = clock;
     this.scanMs = scanEvery.toMillis();
     this.lookaheadMs = scanMs * 3;
     this.dispatchDelivery = dispatchDelivery;
@@ -75,7 +79,7 @@ public final class DispatchScheduler {
 
   /** After a sync: arms the meeting's timer if it is due before the next scans would see it. */
   public void consider(long meetingId, Instant dispatchAt) {
-    if (dispatchAt != null && Duration.between(Instant.now(), dispatchAt).toMillis() <= lookaheadMs) {
+    if (dispatchAt != null && Duration.between(clock.instant(), dispatchAt).toMillis() <= lookaheadMs) {
       arm(meetingId, dispatchAt);
     }
   }
@@ -99,7 +103,7 @@ public final class DispatchScheduler {
       }
       vertx.cancelTimer(existing.timerId());
     }
-    long delay = Math.max(1, Duration.between(Instant.now(), at).toMillis());
+    long delay = Math.max(1, Duration.between(clock.instant(), at).toMillis());
     long timerId = vertx.setTimer(delay, id -> {
       timers.remove(meetingId);
       fire(meetingId);
@@ -112,20 +116,20 @@ public final class DispatchScheduler {
       return;
     }
     scanning = true;
-    pg.withTransaction(MeetingStatus::markMissed)
+    pg.withTransaction(connection -> MeetingStatus.markMissed(connection, now()))
         .compose(missed -> {
           for (Row row : missed) {
             LOG.warn("ALERT calendar meeting missed: it ended before its bot was sent [meeting: {}, title: {}, start: {}]",
                 row.getLong("id"), row.getString("title"), row.getOffsetDateTime("scheduled_start"));
           }
-          return pg.query(DispatchSql.RECLAIM_STALLED).execute();
+          return pg.preparedQuery(DispatchSql.RECLAIM_STALLED).execute(Tuple.of(now()));
         })
         .compose(stalled -> {
           for (Row row : stalled) {
             LOG.warn("re-sending a dispatch that never started [meeting: {}]", row.getLong("id"));
             send(row.getLong("id"));
           }
-          return pg.preparedQuery(DispatchSql.DUE_MEETINGS).execute(Tuple.of(lookaheadMs / 1000.0));
+          return pg.preparedQuery(DispatchSql.DUE_MEETINGS).execute(Tuple.of(lookaheadMs / 1000.0, now()));
         })
         .onSuccess(due -> due.forEach(row -> arm(row.getLong("id"), instant(row, "dispatch_at"))))
         .onFailure(e -> LOG.warn("dispatch scan failed, next one in {} ms [error: {}]", scanMs, e.getMessage()))
@@ -136,7 +140,7 @@ public final class DispatchScheduler {
     if (stopped) {
       return;
     }
-    pg.withTransaction(connection -> MeetingStatus.claimScheduled(connection, meetingId)
+    pg.withTransaction(connection -> MeetingStatus.claimScheduled(connection, meetingId, now())
             .map(rows -> rows.size() == 0 ? null : rows.iterator().next()))
         .onSuccess(claimed -> {
           if (claimed == null) {
@@ -150,7 +154,7 @@ public final class DispatchScheduler {
         })
         .onFailure(e -> {
           LOG.warn("dispatch claim failed, retrying [meeting: {}, error: {}]", meetingId, e.getMessage());
-          arm(meetingId, Instant.now().plusSeconds(1));
+          arm(meetingId, clock.instant().plusSeconds(1));
         });
   }
 
@@ -168,10 +172,14 @@ public final class DispatchScheduler {
       Row row = rows.iterator().next();
       Instant at = instant(row, "dispatch_at");
       if (BotStatus.of(row.getString("bot_status")) == BotStatus.SCHEDULED && at != null) {
-        Instant earliest = Instant.now().plusMillis(MIN_REARM_MS);
+        Instant earliest = clock.instant().plusMillis(MIN_REARM_MS);
         consider(meetingId, at.isBefore(earliest) ? earliest : at);
       }
     });
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
   }
 
   private static Instant instant(Row row, String column) {

@@ -57,22 +57,22 @@ final class DispatchSql {
 
   // ---- the dispatch timers of calendar meetings (DispatchScheduler) ----
 
-  /** Meetings whose dispatch time is within $1 seconds (or past, while the meeting has not ended). */
+  /** Meetings whose dispatch time is within $1 seconds of $2 (now), or past while the meeting has not ended. */
   static final String DUE_MEETINGS = """
       SELECT id, dispatch_at FROM td_meetings
-      WHERE bot_status = 'scheduled' AND dispatch_at <= now() + make_interval(secs => $1)
-        AND (scheduled_end IS NULL OR scheduled_end > now())
+      WHERE bot_status = 'scheduled' AND dispatch_at <= $2::timestamptz + make_interval(secs => $1)
+        AND (scheduled_end IS NULL OR scheduled_end > $2::timestamptz)
       ORDER BY dispatch_at
       """;
 
   /**
    * A claim whose dispatch.start never arrived (the node died between the two): 'requested' for a minute
-   * with no bot session. Taken back by one node (the conditional update), which sends it again.
+   * before $1 (now) with no bot session. Taken back by one node (the conditional update), which sends it again.
    */
   static final String RECLAIM_STALLED = """
       UPDATE td_meetings m SET updated_at = now()
-      WHERE m.bot_status = 'requested' AND m.source = 'calendar' AND m.updated_at < now() - interval '60 seconds'
-        AND (m.scheduled_end IS NULL OR m.scheduled_end > now())
+      WHERE m.bot_status = 'requested' AND m.source = 'calendar' AND m.updated_at < $1::timestamptz - interval '60 seconds'
+        AND (m.scheduled_end IS NULL OR m.scheduled_end > $1::timestamptz)
         AND NOT EXISTS (SELECT 1 FROM td_bot_sessions s WHERE s.meeting_id = m.id)
       RETURNING m.id
       """;

@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
+import java.time.Clock;
 
 /**
  * An ALERT or CRITICAL goes four ways: a structured log line, a row in the meeting's event log,
@@ -32,11 +32,13 @@ final class Alerts {
   private final HealthSettings settings;
   private final WebClient web;
   private final WebhookSignature signer;
+  private final Clock clock;
 
-  Alerts(Vertx vertx, Pool pg, HealthSettings settings) {
+  Alerts(Vertx vertx, Pool pg, HealthSettings settings, Clock clock) {
     this.vertx = vertx;
     this.pg = pg;
     this.settings = settings;
+    this.clock = clock;
     this.web = settings.alertWebhookUrl() == null ? null : WebClient.create(vertx);
     // The same scheme Vexa signs its webhooks with, so receivers can share one verifier.
     this.signer = settings.alertWebhookSecret() == null ? null : new WebhookSignature(settings.alertWebhookSecret(), 0);
@@ -64,7 +66,7 @@ final class Alerts {
           .put("meeting", meeting.toJson())
           .put("message", message)
           .put("detail", detail)
-          .put("at", Instant.now().toString());
+          .put("at", clock.instant().toString());
       vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, alert);
       if (web != null) {
         post(alert.toBuffer(), 0);
@@ -80,6 +82,7 @@ final class Alerts {
   }
 
   private void post(Buffer body, int attempt) {
+    // A transport timestamp the receiver checks against its own clock: always the wall clock.
     String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
     web.postAbs(settings.alertWebhookUrl())
         .putHeader("content-type", "application/json")

@@ -6,6 +6,8 @@ final class HealthSql {
   private HealthSql() {
   }
 
+  // "Now" is a parameter everywhere: the sweep's clock decides, so its rules can be tested by moving it.
+
   /** Only one node sweeps at a time; the lock goes with the connection if the node dies. */
   static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('td.health.sweep', 0)) AS locked";
   static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('td.health.sweep', 0))";
@@ -16,17 +18,17 @@ final class HealthSql {
       """;
 
   /**
-   * Active bots with no segment for $1 seconds since they became active, or since their last
-   * segment for a bot that went quiet mid-meeting.
+   * Active bots with no segment for $1 seconds before $2 (now) since they became active, or since
+   * their last segment for a bot that went quiet mid-meeting.
    */
   static final String SILENT_BOTS = """
       SELECT m.id, m.platform, m.native_meeting_id, m.restart_count, s.vexa_meeting_id, s.session_uid, s.attempt,
              greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at)) AS silent_since,
-             extract(epoch FROM now() - greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at))) AS silent_seconds
+             extract(epoch FROM $2::timestamptz - greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at))) AS silent_seconds
       FROM td_meetings m
       """ + CURRENT_SESSION + """
       WHERE m.bot_status = 'active' AND m.bot_active_at IS NOT NULL AND s.vexa_meeting_id IS NOT NULL
-        AND greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at)) < now() - make_interval(secs => $1)
+        AND greatest(m.bot_active_at, coalesce(m.last_segment_at, m.bot_active_at)) < $2::timestamptz - make_interval(secs => $1)
       """;
 
   /** Which of these segment keys the meeting's transcript already has. */
@@ -34,36 +36,36 @@ final class HealthSql {
       SELECT segment_key FROM td_transcript_segments WHERE meeting_id = $1 AND segment_key = ANY($2::text[])
       """;
 
-  /** Meetings whose current bot we believe is in or near the call, for reconciliation with Vexa. */
+  /** Meetings whose current bot we believe is in or near the call, for reconciliation with Vexa; $1 is now. */
   static final String IN_FLIGHT = """
-      SELECT m.id, m.bot_status, s.vexa_meeting_id, extract(epoch FROM now() - m.updated_at) AS quiet_seconds
+      SELECT m.id, m.bot_status, s.vexa_meeting_id, extract(epoch FROM $1::timestamptz - m.updated_at) AS quiet_seconds
       FROM td_meetings m
       """ + CURRENT_SESSION + """
       WHERE m.bot_status IN ('joining', 'awaiting_admission', 'active', 'stopping') AND s.vexa_meeting_id IS NOT NULL
       """;
 
-  /** Bots stuck before the call ($1: join timeout) or in the lobby ($2), not yet reported for this attempt. */
+  /** Bots stuck before the call ($1: join timeout) or in the lobby ($2) at $3 (now), not yet reported for this attempt. */
   static final String STUCK = """
       SELECT m.id, m.bot_status, s.attempt, s.vexa_meeting_id,
              CASE WHEN m.bot_status = 'awaiting_admission' THEN 'stuck_in_lobby' ELSE 'stuck_joining' END AS kind,
-             extract(epoch FROM now() - m.updated_at) AS stuck_seconds
+             extract(epoch FROM $3::timestamptz - m.updated_at) AS stuck_seconds
       FROM td_meetings m
       """ + CURRENT_SESSION + """
-      WHERE ((m.bot_status IN ('requested', 'joining') AND m.updated_at < now() - make_interval(secs => $1))
-          OR (m.bot_status = 'awaiting_admission' AND m.updated_at < now() - make_interval(secs => $2)))
+      WHERE ((m.bot_status IN ('requested', 'joining') AND m.updated_at < $3::timestamptz - make_interval(secs => $1))
+          OR (m.bot_status = 'awaiting_admission' AND m.updated_at < $3::timestamptz - make_interval(secs => $2)))
         AND NOT EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id AND (e.detail ->> 'attempt')::int = s.attempt
                         AND e.type = CASE WHEN m.bot_status = 'awaiting_admission' THEN 'stuck_in_lobby' ELSE 'stuck_joining' END)
       """;
 
-  /** Restarts that were claimed but never finished (the node died, or the old bot lingered). */
+  /** Restarts claimed more than $1 seconds before $2 (now) and never finished (the node died, or the old bot lingered). */
   static final String STALLED_RESTARTS = """
-      SELECT id FROM td_meetings WHERE bot_status = 'restarting' AND updated_at < now() - make_interval(secs => $1)
+      SELECT id FROM td_meetings WHERE bot_status = 'restarting' AND updated_at < $2::timestamptz - make_interval(secs => $1)
       """;
 
-  /** Finished bot sessions whose transcript was never read back (Vexa was down at the time). */
+  /** Bot sessions finished a minute before $1 (now) whose transcript was never read back (Vexa was down at the time). */
   static final String MISSED_BACKFILLS = """
       SELECT DISTINCT meeting_id FROM td_bot_sessions
       WHERE status IN ('completed', 'failed') AND backfilled_at IS NULL AND vexa_meeting_id IS NOT NULL
-        AND ended_at < now() - interval '1 minute'
+        AND ended_at < $1::timestamptz - interval '1 minute'
       """;
 }

@@ -24,7 +24,10 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -47,6 +50,7 @@ public final class HealthVerticle extends VerticleBase {
   private final Settings settings;
   private final Backends backends;
   private final MeterRegistry metrics;
+  private final Clock clock;
   private Pool pg;
   private VexaClient vexa;
   private Alerts alerts;
@@ -55,16 +59,17 @@ public final class HealthVerticle extends VerticleBase {
   private long periodic;
   private boolean sweeping;
 
-  public HealthVerticle(Settings settings, Backends backends, MeterRegistry metrics) {
+  public HealthVerticle(Settings settings, Backends backends, MeterRegistry metrics, Clock clock) {
     this.settings = settings;
     this.backends = backends;
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     pg = backends.pgPool(vertx);
-    alerts = new Alerts(vertx, pg, settings.health());
+    alerts = new Alerts(vertx, pg, settings.health(), clock);
     sweepTimer = Timer.builder("td.health.sweep").description("Duration of one health sweep").register(metrics);
     dispatchDelivery = ReplyTimeouts.restart(settings);
     if (!settings.vexa().configured()) {
@@ -117,7 +122,7 @@ public final class HealthVerticle extends VerticleBase {
   // --- deaf bots --------------------------------------------------------------------------------
 
   private Future<Void> deafBots() {
-    return pg.preparedQuery(HealthSql.SILENT_BOTS).execute(Tuple.of((double) settings.health().deafTimeoutSeconds()))
+    return pg.preparedQuery(HealthSql.SILENT_BOTS).execute(Tuple.of((double) settings.health().deafTimeoutSeconds(), now()))
         .compose(rows -> each(rows, this::deafBot));
   }
 
@@ -195,7 +200,7 @@ public final class HealthVerticle extends VerticleBase {
 
   private Future<Void> stuckBots() {
     return pg.preparedQuery(HealthSql.STUCK)
-        .execute(Tuple.of((double) settings.health().joinTimeoutSeconds(), (double) settings.health().lobbyTimeoutSeconds()))
+        .execute(Tuple.of((double) settings.health().joinTimeoutSeconds(), (double) settings.health().lobbyTimeoutSeconds(), now()))
         .compose(rows -> each(rows, meeting -> {
           String kind = meeting.getString("kind");
           String message = kind.equals("stuck_in_lobby") ? "bot waiting in the lobby, nobody admitted it" : "bot has not joined the call";
@@ -212,7 +217,7 @@ public final class HealthVerticle extends VerticleBase {
   private Future<Void> reconcile() {
     return vexa.runningBots().compose(running -> {
       Map<Long, VexaBot> byId = running.stream().collect(Collectors.toMap(VexaBot::id, Function.identity(), (a, b) -> b));
-      return pg.query(HealthSql.IN_FLIGHT).execute().compose(rows -> each(rows, meeting -> {
+      return pg.preparedQuery(HealthSql.IN_FLIGHT).execute(Tuple.of(now())).compose(rows -> each(rows, meeting -> {
         long vexaId = meeting.getLong("vexa_meeting_id");
         VexaBot listed = byId.get(vexaId);
         if (listed != null) {
@@ -234,7 +239,7 @@ public final class HealthVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     // Vexa's row says when a bot became active and when it ended; other stages only that they are.
-    Instant receivedAt = Instant.now();
+    Instant receivedAt = clock.instant();
     Instant producerTime = status == BotStatus.ACTIVE ? bot.startTime() : status.terminal() ? bot.endTime() : null;
     BotStatusChange change = new BotStatusChange(null, "reconcile", null, bot.id(), status, BotStatusChange.happenedAt(producerTime, receivedAt),
         receivedAt, bot.completionReason(), bot.failureStage(), null, source);
@@ -254,17 +259,22 @@ public final class HealthVerticle extends VerticleBase {
 
   private Future<Void> stalledRestarts() {
     double stalledAfter = settings.health().restartStopWaitSeconds() + 30.0;
-    return pg.preparedQuery(HealthSql.STALLED_RESTARTS).execute(Tuple.of(stalledAfter))
+    return pg.preparedQuery(HealthSql.STALLED_RESTARTS).execute(Tuple.of(stalledAfter, now()))
         .compose(rows -> each(rows, meeting -> vertx.eventBus()
             .request(Addresses.DISPATCH_RESTART, new JsonObject().put("meeting_id", meeting.getLong("id")).put("resume", true), dispatchDelivery)
             .mapEmpty()));
   }
 
   private Future<Void> missedBackfills() {
-    return pg.query(HealthSql.MISSED_BACKFILLS).execute().compose(rows -> {
+    return pg.preparedQuery(HealthSql.MISSED_BACKFILLS).execute(Tuple.of(now())).compose(rows -> {
       rows.forEach(row -> vertx.eventBus().send(Addresses.BOT_SESSION_ENDED, new JsonObject().put("meeting_id", row.getLong("meeting_id"))));
       return Future.<Void>succeededFuture();
     });
+  }
+
+  /** The sweep's "now": every time rule reads this clock, not the database's. */
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
   }
 
   /** Runs the action for each row one after another; one meeting's failure does not stop the others. */

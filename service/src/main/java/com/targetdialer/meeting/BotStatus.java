@@ -1,6 +1,7 @@
 package com.targetdialer.meeting;
 
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,6 +24,17 @@ public enum BotStatus {
 
   /** A bot may be in or near the call. */
   public static final Set<BotStatus> IN_FLIGHT = EnumSet.of(REQUESTED, JOINING, AWAITING_ADMISSION, ACTIVE, RESTARTING, STOPPING);
+
+  /**
+   * The transition table's only backward moves, each made by one claim in {@link MeetingStatus}: a
+   * failed meeting dispatched again, a cancelled event rescheduled, an active (deaf) bot restarted.
+   * Every other move goes forward by rank. MeetingStatusTest runs every statement from every status
+   * and checks it against {@link #allowedFrom}.
+   */
+  private static final Map<BotStatus, Set<BotStatus>> BACKWARD = Map.of(
+      FAILED, EnumSet.of(REQUESTED),
+      CANCELLED, EnumSet.of(SCHEDULED),
+      ACTIVE, EnumSet.of(RESTARTING));
 
   private final String value;
   private final int rank;
@@ -48,6 +60,11 @@ public enum BotStatus {
   /** True when this status is further along than {@code current}: the only moves allowed. */
   public boolean movesPast(BotStatus current) {
     return rank > current.rank;
+  }
+
+  /** True when a meeting's status may change from {@code from} to this one. */
+  public boolean allowedFrom(BotStatus from) {
+    return movesPast(from) || BACKWARD.getOrDefault(from, Set.of()).contains(this);
   }
 
   public static BotStatus of(String value) {

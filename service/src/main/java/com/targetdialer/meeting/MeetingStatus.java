@@ -55,19 +55,19 @@ public final class MeetingStatus {
   }
 
   /** scheduled → requested at its dispatch time, once however many nodes try (event {@code dispatch_due}); one row when this caller won. */
-  public static Future<RowSet<Row>> claimScheduled(SqlClient client, long meetingId) {
-    return client.preparedQuery(MeetingStatusSql.CLAIM_DISPATCH).execute(Tuple.of(meetingId)).compose(rows -> rows.size() == 0
+  public static Future<RowSet<Row>> claimScheduled(SqlClient client, long meetingId, OffsetDateTime now) {
+    return client.preparedQuery(MeetingStatusSql.CLAIM_DISPATCH).execute(Tuple.of(meetingId, now)).compose(rows -> rows.size() == 0
         ? Future.succeededFuture(rows)
         : MeetingEvents.append(client, meetingId, "dispatch_due", MeetingEvents.INFO,
             new JsonObject().put("dispatch_at", String.valueOf(rows.iterator().next().getOffsetDateTime("dispatch_at")))).map(rows));
   }
 
   /**
-   * scheduled → failed for calendar meetings that ended before their bot was sent (the service was
-   * down), each with the event {@code dispatch_missed}; returns them.
+   * scheduled → failed for calendar meetings that ended by {@code now} before their bot was sent (the
+   * service was down), each with the event {@code dispatch_missed}; returns them.
    */
-  public static Future<RowSet<Row>> markMissed(SqlClient client) {
-    return client.preparedQuery(MeetingStatusSql.MARK_MISSED).execute().compose(rows -> {
+  public static Future<RowSet<Row>> markMissed(SqlClient client, OffsetDateTime now) {
+    return client.preparedQuery(MeetingStatusSql.MARK_MISSED).execute(Tuple.of(now)).compose(rows -> {
       Future<Void> logged = Future.succeededFuture();
       for (Row row : rows) {
         logged = logged.compose(ignored -> MeetingEvents.append(client, row.getLong("id"), "dispatch_missed", MeetingEvents.ALERT,

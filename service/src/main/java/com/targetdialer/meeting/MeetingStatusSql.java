@@ -62,19 +62,19 @@ final class MeetingStatusSql {
       RETURNING id
       """;
 
-  /** The once-only claim: whichever node's timer wins sends the one dispatch.start. */
+  /** The once-only claim at $2 (now): whichever node's timer wins sends the one dispatch.start. */
   static final String CLAIM_DISPATCH = """
       UPDATE td_meetings SET bot_status = 'requested', failure_reason = NULL, updated_at = now()
-      WHERE id = $1 AND bot_status = 'scheduled' AND dispatch_at <= now() + interval '500 milliseconds'
-        AND (scheduled_end IS NULL OR scheduled_end > now())
+      WHERE id = $1 AND bot_status = 'scheduled' AND dispatch_at <= $2::timestamptz + interval '500 milliseconds'
+        AND (scheduled_end IS NULL OR scheduled_end > $2::timestamptz)
       RETURNING id, native_meeting_id, scheduled_start, dispatch_at
       """;
 
-  /** Calendar meetings that ended while still waiting for their bot (the service was down throughout). */
+  /** Calendar meetings that ended by $1 (now) while still waiting for their bot (the service was down throughout). */
   static final String MARK_MISSED = """
       UPDATE td_meetings SET bot_status = 'failed', failure_reason = 'missed: the meeting ended before its bot was sent',
           meeting_ended_at = scheduled_end, updated_at = now()
-      WHERE bot_status = 'scheduled' AND source = 'calendar' AND dispatch_at < now() AND scheduled_end <= now()
+      WHERE bot_status = 'scheduled' AND source = 'calendar' AND dispatch_at < $1::timestamptz AND scheduled_end <= $1::timestamptz
       RETURNING id, title, native_meeting_id, scheduled_start
       """;
 

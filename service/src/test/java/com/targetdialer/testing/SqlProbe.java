@@ -25,6 +25,11 @@ public final class SqlProbe implements AutoCloseable {
     pool = PgBuilder.pool().connectingTo(options).using(vertx).build();
   }
 
+  /** For tests that run main code's statements on the database they probe. */
+  public Pool pool() {
+    return pool;
+  }
+
   public Object value(String sql, Object... params) {
     List<Row> rows = rows(sql, params);
     return rows.isEmpty() ? null : rows.get(0).getValue(0);

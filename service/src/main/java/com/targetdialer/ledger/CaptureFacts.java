@@ -1,0 +1,48 @@
+package com.targetdialer.ledger;
+
+import com.targetdialer.meeting.BotStatus;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the ledger judges a meeting by, read from its row, its bot sessions, its segments and its
+ * event log (LedgerSql.FACTS and SESSIONS). Times are Vexa's where it gave them.
+ *
+ * @param fromCalendar   scheduled by a calendar event (its span starts at the scheduled start), else
+ *                       dispatched ad hoc (its span starts when a bot was first let in)
+ * @param everInLobby    some bot of it waited in the lobby
+ * @param noSpeech       Vexa said its transcription produced nothing ({@code transcription_outcome})
+ */
+public record CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
+                           Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, boolean noSpeech,
+                           List<Session> sessions) {
+
+  /**
+   * One bot attempt.
+   *
+   * @param lastHeard when its last segment ended, null when it heard nothing
+   * @param deaf      the health sweep judged it deaf
+   */
+  public record Session(int attempt, BotStatus status, Instant activeAt, Instant endedAt, String endReason,
+                        String completionReason, String failureStage, Instant lastHeard, boolean deaf) {
+
+    boolean admitted() {
+      return activeAt != null;
+    }
+
+    /** Turned away at the door: Vexa's lobby timeout or the host's refusal. */
+    boolean notLetIn() {
+      return "awaiting_admission_timeout".equals(completionReason) || "awaiting_admission_rejected".equals(completionReason)
+          || "awaiting_admission".equals(failureStage);
+    }
+
+    boolean rejected() {
+      return "awaiting_admission_rejected".equals(completionReason);
+    }
+  }
+
+  public boolean over() {
+    return status.terminal();
+  }
+}

@@ -1,0 +1,65 @@
+package com.targetdialer.ledger;
+
+/** The capture ledger's queries, kept together. */
+final class LedgerSql {
+
+  private LedgerSql() {
+  }
+
+  /** Only one node sweeps at a time; the lock goes with the connection if the node dies. */
+  static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('td.ledger.sweep', 0)) AS locked";
+  static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('td.ledger.sweep', 0))";
+
+  /**
+   * Meetings to judge: not decided yet with a bot sent (their coverage grows as they run), and any
+   * changed since last judged, or within 10 s before (a change whose transaction began before the last
+   * judgement read its facts is judged once more). $1 is how many.
+   */
+  static final String DUE = """
+      SELECT id FROM td_meetings WHERE outcome = 'pending' AND bot_status <> 'scheduled'
+      UNION
+      SELECT id FROM td_meetings
+      WHERE updated_at > coalesce(assessed_at, '-infinity'::timestamptz) - interval '10 seconds'
+        AND NOT (outcome = 'pending' AND bot_status = 'scheduled')
+      ORDER BY id
+      LIMIT $1
+      """;
+
+  static final String FACTS = """
+      SELECT m.id, m.source, m.bot_status, m.scheduled_start, m.scheduled_end, m.meeting_ended_at, m.failure_reason,
+             m.segment_count,
+             EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id
+                     AND (e.type = 'stuck_in_lobby' OR (e.type IN ('status_change', 'bot_dispatched')
+                          AND e.detail ->> 'status' = 'awaiting_admission'))) AS ever_in_lobby,
+             EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id AND e.type = 'status_change'
+                     AND e.detail ->> 'transcription_outcome' = 'no_output') AS no_speech
+      FROM td_meetings m WHERE m.id = ANY($1::bigint[])
+      """;
+
+  /** Each bot attempt, when it was last heard, and whether it was judged deaf (restarts are only for deaf bots). */
+  static final String SESSIONS = """
+      SELECT s.meeting_id, s.attempt, s.status, s.active_at, s.ended_at, s.end_reason, s.completion_reason, s.failure_stage,
+             (SELECT max(coalesce(t.absolute_end_time, t.absolute_start_time)) FROM td_transcript_segments t
+              WHERE t.meeting_id = s.meeting_id AND t.session_uid = s.session_uid AND NOT t.retracted) AS last_heard,
+             s.end_reason = 'replaced_by_restart'
+             OR EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = s.meeting_id AND e.type IN ('deaf_bot', 'deaf_bot_failed')
+                        AND (e.detail ->> 'attempt')::int = s.attempt) AS deaf
+      FROM td_bot_sessions s WHERE s.meeting_id = ANY($1::bigint[])
+      ORDER BY s.meeting_id, s.attempt
+      """;
+
+  /**
+   * Writes a verdict. The row is locked first and its old verdict returned, so of two nodes judging at
+   * once only the first sees a change (the second reads the first's, committed, after the lock).
+   */
+  static final String WRITE = """
+      WITH old AS (
+          SELECT id, outcome, coverage_ratio, gaps FROM td_meetings WHERE id = $1 FOR UPDATE
+      )
+      UPDATE td_meetings m SET outcome = $2, outcome_reason = $3, coverage_ratio = $4, gaps = $5::jsonb,
+          outcome_at = CASE WHEN old.outcome IS DISTINCT FROM $2 THEN now() ELSE m.outcome_at END,
+          assessed_at = now()
+      FROM old WHERE m.id = old.id
+      RETURNING old.outcome AS old_outcome, old.coverage_ratio AS old_coverage, old.gaps AS old_gaps
+      """;
+}

@@ -1,0 +1,212 @@
+package com.targetdialer.ledger;
+
+import com.targetdialer.bus.Addresses;
+import com.targetdialer.bus.MeetingUpdate;
+import com.targetdialer.config.LedgerSettings;
+import com.targetdialer.meeting.BotStatus;
+import com.targetdialer.store.Backends;
+import com.targetdialer.store.MeetingEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The capture ledger: judges every meeting's outcome and coverage (CaptureJudge) and keeps the verdict
+ * on its row. It judges a meeting when its bot reaches a final status (every node hears that on
+ * {@code meetings.updates}; the write is idempotent) and, every LEDGER_SWEEP_INTERVAL_S, every meeting
+ * under way or changed since it was last judged: that brings running meetings' coverage up to date and
+ * catches what a message missed, including meetings the dispatch scheduler marked missed after a
+ * restart. A first decision is appended to the meeting's event log, counted on /metrics and published.
+ */
+public final class LedgerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
+  private static final int SWEEP_BATCH = 500;
+
+  private final LedgerSettings settings;
+  private final Backends backends;
+  private final MeterRegistry metrics;
+  private final Clock clock;
+  private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+  private final Map<GapCause, Counter> gapSeconds = new EnumMap<>(GapCause.class);
+  private DistributionSummary coverage;
+  private Pool pg;
+  private long periodic;
+  private boolean sweeping;
+
+  public LedgerVerticle(LedgerSettings settings, Backends backends, MeterRegistry metrics, Clock clock) {
+    this.settings = settings;
+    this.backends = backends;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    pg = backends.pgPool(vertx);
+    for (Outcome outcome : Outcome.values()) {
+      outcomes.put(outcome, Counter.builder("td.meeting.outcomes").tag("outcome", outcome.value())
+          .description("Meetings decided, by outcome").register(metrics));
+    }
+    for (GapCause cause : GapCause.values()) {
+      gapSeconds.put(cause, Counter.builder("td.capture.gap.seconds").tag("cause", cause.value())
+          .description("Time of decided meetings that no bot heard, by cause").register(metrics));
+    }
+    coverage = DistributionSummary.builder("td.meeting.coverage.ratio").description("Share of each decided meeting a bot heard")
+        .serviceLevelObjectives(0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0).register(metrics);
+    periodic = vertx.setPeriodic(settings.sweepIntervalSeconds() * 1000L, id -> sweep());
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.MEETINGS_UPDATES, message -> {
+      JsonObject update = message.body();
+      String status = update.getString("bot_status");
+      if (status != null && !update.containsKey("type") && BotStatus.of(status).terminal()) {
+        judge(List.of(update.getLong("id"))).onFailure(e -> LOG.warn("judging a finished meeting failed, the sweep will [meeting: {}, error: {}]",
+            update.getLong("id"), e.getMessage()));
+      }
+    }).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(periodic);
+    return pg.close();
+  }
+
+  private void sweep() {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    pg.getConnection().compose(lockHolder -> lockHolder.query(LedgerSql.TRY_LOCK).execute()
+            .compose(rows -> rows.iterator().next().getBoolean("locked")
+                ? pg.preparedQuery(LedgerSql.DUE).execute(Tuple.of(SWEEP_BATCH))
+                    .compose(due -> {
+                      List<Long> ids = new ArrayList<>();
+                      due.forEach(row -> ids.add(row.getLong("id")));
+                      return judge(ids);
+                    })
+                    .eventually(() -> lockHolder.query(LedgerSql.UNLOCK).execute())
+                : Future.succeededFuture())
+            .eventually(lockHolder::close))
+        .onFailure(e -> LOG.warn("ledger sweep failed [error: {}]", e.getMessage()))
+        .onComplete(done -> sweeping = false);
+  }
+
+  /** Judges the meetings one after another; one's failure does not stop the others. */
+  Future<Void> judge(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Long[] array = ids.toArray(Long[]::new);
+    return pg.preparedQuery(LedgerSql.FACTS).execute(Tuple.tuple().addValue(array))
+        .compose(meetings -> pg.preparedQuery(LedgerSql.SESSIONS).execute(Tuple.tuple().addValue(array)).map(sessions -> facts(meetings, sessions)))
+        .compose(facts -> {
+          Instant now = clock.instant();
+          Future<Void> chain = Future.succeededFuture();
+          for (CaptureFacts meeting : facts) {
+            Assessment verdict = CaptureJudge.assess(meeting, now, settings.captureMinCoverage());
+            chain = chain.compose(ignored -> write(meeting.meetingId(), verdict).recover(e -> {
+              LOG.warn("writing a meeting's outcome failed [meeting: {}, error: {}]", meeting.meetingId(), e.getMessage());
+              return Future.succeededFuture();
+            }));
+          }
+          return chain;
+        });
+  }
+
+  private Future<Void> write(long meetingId, Assessment verdict) {
+    JsonObject json = verdict.toJson();
+    return pg.withTransaction(connection -> connection.preparedQuery(LedgerSql.WRITE)
+            .execute(Tuple.tuple().addValue(meetingId).addValue(verdict.outcome().value()).addValue(verdict.reason())
+                .addValue(verdict.coverageRatio()).addValue(verdict.gapsJson()))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture((Row) null);
+              }
+              Row old = rows.iterator().next();
+              boolean decided = verdict.outcome() != Outcome.PENDING && !verdict.outcome().value().equals(old.getString("old_outcome"));
+              return decided
+                  ? MeetingEvents.append(connection, meetingId, "outcome", level(verdict.outcome()), json.copy()).map(old)
+                  : Future.succeededFuture(old);
+            }))
+        .map(old -> {
+          if (old != null) {
+            published(meetingId, verdict, json, old);
+          }
+          return null;
+        });
+  }
+
+  private void published(long meetingId, Assessment verdict, JsonObject json, Row old) {
+    Outcome was = Outcome.of(old.getString("old_outcome"));
+    boolean changed = verdict.outcome() != was || !Objects.equals(verdict.coverageRatio(), old.getDouble("old_coverage"))
+        || !verdict.gapsJson().equals(gaps(old.getValue("old_gaps")));
+    if (!changed) {
+      return;
+    }
+    if (was == Outcome.PENDING && verdict.outcome() != Outcome.PENDING) {
+      // Counted when first decided: a later change (a backfill, a rescheduled event) is in the row, not counted twice.
+      outcomes.get(verdict.outcome()).increment();
+      if (verdict.outcome().shouldRecord() && verdict.coverageRatio() != null) {
+        coverage.record(verdict.coverageRatio());
+      }
+      verdict.gaps().forEach(gap -> gapSeconds.get(gap.cause()).increment(gap.length().toMillis() / 1000.0));
+      LOG.info("meeting outcome [meeting: {}, outcome: {}, coverage: {}, reason: {}]", meetingId, verdict.outcome(),
+          verdict.coverageRatio(), verdict.reason());
+    }
+    MeetingUpdate.capture(meetingId, json).publish(vertx.eventBus());
+  }
+
+  private static JsonArray gaps(Object stored) {
+    return stored instanceof JsonArray array ? array : new JsonArray();
+  }
+
+  private static String level(Outcome outcome) {
+    return switch (outcome) {
+      case CAPTURED, EMPTY, CANCELLED, SKIPPED, PENDING -> MeetingEvents.INFO;
+      default -> MeetingEvents.ALERT;
+    };
+  }
+
+  private static List<CaptureFacts> facts(Iterable<Row> meetings, Iterable<Row> sessionRows) {
+    Map<Long, List<CaptureFacts.Session>> sessions = new LinkedHashMap<>();
+    for (Row row : sessionRows) {
+      sessions.computeIfAbsent(row.getLong("meeting_id"), id -> new ArrayList<>()).add(new CaptureFacts.Session(
+          row.getInteger("attempt"), BotStatus.of(row.getString("status")), instant(row, "active_at"), instant(row, "ended_at"),
+          row.getString("end_reason"), row.getString("completion_reason"), row.getString("failure_stage"),
+          instant(row, "last_heard"), row.getBoolean("deaf")));
+    }
+    List<CaptureFacts> facts = new ArrayList<>();
+    for (Row row : meetings) {
+      long id = row.getLong("id");
+      facts.add(new CaptureFacts(id, "calendar".equals(row.getString("source")), BotStatus.of(row.getString("bot_status")),
+          instant(row, "scheduled_start"), instant(row, "scheduled_end"), instant(row, "meeting_ended_at"),
+          row.getString("failure_reason"), row.getInteger("segment_count"), row.getBoolean("ever_in_lobby"),
+          row.getBoolean("no_speech"), sessions.getOrDefault(id, List.of())));
+    }
+    return facts;
+  }
+
+  private static Instant instant(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant();
+  }
+}

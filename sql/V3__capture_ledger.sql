@@ -1,0 +1,21 @@
+-- The capture ledger (issue 14): every meeting's outcome, why, and how much of it was heard.
+
+-- outcome is 'pending' until the meeting is over; coverage_ratio and gaps are kept up to date while
+-- it runs. assessed_at is when the ledger last judged the row: a row changed since (updated_at) is
+-- judged again, so a late webhook or a backfill can still move a decided outcome.
+ALTER TABLE td_meetings
+    ADD COLUMN outcome        text NOT NULL DEFAULT 'pending' CHECK (outcome IN (
+                                  'pending', 'captured', 'partial', 'not_admitted', 'bot_failed', 'deaf', 'empty',
+                                  'missed', 'cancelled', 'skipped')),
+    ADD COLUMN outcome_reason text,
+    ADD COLUMN coverage_ratio double precision CHECK (coverage_ratio BETWEEN 0 AND 1),
+    ADD COLUMN gaps           jsonb NOT NULL DEFAULT '[]',
+    ADD COLUMN outcome_at     timestamptz,
+    ADD COLUMN assessed_at    timestamptz;
+
+-- The ledger's sweep: meetings not decided yet whose bot was sent, and meetings changed since judged.
+CREATE INDEX td_meetings_outcome_pending_idx ON td_meetings (id) WHERE outcome = 'pending' AND bot_status <> 'scheduled';
+CREATE INDEX td_meetings_updated_idx ON td_meetings (updated_at);
+
+-- A skipped calendar event by its start, for the coverage report's day.
+CREATE INDEX td_calendar_events_starts_idx ON td_calendar_events (starts_at) WHERE meeting_id IS NULL;
