@@ -41,7 +41,7 @@ final class LedgerSql {
       SELECT s.meeting_id, s.attempt, s.status, s.active_at, s.ended_at, s.end_reason, s.completion_reason, s.failure_stage,
              (SELECT max(coalesce(t.absolute_end_time, t.absolute_start_time)) FROM td_transcript_segments t
               WHERE t.meeting_id = s.meeting_id AND t.session_uid = s.session_uid AND NOT t.retracted) AS last_heard,
-             s.end_reason = 'replaced_by_restart'
+             s.end_reason IS NOT DISTINCT FROM 'replaced_by_restart'
              OR EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = s.meeting_id AND e.type IN ('deaf_bot', 'deaf_bot_failed')
                         AND (e.detail ->> 'attempt')::int = s.attempt) AS deaf
       FROM td_bot_sessions s WHERE s.meeting_id = ANY($1::bigint[])

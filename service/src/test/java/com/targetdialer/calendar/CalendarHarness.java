@@ -37,19 +37,20 @@ import java.util.function.Consumer;
  * calendars and a Vexa simulator for its bots, with short intervals. Users (and so calendars) are
  * unique per test, so tests of one class can share it.
  */
-final class CalendarHarness implements AutoCloseable {
+public final class CalendarHarness implements AutoCloseable {
 
   static final String INTERNAL_KEY = "internal-key-for-calendar-tests";
+  public static final String UI_TOKEN = "ui-token-for-calendar-tests";
   static final String ENCRYPTION_KEY = "q3Nq3mR0c2VjcmV0LWtleS1mb3ItY2FsZW5kYXItdGU=";
   static final String CLIENT_ID = "td-test.apps.googleusercontent.com";
   static final String CLIENT_SECRET = "client-secret-do-not-log";
 
-  final Vertx vertx = Vertx.vertx();
-  final GoogleCalendarSimulator google = new GoogleCalendarSimulator();
-  final VexaSimulator vexa = new VexaSimulator(0);
-  final DatabaseUrl database;
+  public final Vertx vertx = Vertx.vertx();
+  public final GoogleCalendarSimulator google = new GoogleCalendarSimulator();
+  public final VexaSimulator vexa = new VexaSimulator(0);
+  public final DatabaseUrl database;
   final Map<String, String> refreshTokens = new HashMap<>();
-  final SqlProbe db;
+  public final SqlProbe db;
   private final Map<String, String> env;
   private TargetDialer service;
   private WebClient client;
@@ -64,6 +65,7 @@ final class CalendarHarness implements AutoCloseable {
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("PUBLIC_API_URL", "http://127.0.0.1:" + port);
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
+    env.put("UI_TOKEN", UI_TOKEN);
     env.put("TD_ENCRYPTION_KEY", ENCRYPTION_KEY);
     env.put("VEXA_API_URL", vexa.baseUrl());
     env.put("VEXA_API_KEY", vexa.apiKey());
@@ -82,12 +84,12 @@ final class CalendarHarness implements AutoCloseable {
   }
 
   /** Sets an environment variable of the service; only effective before it starts. */
-  void setEnv(String name, String value) {
+  public void setEnv(String name, String value) {
     env.put(name, value);
   }
 
   /** On the test stores (the class needs {@code @ExtendWith(TestStores.class)}), in a database of its own. */
-  static CalendarHarness start(Map<String, String> overrides) throws Exception {
+  public static CalendarHarness start(Map<String, String> overrides) throws Exception {
     return new CalendarHarness(TestStores.newDatabase(), TestStores.redis(), overrides, harness -> { });
   }
 
@@ -100,7 +102,7 @@ final class CalendarHarness implements AutoCloseable {
     return new CalendarHarness(database, redis, overrides, harness -> { });
   }
 
-  void startService() {
+  public void startService() {
     service = RunningService.start(env);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
   }
@@ -112,14 +114,14 @@ final class CalendarHarness implements AutoCloseable {
     return RunningService.start(second);
   }
 
-  void stopService() {
+  public void stopService() {
     if (service != null) {
       service.stop();
       service = null;
     }
   }
 
-  int port() {
+  public int port() {
     return service.httpPort();
   }
 
@@ -133,7 +135,7 @@ final class CalendarHarness implements AutoCloseable {
   // ---- users and calendars ----
 
   /** A new simulator user with a refresh token; the calendar id in our service is the email. */
-  String newUser(String name) {
+  public String newUser(String name) {
     String email = name + "-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
     google.addUser(email);
     refreshTokens.put(email, google.issueRefreshToken(email));
@@ -146,7 +148,7 @@ final class CalendarHarness implements AutoCloseable {
   }
 
   /** POST /calendars for the user's primary calendar; returns the answer's body. */
-  JsonObject connect(String email) {
+  public JsonObject connect(String email) {
     return connect(email, "primary");
   }
 
@@ -163,7 +165,7 @@ final class CalendarHarness implements AutoCloseable {
     return client.post(path).putHeader("Authorization", "Bearer " + INTERNAL_KEY).sendJsonObject(body).await();
   }
 
-  HttpResponse<Buffer> get(String path) {
+  public HttpResponse<Buffer> get(String path) {
     return client.get(path).putHeader("Authorization", "Bearer " + INTERNAL_KEY).send().await();
   }
 
@@ -171,7 +173,7 @@ final class CalendarHarness implements AutoCloseable {
     return client.delete(path).putHeader("Authorization", "Bearer " + INTERNAL_KEY).send().await();
   }
 
-  WebClient client() {
+  public WebClient client() {
     return client;
   }
 

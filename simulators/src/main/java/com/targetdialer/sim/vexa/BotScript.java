@@ -3,6 +3,7 @@ package com.targetdialer.sim.vexa;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -55,6 +56,7 @@ public final class BotScript {
   boolean speakAfterSubscribe;
   boolean duplicateWebhooks;
   boolean outOfOrderWebhooks;
+  Set<String> lostWebhooks = Set.of();
   Duration outOfOrderWindow;
   double pace = 1.0;
 
@@ -89,6 +91,7 @@ public final class BotScript {
     c.speakAfterSubscribe = speakAfterSubscribe;
     c.duplicateWebhooks = duplicateWebhooks;
     c.outOfOrderWebhooks = outOfOrderWebhooks;
+    c.lostWebhooks = lostWebhooks;
     c.outOfOrderWindow = outOfOrderWindow;
     c.pace = pace;
     c.joinDelay = joinDelay;
@@ -229,6 +232,11 @@ public final class BotScript {
   /** Holds the first segment until a /ws client has subscribed to the meeting: no race in tests. */
   public BotScript speakAfterSubscribe() {
     return copy(s -> s.speakAfterSubscribe = true);
+  }
+
+  /** Webhooks of these event types are never delivered, as if every retry had failed. */
+  public BotScript loseWebhooks(String... eventTypes) {
+    return copy(s -> s.lostWebhooks = Set.of(eventTypes));
   }
 
   /** Every webhook is delivered twice (two independent POSTs with the same {@code event_id}). */

@@ -74,6 +74,10 @@ final class WebhookSender {
       LOG.debug("suppressed webhook [event: {}, meeting: {}]", type, m.id);
       return;
     }
+    if (m.script.lostWebhooks.contains(type)) {
+      LOG.info("lost webhook, as scripted [event: {}, meeting: {}]", type, m.id);
+      return;
+    }
     Outgoing out = new Outgoing(m, envelope.getString("event_id"), type, PyJson.dumps(envelope));
     if (m.script.outOfOrderWebhooks) {
       hold(out);
