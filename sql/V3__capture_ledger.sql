@@ -1,7 +1,7 @@
 -- The capture ledger (issue 14): every meeting's outcome, why, and how much of it was heard.
 
 -- outcome is 'pending' until the meeting is over; coverage_ratio and gaps are kept up to date while
--- it runs. assessed_at is when the ledger last judged the row: a row changed since (updated_at) is
+-- it runs, over the span coverage_from .. coverage_to. assessed_at is when the ledger last judged the row: a row changed since (updated_at) is
 -- judged again, so a late webhook or a backfill can still move a decided outcome.
 ALTER TABLE td_meetings
     ADD COLUMN outcome        text NOT NULL DEFAULT 'pending' CHECK (outcome IN (
@@ -10,6 +10,8 @@ ALTER TABLE td_meetings
     ADD COLUMN outcome_reason text,
     ADD COLUMN coverage_ratio double precision CHECK (coverage_ratio BETWEEN 0 AND 1),
     ADD COLUMN gaps           jsonb NOT NULL DEFAULT '[]',
+    ADD COLUMN coverage_from  timestamptz,
+    ADD COLUMN coverage_to    timestamptz,
     ADD COLUMN outcome_at     timestamptz,
     ADD COLUMN assessed_at    timestamptz;
 

@@ -1,5 +1,6 @@
-// The live transcript page: today's meetings with their bot status, and one meeting's transcript
-// as it is spoken. Data comes from the read API; live changes from the event-bus bridge. After a
+// The live transcript page: a day's meetings with their bot status and what became of them (the
+// capture ledger: outcome, reason, coverage bar), and one meeting's transcript as it is spoken, with
+// its gaps inline. Data comes from the read API; live changes from the event-bus bridge. After a
 // dropped socket the bridge client reconnects and the page re-reads what it may have missed.
 (function () {
   'use strict';
@@ -8,9 +9,17 @@
   const labels = { requested: 'requested', joining: 'joining', awaiting_admission: 'in lobby', active: 'active',
     restarting: 'restarting', stopping: 'stopping', completed: 'completed', failed: 'failed', scheduled: 'scheduled',
     cancelled: 'cancelled' };
+  const outcomes = { captured: 'captured', partial: 'partial', not_admitted: 'not admitted', bot_failed: 'bot failed',
+    deaf: 'deaf', empty: 'empty', missed: 'missed', pending: 'pending', cancelled: 'cancelled', skipped: 'skipped' };
+  const causes = { late_join: 'the bot joined late', lobby: 'the bot was waiting in the lobby', deaf: 'the bot could not hear',
+    restart: 'the bot was restarted', stream: 'the live stream was down', unknown: 'no bot was listening' };
   const meetings = new Map();      // id -> meeting row
   const alertsByMeeting = new Map(); // id -> [alert]
+  let skipped = [];                // the day's calendar events our rules did not record
+  let day = localDay(new Date());  // YYYY-MM-DD, the day shown
   let selected = null;
+  let selectedDetail = null;
+  let coverageReload = null;
   let liveHandler = null;
   let bus = null;
 
@@ -26,42 +35,134 @@
     return response.json();
   }
 
-  function today() {
-    const start = new Date(); start.setHours(0, 0, 0, 0);
-    const end = new Date(start); end.setDate(end.getDate() + 1);
+  function localDay(date) {
+    const pad = (n) => String(n).padStart(2, '0');
+    return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate());
+  }
+
+  // The shown day, midnight to midnight in the reader's time zone.
+  function range() {
+    const [y, m, d] = day.split('-').map(Number);
+    const start = new Date(y, m - 1, d);
+    const end = new Date(y, m - 1, d + 1);
     return 'from=' + encodeURIComponent(start.toISOString()) + '&to=' + encodeURIComponent(end.toISOString());
   }
 
   async function loadMeetings() {
-    const body = await api('/api/meetings?' + today());
+    const shown = day;
+    const [body, coverage] = await Promise.all([api('/api/meetings?' + range()), api('/api/coverage?' + range())]);
+    if (shown !== day) return;
     body.meetings.forEach((m) => meetings.set(m.id, Object.assign(meetings.get(m.id) || {}, m)));
+    applyCoverage(coverage);
     renderMeetings();
+  }
+
+  function applyCoverage(coverage) {
+    coverage.items.forEach((item) => { if (item.id !== null && meetings.has(item.id)) Object.assign(meetings.get(item.id), item); });
+    skipped = coverage.items.filter((item) => item.id === null);
+    renderSummary(coverage.totals);
+  }
+
+  // "12 meetings · 10 captured · 1 not admitted · 1 pending"
+  function renderSummary(totals) {
+    const parts = [totals.meetings + (totals.meetings === 1 ? ' meeting' : ' meetings')];
+    Object.keys(outcomes).forEach((outcome) => { if (totals[outcome] > 0) parts.push(totals[outcome] + ' ' + outcomes[outcome]); });
+    $('summary').textContent = parts.join(' · ');
+  }
+
+  // The summary counts change only when an outcome does; re-read it once after a burst of them.
+  function reloadCoverageSoon() {
+    clearTimeout(coverageReload);
+    coverageReload = setTimeout(() => api('/api/coverage?' + range()).then((coverage) => { applyCoverage(coverage); renderMeetings(); }).catch(() => {}), 300);
   }
 
   function renderMeetings() {
     const list = $('meetings');
-    const rows = [...meetings.values()].sort((a, b) => (a.scheduled_start || '').localeCompare(b.scheduled_start || ''));
+    const rows = [...meetings.values(), ...skipped].sort((a, b) => (a.scheduled_start || '').localeCompare(b.scheduled_start || ''));
     $('meetings-empty').hidden = rows.length > 0;
-    list.replaceChildren(...rows.map((m) => {
-      const item = document.createElement('li');
-      item.className = 'meeting';
-      item.dataset.meetingId = m.id;
-      item.dataset.status = m.bot_status;
-      item.setAttribute('aria-current', String(selected === m.id));
-      const title = document.createElement('div');
-      title.className = 'title';
-      title.textContent = m.title || m.native_meeting_id;
-      const meta = document.createElement('div');
-      meta.className = 'meta';
-      meta.append(statusBadge(m.bot_status), text(timeOf(m.scheduled_start)), text(m.segment_count + ' segments'));
-      if (m.restart_count > 0) meta.append(text('restarted ×' + m.restart_count, 'restarts'));
-      const alerts = alertsByMeeting.get(m.id) || [];
-      const lastAlert = alerts.length > 0 ? alerts[alerts.length - 1].message : m.last_alert;
-      if (lastAlert) meta.append(text('⚠ ' + lastAlert, 'alert-badge'));
-      item.append(title, meta);
-      item.addEventListener('click', () => select(m.id));
-      return item;
-    }));
+    list.replaceChildren(...rows.map((m) => m.id === null ? skippedRow(m) : meetingRow(m)));
+  }
+
+  function skippedRow(event) {
+    const item = document.createElement('li');
+    item.className = 'meeting skipped';
+    item.dataset.eventId = event.calendar_event_id;
+    const title = document.createElement('div');
+    title.className = 'title';
+    title.textContent = event.title || '(no title)';
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    meta.append(outcomeBadge(event.outcome), text(timeOf(event.scheduled_start)));
+    item.append(title, meta, text(event.outcome_reason, 'reason'));
+    return item;
+  }
+
+  function meetingRow(m) {
+    const item = document.createElement('li');
+    item.className = 'meeting';
+    item.dataset.meetingId = m.id;
+    item.dataset.status = m.bot_status;
+    item.setAttribute('aria-current', String(selected === m.id));
+    const title = document.createElement('div');
+    title.className = 'title';
+    title.textContent = m.title || m.native_meeting_id;
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    meta.append(statusBadge(m.bot_status), text(timeOf(m.scheduled_start)), text(m.segment_count + ' segments'));
+    if (m.restart_count > 0) meta.append(text('restarted ×' + m.restart_count, 'restarts'));
+    const alerts = alertsByMeeting.get(m.id) || [];
+    const lastAlert = alerts.length > 0 ? alerts[alerts.length - 1].message : m.last_alert;
+    if (lastAlert) meta.append(text('⚠ ' + lastAlert, 'alert-badge'));
+    if (m.outcome) meta.prepend(outcomeBadge(m.outcome));
+    item.append(title, meta);
+    if (m.outcome_reason && m.outcome !== 'pending') item.append(text(m.outcome_reason, 'reason'));
+    item.append(...coverageBar(m));
+    item.addEventListener('click', () => select(m.id));
+    return item;
+  }
+
+  function outcomeBadge(outcome) {
+    const badge = document.createElement('span');
+    badge.className = 'outcome';
+    badge.dataset.outcome = outcome;
+    badge.textContent = outcomes[outcome] || outcome;
+    return badge;
+  }
+
+  // "3 min 10 s"
+  function words(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min' + (s % 60 ? ' ' + (s % 60) + ' s' : '');
+    return Math.floor(s / 3600) + ' h' + (Math.floor(s % 3600 / 60) ? ' ' + Math.floor(s % 3600 / 60) + ' min' : '');
+  }
+
+  function gapWords(gap) {
+    return words(gap.seconds) + ' not captured: ' + (causes[gap.cause] || gap.cause);
+  }
+
+  // The meeting's span as a thin bar: heard time, and each gap coloured by cause (its length on hover or tap).
+  function coverageBar(m) {
+    if (!m.coverage_from || !m.coverage_to) return [];
+    const from = Date.parse(m.coverage_from);
+    const span = Date.parse(m.coverage_to) - from;
+    if (!(span > 0)) return [];
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    bar.setAttribute('role', 'img');
+    bar.setAttribute('aria-label', 'coverage ' + Math.round((m.coverage_ratio || 0) * 100) + '%');
+    const caption = text('', 'gap-caption');
+    (m.gaps || []).forEach((gap) => {
+      const part = document.createElement('span');
+      part.className = 'gap';
+      part.dataset.cause = gap.cause;
+      part.style.left = (100 * (Date.parse(gap.from) - from) / span) + '%';
+      part.style.width = (100 * (Date.parse(gap.to) - Date.parse(gap.from)) / span) + '%';
+      part.title = gapWords(gap);
+      part.addEventListener('click', (event) => { event.stopPropagation(); caption.textContent = gapWords(gap); });
+      bar.append(part);
+    });
+    return [bar, caption];
   }
 
   function statusBadge(status) {
@@ -94,6 +195,7 @@
     follow(id);
     const detail = await api('/api/meetings/' + id);
     if (selected !== id) return;
+    selectedDetail = detail;
     alertsByMeeting.set(id, detail.events.filter((e) => e.level !== 'info')
       .map((e) => ({ level: e.level, alert: e.type, message: e.detail.message || e.type, meeting: e.detail.meeting })));
     renderHeader(detail);
@@ -109,8 +211,27 @@
     meta.id = 'meeting-status';
     meta.dataset.status = m.bot_status;
     meta.append(statusBadge(m.bot_status), text(' ' + m.native_meeting_id + (m.restart_count ? ' · restarted ×' + m.restart_count : '')));
-    header.replaceChildren(title, meta);
+    const outcome = document.createElement('div');
+    outcome.id = 'meeting-outcome';
+    outcome.className = 'meta';
+    if (m.outcome) outcome.append(outcomeBadge(m.outcome), text(' ' + (m.outcome_reason || ''), 'reason'));
+    header.replaceChildren(title, meta, outcome, ...coverageBar(m));
     renderAlerts();
+    renderGaps(m.gaps || []);
+  }
+
+  // Each gap sits in the transcript where it happened: "— 25 s not captured: the bot was restarted —".
+  function renderGaps(gaps) {
+    const list = $('transcript');
+    list.querySelectorAll('.gap-marker').forEach((marker) => marker.remove());
+    gaps.forEach((gap) => {
+      const item = document.createElement('li');
+      item.className = 'gap-marker';
+      item.dataset.at = gap.from;
+      item.dataset.cause = gap.cause;
+      item.textContent = '— ' + gapWords(gap) + ' —';
+      place(list, item, gap.from);
+    });
   }
 
   // Alerts name the meeting as people do: its title and meeting code.
@@ -168,16 +289,20 @@
     item.querySelector('time').textContent = at ? new Date(at).toLocaleTimeString() : '';
     item.querySelector('.speaker').textContent = s.speaker || 'Unknown speaker';
     item.querySelector('.text').textContent = s.text;
-    if (moved) {
-      // Keep spoken order. New segments almost always belong at the end, so look from there.
-      let next = null;
-      for (let other = list.lastElementChild; other && (other.dataset.at || '') > at; other = other.previousElementSibling) {
-        if (other !== item) next = other;
-      }
-      list.insertBefore(item, next);
-      if (!next) scrollToEnd();
-    }
+    if (moved && !place(list, item, at)) scrollToEnd();
     $('transcript-empty').hidden = true;
+  }
+
+  // Keeps spoken order (segments and gap markers by their time); returns the element it went before, if any.
+  // New segments almost always belong at the end, so look from there.
+  function place(list, item, at) {
+    const time = Date.parse(at) || 0;
+    let next = null;
+    for (let other = list.lastElementChild; other && (Date.parse(other.dataset.at) || 0) > time; other = other.previousElementSibling) {
+      if (other !== item) next = other;
+    }
+    list.insertBefore(item, next);
+    return next;
   }
 
   // Follow the conversation only when the reader is already at the bottom; once per frame.
@@ -213,10 +338,12 @@
     const known = meetings.get(update.id);
     if (!known) { loadMeetings().catch(() => {}); return; }
     Object.keys(update).forEach((key) => { if (update[key] !== null && update[key] !== undefined) known[key] = update[key]; });
+    if ('outcome' in update) reloadCoverageSoon();
     renderMeetings();
     if (update.id === selected) {
       const status = $('meeting-status');
       if (status) { status.dataset.status = known.bot_status; status.querySelector('.status').replaceWith(statusBadge(known.bot_status)); }
+      if ('gaps' in update && selectedDetail) renderHeader(Object.assign(selectedDetail, update));
     }
   }
 
@@ -238,6 +365,16 @@
     };
   }
 
+  $('day').value = day;
+  $('day').addEventListener('change', () => {
+    if (!$('day').value) return;
+    day = $('day').value;
+    $('day-title').textContent = day === localDay(new Date()) ? 'Today' : new Date(day + 'T12:00').toLocaleDateString([], { weekday: 'long', month: 'short', day: 'numeric' });
+    meetings.clear();
+    skipped = [];
+    renderMeetings();
+    loadMeetings().catch(() => {});
+  });
   $('back').addEventListener('click', () => {
     selected = null;
     document.body.classList.remove('detail');

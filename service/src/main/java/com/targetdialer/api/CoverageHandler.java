@@ -72,7 +72,9 @@ final class CoverageHandler {
     List<JsonObject> items = new ArrayList<>();
     for (Row row : meetings) {
       JsonObject item = row.toJson();
-      item.put("scheduled_start", iso(row.getOffsetDateTime("scheduled_start"))).put("scheduled_end", iso(row.getOffsetDateTime("scheduled_end")));
+      for (String time : new String[] {"scheduled_start", "scheduled_end", "coverage_from", "coverage_to"}) {
+        item.put(time, iso(row.getOffsetDateTime(time)));
+      }
       items.add(item);
     }
     for (Row row : skipped) {
@@ -80,7 +82,8 @@ final class CoverageHandler {
           .put("platform", row.getString("meet_code") == null ? null : "google_meet").put("native_meeting_id", row.getString("meet_code"))
           .put("scheduled_start", iso(row.getOffsetDateTime("starts_at"))).put("scheduled_end", iso(row.getOffsetDateTime("ends_at")))
           .put("outcome", SkippedEvent.outcome(row.getString("reason")).value())
-          .put("outcome_reason", SkippedEvent.reason(row.getString("reason"))).putNull("coverage_ratio").put("gaps", new JsonArray()));
+          .put("outcome_reason", SkippedEvent.reason(row.getString("reason"))).putNull("coverage_ratio").put("gaps", new JsonArray())
+          .putNull("coverage_from").putNull("coverage_to"));
     }
     items.sort(Comparator.comparing((JsonObject item) -> item.getString("scheduled_start", "")));
 

@@ -9,6 +9,7 @@ final class ReadSql {
   static final String MEETINGS = """
       SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, bot_status, restart_count,
              segment_count, failure_reason, bot_active_at, last_segment_at, updated_at, outcome, outcome_reason, coverage_ratio,
+             coverage_from, coverage_to, gaps,
              (SELECT e.detail ->> 'message' FROM td_meeting_events e
               WHERE e.meeting_id = m.id AND e.level <> 'info' ORDER BY e.seq DESC LIMIT 1) AS last_alert
       FROM td_meetings m
@@ -22,7 +23,8 @@ final class ReadSql {
   static final String MEETING = """
       SELECT id, title, platform, native_meeting_id, meeting_url, source, scheduled_start, scheduled_end, bot_status,
              bot_joined_at, bot_active_at, first_segment_at, last_segment_at, segment_count, meeting_ended_at,
-             restart_count, failure_reason, created_at, updated_at, outcome, outcome_reason, coverage_ratio, gaps
+             restart_count, failure_reason, created_at, updated_at, outcome, outcome_reason, coverage_ratio, gaps,
+             coverage_from, coverage_to
       FROM td_meetings WHERE id = $1
       """;
 
@@ -52,7 +54,8 @@ final class ReadSql {
 
   /** The coverage report's meetings: every occurrence that starts in [$1, $2). */
   static final String COVERAGE_MEETINGS = """
-      SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, outcome, outcome_reason, coverage_ratio, gaps
+      SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, outcome, outcome_reason, coverage_ratio, gaps,
+             coverage_from, coverage_to
       FROM td_meetings WHERE scheduled_start >= $1 AND scheduled_start < $2
       ORDER BY scheduled_start, id
       """;

@@ -9,9 +9,18 @@ import java.util.List;
 
 /**
  * The ledger's verdict on one meeting: its outcome, a sentence a salesperson understands, the share of
- * its span a hearing bot covered (null while there is nothing to measure), and the gaps by cause.
+ * its span ({@code coverageFrom} .. {@code coverageTo}) a hearing bot covered (null while there is
+ * nothing to measure), and the gaps by cause.
  */
-public record Assessment(Outcome outcome, String reason, Double coverageRatio, List<Gap> gaps) {
+public record Assessment(Outcome outcome, String reason, Double coverageRatio, List<Gap> gaps, Instant coverageFrom, Instant coverageTo) {
+
+  Assessment(Outcome outcome, String reason, Double coverageRatio, List<Gap> gaps) {
+    this(outcome, reason, coverageRatio, gaps, null, null);
+  }
+
+  Assessment over(Instant from, Instant to) {
+    return new Assessment(outcome, reason, coverageRatio, gaps, from, to);
+  }
 
   /** A stretch of the meeting nobody heard. */
   public record Gap(Instant from, Instant to, GapCause cause) {
@@ -35,7 +44,9 @@ public record Assessment(Outcome outcome, String reason, Double coverageRatio, L
   /** The fields the read API, the event log and {@code meetings.updates} carry. */
   public JsonObject toJson() {
     return new JsonObject().put("outcome", outcome.value()).put("outcome_reason", reason).put("coverage_ratio", coverageRatio)
-        .put("gaps", gapsJson());
+        .put("gaps", gapsJson())
+        .put("coverage_from", coverageFrom == null ? null : coverageFrom.toString())
+        .put("coverage_to", coverageTo == null ? null : coverageTo.toString());
   }
 
   /** "25 s", "3 min 10 s", "1 h 5 min". */

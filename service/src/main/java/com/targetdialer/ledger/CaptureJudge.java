@@ -31,10 +31,9 @@ public final class CaptureJudge {
     Instant spanEnd = spanEnd(facts, now);
     List<Assessment.Gap> gaps = spanEnd.isAfter(spanStart) ? gaps(facts, spanStart, spanEnd) : List.of();
     Double coverage = spanEnd.isAfter(spanStart) ? coverage(spanStart, spanEnd, gaps) : null;
-    if (!facts.over()) {
-      return new Assessment(Outcome.PENDING, pendingReason(facts), coverage, gaps);
-    }
-    return verdict(facts, coverage == null ? 0.0 : coverage, gaps, minCoverage);
+    Assessment verdict = facts.over() ? verdict(facts, coverage == null ? 0.0 : coverage, gaps, minCoverage)
+        : new Assessment(Outcome.PENDING, pendingReason(facts), coverage, gaps);
+    return spanEnd.isAfter(spanStart) ? verdict.over(spanStart, spanEnd) : verdict;
   }
 
   private static Assessment verdict(CaptureFacts facts, double coverage, List<Assessment.Gap> gaps, double minCoverage) {

@@ -56,7 +56,7 @@ final class LedgerSql {
       WITH old AS (
           SELECT id, outcome, coverage_ratio, gaps FROM td_meetings WHERE id = $1 FOR UPDATE
       )
-      UPDATE td_meetings m SET outcome = $2, outcome_reason = $3, coverage_ratio = $4, gaps = $5::jsonb,
+      UPDATE td_meetings m SET outcome = $2, outcome_reason = $3, coverage_ratio = $4, gaps = $5::jsonb, coverage_from = $6, coverage_to = $7,
           outcome_at = CASE WHEN old.outcome IS DISTINCT FROM $2 THEN now() ELSE m.outcome_at END,
           assessed_at = now()
       FROM old WHERE m.id = old.id

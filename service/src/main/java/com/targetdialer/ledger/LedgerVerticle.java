@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -136,7 +137,8 @@ public final class LedgerVerticle extends VerticleBase {
     JsonObject json = verdict.toJson();
     return pg.withTransaction(connection -> connection.preparedQuery(LedgerSql.WRITE)
             .execute(Tuple.tuple().addValue(meetingId).addValue(verdict.outcome().value()).addValue(verdict.reason())
-                .addValue(verdict.coverageRatio()).addValue(verdict.gapsJson()))
+                .addValue(verdict.coverageRatio()).addValue(verdict.gapsJson()).addValue(offset(verdict.coverageFrom()))
+                .addValue(offset(verdict.coverageTo())))
             .compose(rows -> {
               if (rows.size() == 0) {
                 return Future.succeededFuture((Row) null);
@@ -144,7 +146,7 @@ public final class LedgerVerticle extends VerticleBase {
               Row old = rows.iterator().next();
               boolean decided = verdict.outcome() != Outcome.PENDING && !verdict.outcome().value().equals(old.getString("old_outcome"));
               return decided
-                  ? MeetingEvents.append(connection, meetingId, "outcome", level(verdict.outcome()), json.copy()).map(old)
+                  ? MeetingEvents.append(connection, meetingId, "outcome", MeetingEvents.INFO, json.copy().put("message", verdict.reason())).map(old)
                   : Future.succeededFuture(old);
             }))
         .map(old -> {
@@ -179,13 +181,6 @@ public final class LedgerVerticle extends VerticleBase {
     return stored instanceof JsonArray array ? array : new JsonArray();
   }
 
-  private static String level(Outcome outcome) {
-    return switch (outcome) {
-      case CAPTURED, EMPTY, CANCELLED, SKIPPED, PENDING -> MeetingEvents.INFO;
-      default -> MeetingEvents.ALERT;
-    };
-  }
-
   private static List<CaptureFacts> facts(Iterable<Row> meetings, Iterable<Row> sessionRows) {
     Map<Long, List<CaptureFacts.Session>> sessions = new LinkedHashMap<>();
     for (Row row : sessionRows) {
@@ -203,6 +198,10 @@ public final class LedgerVerticle extends VerticleBase {
           row.getBoolean("no_speech"), sessions.getOrDefault(id, List.of())));
     }
     return facts;
+  }
+
+  private static OffsetDateTime offset(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 
   private static Instant instant(Row row, String column) {

@@ -1,10 +1,13 @@
 package com.targetdialer.ui;
 
 import com.targetdialer.TargetDialer;
+import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.sim.vexa.BotScript;
 import com.targetdialer.sim.vexa.VexaSimulator;
+import com.targetdialer.testing.Await;
 import com.targetdialer.testing.Browser;
 import com.targetdialer.testing.RunningService;
+import com.targetdialer.testing.SqlProbe;
 import com.targetdialer.testing.TestStores;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -43,13 +46,16 @@ class LiveTranscriptPageTest {
   private static TargetDialer service;
   private static WebClient client;
   private static ChromeDriver browser;
+  private static SqlProbe db;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     vexa = new VexaSimulator(0);
     vertx.deployVerticle(vexa).await();
-    Map<String, String> env = RunningService.env(TestStores.newDatabase(), TestStores.redis());
+    DatabaseUrl database = TestStores.newDatabase();
+    Map<String, String> env = RunningService.env(database, TestStores.redis());
+    env.put("LEDGER_SWEEP_INTERVAL_S", "1");
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
     env.put("UI_TOKEN", UI_TOKEN);
     env.put("VEXA_API_URL", vexa.baseUrl());
@@ -60,12 +66,16 @@ class LiveTranscriptPageTest {
     service = RunningService.start(env);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
     browser = Browser.start();
+    db = new SqlProbe(vertx, database);
   }
 
   @AfterAll
   static void stop() {
     if (browser != null) {
       browser.quit();
+    }
+    if (db != null) {
+      db.close();
     }
     if (service != null) {
       service.stop();
@@ -122,6 +132,81 @@ class LiveTranscriptPageTest {
     assertThat(browser.findElement(By.cssSelector("#alerts li[data-alert='deaf_bot']")).getText())
         .as("the alert names the meeting by its code").contains("deaf bot, restarting").contains("dea-fmee-tin");
     saveScreenshot("live-transcript.png");
+  }
+
+  @Test
+  @DisplayName("another day's summary, each meeting's outcome, reason and coverage bar, and a gap inline in the transcript")
+  void captureLedger() throws Exception {
+    // A past day's meetings as the service left them; the ledger judges them from these facts.
+    long captured = meeting("Captured call", "cap-ture-dok", "10:00", "completed", null, 2);
+    session(captured, 1, "a1", "completed", "09:59:30", "10:30:00", null, null, null);
+    segment(captured, "a1", "10:10:00", "Thanks for joining");
+    segment(captured, "a1", "10:20:00", "Let's look at pricing");
+    long restarted = meeting("Restarted call", "res-tart-edc", "11:00", "completed", null, 2);
+    session(restarted, 1, "b1", "completed", "11:00:00", "11:04:00", "replaced_by_restart", "stopped", null);
+    session(restarted, 2, "b2", "completed", "11:05:00", "11:30:00", null, "left_alone", null);
+    segment(restarted, "b2", "11:10:00", "Can you hear me now?");
+    segment(restarted, "b2", "11:20:00", "Great, let's continue");
+    long lobby = meeting("Lobby call", "lob-bycal-lz", "12:00", "failed", "awaiting_admission_timeout", 0);
+    session(lobby, 1, "c1", "failed", null, "12:15:00", null, "awaiting_admission_timeout", "awaiting_admission");
+    db.value("INSERT INTO td_calendars (id, credentials_type, credentials_enc, status) VALUES ('pat@example.com', 'oauth', '\\x00', 'needs_reauth')");
+    db.value("INSERT INTO td_calendar_events (calendar_ref, event_id, decision, reason, summary, starts_at, ends_at) "
+        + "VALUES ('pat@example.com', 'evt-1', 'skipped', 'declined', 'Declined call', '2026-11-20T13:00:00Z', '2026-11-20T13:30:00Z')");
+    Await.until("the ledger judged them", Duration.ofSeconds(15), () -> db.count(
+        "SELECT count(*) FROM td_meetings WHERE outcome <> 'pending' AND scheduled_start::date = '2026-11-20'") == 3);
+
+    browser.get("http://127.0.0.1:" + service.httpPort() + "/?token=" + UI_TOKEN);
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.until(driver -> "open".equals(driver.findElement(By.id("connection")).getAttribute("data-state")));
+    browser.executeScript("const day = document.getElementById('day'); day.value = '2026-11-20'; day.dispatchEvent(new Event('change'));");
+    wait.until(driver -> driver.findElements(By.cssSelector("#meetings .meeting")).size() == 4);
+
+    assertThat(browser.findElement(By.id("summary")).getText()).isEqualTo("3 meetings · 1 captured · 1 partial · 1 not admitted · 1 skipped");
+    assertThat(browser.findElement(By.id("day-title")).getText()).isNotEqualTo("Today");
+    WebElement partial = browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + restarted + "']"));
+    assertThat(partial.findElement(By.cssSelector(".outcome")).getText()).isEqualTo("partial");
+    assertThat(partial.findElement(By.cssSelector(".reason")).getText()).startsWith("Partly recorded: the bot heard 83% of the meeting");
+    WebElement restartGap = partial.findElement(By.cssSelector(".bar .gap[data-cause='restart']"));
+    assertThat(restartGap.getAttribute("title")).isEqualTo("1 min not captured: the bot was restarted");
+    assertThat(partial.findElements(By.cssSelector(".bar .gap[data-cause='deaf']"))).hasSize(1);
+    assertThat(browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + lobby + "'] .outcome")).getText()).isEqualTo("not admitted");
+    assertThat(browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + captured + "'] .outcome")).getText()).isEqualTo("captured");
+    WebElement declined = browser.findElement(By.cssSelector(".meeting.skipped"));
+    assertThat(declined.getText()).contains("Declined call").contains("skipped").contains("you declined this event");
+
+    click(wait, ".meeting[data-meeting-id='" + restarted + "']");
+    wait.until(driver -> driver.findElements(By.cssSelector("#transcript .segment")).size() == 2);
+    List<WebElement> lines = browser.findElements(By.cssSelector("#transcript > li"));
+    assertThat(lines).extracting(WebElement::getText).containsExactly(
+        "— 4 min not captured: the bot could not hear —",
+        "— 1 min not captured: the bot was restarted —",
+        lines.get(2).getText(), lines.get(3).getText());
+    assertThat(lines.get(2).getText()).contains("Can you hear me now?");
+    assertThat(browser.findElement(By.id("meeting-outcome")).getText()).contains("partial");
+    saveScreenshot("capture-ledger.png");
+  }
+
+  private static long meeting(String title, String code, String start, String status, String failure, int segments) {
+    return ((Number) db.value("INSERT INTO td_meetings (title, native_meeting_id, source, scheduled_start, scheduled_end, bot_status, "
+        + "failure_reason, segment_count, meeting_ended_at, restart_count) VALUES ($1, $2, 'calendar', $3, $3 + interval '30 minutes', $4, $5, $6, "
+        + "$3 + interval '30 minutes', $7) RETURNING id", title, code, at(start + ":00"), status, failure, segments,
+        title.startsWith("Restarted") ? 1 : 0)).longValue();
+  }
+
+  private static void session(long meetingId, int attempt, String uid, String status, String active, String ended, String endReason,
+                              String completion, String stage) {
+    db.value("INSERT INTO td_bot_sessions (meeting_id, attempt, session_uid, status, active_at, ended_at, end_reason, completion_reason, "
+        + "failure_stage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", meetingId, attempt, uid, status,
+        active == null ? null : at(active), at(ended), endReason, completion, stage);
+  }
+
+  private static void segment(long meetingId, String uid, String time, String text) {
+    db.value("INSERT INTO td_transcript_segments (meeting_id, segment_key, session_uid, text, speaker, completed, absolute_start_time, "
+        + "absolute_end_time) VALUES ($1, $2, $3, $4, 'Pat', true, $5, $5 + interval '3 seconds')", meetingId, uid + time, uid, text, at(time));
+  }
+
+  private static java.time.OffsetDateTime at(String time) {
+    return java.time.OffsetDateTime.parse("2026-11-20T" + time + "Z");
   }
 
   @Test
