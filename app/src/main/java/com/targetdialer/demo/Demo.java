@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * {@code java -jar targetdialer.jar demo}: the real service, on embedded Postgres and Redis, against
  * the Google Calendar and Vexa simulators on loopback. A seeded calendar holds three meetings that
  * start within a minute: one where people talk, one whose first bot is deaf and gets restarted, one
- * whose bot nobody admits from the lobby. Only Google and Vexa are simulated.
+ * whose bot nobody admits from the lobby; within two minutes all are over, each with its outcome.
+ * Only Google and Vexa are simulated.
  */
 public final class Demo {
 
@@ -113,15 +114,18 @@ public final class Demo {
     }
   }
 
-  /** Three Meet events starting 35-45 s from now, each with the Vexa script that tells its story. */
+  /**
+   * Three Meet events starting 35-45 s from now, each with the Vexa script that tells its story, and
+   * a declined one. All are over within two minutes, so the day summary shows their outcomes.
+   */
   private static void seedCalendar(GoogleCalendarSimulator google, VexaSimulator vexa, Instant now) {
     BotScript talking = BotScript.normal()
         .joinDelay(Duration.ofSeconds(2)).lobbyDelay(Duration.ofSeconds(2)).admissionDelay(Duration.ofSeconds(3))
         .firstSegmentDelay(Duration.ofSeconds(3)).segmentInterval(Duration.ofSeconds(4)).confirmDelay(Duration.ofMillis(1500))
-        .segments(40);
+        .segments(12);
     vexa.script("pip-elin-rev", talking);
     vexa.script("dis-cove-ryc", BotScript.deaf().joinDelay(Duration.ofSeconds(2)).skipLobby(), talking.skipLobby());
-    vexa.script("par-tner-syn", BotScript.neverAdmitted().joinDelay(Duration.ofSeconds(2)).lobbyTimeout(Duration.ofMinutes(10)));
+    vexa.script("par-tner-syn", BotScript.neverAdmitted().joinDelay(Duration.ofSeconds(2)).lobbyTimeout(Duration.ofSeconds(60)));
 
     Instant end = now.plus(Duration.ofMinutes(30));
     google.putEvent(USER, MeetEvent.meet("pip-elin-rev", now.plusSeconds(35), end).summary("Pipeline review").json());

@@ -89,7 +89,8 @@ public final class ApiVerticle extends VerticleBase {
     router.delete("/calendars/:id").handler(calendarsAuth).handler(calendars::disconnect);
     router.get("/calendars/:id/events").handler(calendarsAuth).handler(calendars::events);
     router.post("/calendar/notifications").handler(new CalendarNotificationsHandler(vertx));
-    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    // UTF-8 whatever the JVM's default charset (a bare POSIX locale makes it ASCII, and the page's text garbled).
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));
     router.route().failureHandler(JsonErrors::handleFailure);
     router.errorHandler(404, JsonErrors::handleFailure);
     router.errorHandler(405, JsonErrors::handleFailure);
