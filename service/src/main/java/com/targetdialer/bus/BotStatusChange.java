@@ -9,10 +9,33 @@ import java.time.Instant;
 /**
  * A bot status change, from a webhook, the live stream or reconciliation, in our vocabulary.
  * {@code at} is when it happened, by Vexa's own clock where the message says so; {@code receivedAt}
- * is when it reached us (a redelivery can come hours later).
+ * is when it reached us (a redelivery can come hours later). {@code why} is what Vexa said about it.
  */
 public record BotStatusChange(String eventId, String eventType, String sessionUid, Long vexaMeetingId, BotStatus status,
-                              Instant at, Instant receivedAt, String completionReason, String failureStage, String reason, String source) {
+                              Instant at, Instant receivedAt, Why why, String source) {
+
+  /**
+   * Vexa's own words on a change, each possibly null: the row's {@code completion_reason} and
+   * {@code failure_stage}, the status change's {@code reason}, and {@code meeting.completed}'s
+   * {@code service_provenance.transcription_outcome} ({@code served}, {@code no_output}, ...).
+   */
+  public record Why(String completionReason, String failureStage, String reason, String transcriptionOutcome) {
+
+    public static final Why NONE = new Why(null, null, null, null);
+
+    /** Says something a status alone does not: a later, fuller message about a status already applied adds it. */
+    public boolean explains() {
+      return completionReason != null || failureStage != null || transcriptionOutcome != null;
+    }
+  }
+
+  public String completionReason() {
+    return why.completionReason();
+  }
+
+  public String failureStage() {
+    return why.failureStage();
+  }
 
   /** The producer's time when it is known and not later than the arrival (a skewed clock), else the arrival. */
   public static Instant happenedAt(Instant producerTime, Instant receivedAt) {
@@ -32,7 +55,8 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
     Instant at = time(json, "at", receivedAt);
     return new BotStatusChange(json.getString("event_id"), json.getString("event_type"), json.getString("session_uid"),
         json.getLong("vexa_meeting_id"), status, at, receivedAt,
-        json.getString("completion_reason"), json.getString("failure_stage"), json.getString("reason"),
+        new Why(json.getString("completion_reason"), json.getString("failure_stage"), json.getString("reason"),
+            json.getString("transcription_outcome")),
         json.getString("source", "unknown"));
   }
 
@@ -66,14 +90,17 @@ public record BotStatusChange(String eventId, String eventType, String sessionUi
   /** The part that goes into the meeting's event log. */
   public JsonObject describe() {
     JsonObject detail = new JsonObject().put("status", status.value()).put("source", source).put("at", at).put("received_at", receivedAt);
-    if (completionReason != null) {
-      detail.put("completion_reason", completionReason);
+    if (why.completionReason() != null) {
+      detail.put("completion_reason", why.completionReason());
     }
-    if (failureStage != null) {
-      detail.put("failure_stage", failureStage);
+    if (why.failureStage() != null) {
+      detail.put("failure_stage", why.failureStage());
     }
-    if (reason != null) {
-      detail.put("reason", reason);
+    if (why.reason() != null) {
+      detail.put("reason", why.reason());
+    }
+    if (why.transcriptionOutcome() != null) {
+      detail.put("transcription_outcome", why.transcriptionOutcome());
     }
     return detail;
   }

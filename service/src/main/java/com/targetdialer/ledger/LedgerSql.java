@@ -31,7 +31,7 @@ final class LedgerSql {
              EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id
                      AND (e.type = 'stuck_in_lobby' OR (e.type IN ('status_change', 'bot_dispatched')
                           AND e.detail ->> 'status' = 'awaiting_admission'))) AS ever_in_lobby,
-             EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id AND e.type = 'status_change'
+             EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id AND e.type IN ('status_change', 'status_explained')
                      AND e.detail ->> 'transcription_outcome' = 'no_output') AS no_speech
       FROM td_meetings m WHERE m.id = ANY($1::bigint[])
       """;

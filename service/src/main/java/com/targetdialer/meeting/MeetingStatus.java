@@ -133,4 +133,25 @@ public final class MeetingStatus {
             : MeetingEvents.append(client, meetingId, "status_change", status == BotStatus.FAILED ? MeetingEvents.ALERT : MeetingEvents.INFO,
                 detail).map(meeting));
   }
+
+  /**
+   * A fuller message about the status a session already has (a webhook after the live stream said the
+   * same, without reasons): the session's completion reason and failure stage are filled, a meeting
+   * failed for no stated reason gets Vexa's (so a lobby timeout is not taken for a join failure), and
+   * the words go into the event log ({@code status_explained}). Returns the current bot's meeting row
+   * when there was something to add, else no rows.
+   */
+  public static Future<RowSet<Row>> explain(SqlClient client, long sessionId, long meetingId, boolean current, BotStatus status,
+                                            String completionReason, String failureStage, boolean saysMore, JsonObject detail) {
+    return client.preparedQuery(MeetingStatusSql.EXPLAIN_SESSION).execute(Tuple.of(sessionId, status.value(), completionReason, failureStage))
+        .compose(session -> {
+          if (session.rowCount() == 0 && !saysMore) {
+            return Future.succeededFuture(session);
+          }
+          return MeetingEvents.append(client, meetingId, "status_explained", MeetingEvents.INFO, detail)
+              .compose(ignored -> current
+                  ? client.preparedQuery(MeetingStatusSql.EXPLAIN_MEETING).execute(Tuple.of(meetingId, completionReason, failureStage))
+                  : Future.succeededFuture(session));
+        });
+  }
 }

@@ -146,4 +146,23 @@ final class MeetingStatusSql {
       WHERE id = $1 AND bot_status <> 'restarting' AND td_status_rank(bot_status) < td_status_rank($2)
       RETURNING id, platform, native_meeting_id, bot_status, restart_count, segment_count, failure_reason
       """;
+
+  /** A fuller message about the status a session has: fills the reasons it lacks; one row when it did. */
+  static final String EXPLAIN_SESSION = """
+      UPDATE td_bot_sessions SET completion_reason = coalesce(completion_reason, $3::text), failure_stage = coalesce(failure_stage, $4::text),
+          end_reason = CASE WHEN end_reason IN ('completed', 'failed') THEN coalesce($3::text, end_reason) ELSE end_reason END
+      WHERE id = $1 AND status = $2
+        AND ((completion_reason IS NULL AND $3::text IS NOT NULL) OR (failure_stage IS NULL AND $4::text IS NOT NULL))
+      RETURNING id
+      """;
+
+  /** The meeting of an explained session: a failure with no stated reason gets Vexa's; judged again by the ledger. */
+  static final String EXPLAIN_MEETING = """
+      UPDATE td_meetings SET
+          failure_reason = CASE WHEN bot_status = 'failed' AND failure_reason = 'bot_failed' THEN coalesce($2::text, $3::text, failure_reason)
+                                ELSE failure_reason END,
+          updated_at = now()
+      WHERE id = $1
+      RETURNING bot_status, restart_count, segment_count, failure_reason
+      """;
 }

@@ -189,7 +189,8 @@ final class StatusWriter {
           .put("vexa_meeting_id", session.vexaMeetingId).put("session_uid", session.sessionUid)
           .put("status", change.status().value()).put("terminal", change.terminal()).put("applied", false);
       if (!change.status().movesPast(session.status)) {
-        return Future.succeededFuture(outcome); // statuses only move forward (the SQL checks the same)
+        // Statuses only move forward (the SQL checks the same); the same status may still say why.
+        return change.status() == session.status && change.why().explains() ? explain(session, change, outcome) : Future.succeededFuture(outcome);
       }
       OffsetDateTime at = change.at().atOffset(ZoneOffset.UTC);
       return MeetingStatus.advanceSession(connection, session.id, change.status(), at, change.completionReason(), change.failureStage())
@@ -217,6 +218,20 @@ final class StatusWriter {
                       .toJson());
                   return Future.succeededFuture(outcome);
                 });
+          });
+    }
+
+    private Future<JsonObject> explain(Session session, BotStatusChange change, JsonObject outcome) {
+      return MeetingStatus.explain(connection, session.id, session.meetingId, session.current, change.status(), change.completionReason(),
+              change.failureStage(), change.why().transcriptionOutcome() != null,
+              change.describe().put("session_id", session.id).put("attempt", session.attempt))
+          .map(meetings -> {
+            if (session.current && meetings.rowCount() > 0) {
+              Row meeting = meetings.iterator().next();
+              outcome.put("explained", true).put("meeting", MeetingUpdate.status(session.meetingId, BotStatus.of(meeting.getString("bot_status")))
+                  .withFailureReason(meeting.getString("failure_reason")).toJson());
+            }
+            return outcome;
           });
     }
   }

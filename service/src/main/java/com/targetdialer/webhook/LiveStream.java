@@ -265,7 +265,7 @@ final class LiveStream {
     }
     Instant receivedAt = Instant.now();
     BotStatusChange change = new BotStatusChange(null, "live.meeting.status", null, frame.vexaMeetingId(), status,
-        BotStatusChange.happenedAt(frame.at(), receivedAt), receivedAt, null, null, null, "live");
+        BotStatusChange.happenedAt(frame.at(), receivedAt), receivedAt, BotStatusChange.Why.NONE, "live");
     vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change.toJson())
         .onFailure(e -> LOG.info("live status not applied [vexa id: {}, status: {}, error: {}]", frame.vexaMeetingId(), status, e.getMessage()));
   }

@@ -90,7 +90,14 @@ sealed interface VexaEvent {
       return new Unusable(DeadLetter.Reason.UNTRACKED, "status " + vexaStatus + " is not one we follow");
     }
     return new Status(new BotStatusChange(eventId, type, sessionUid, vexaId, status, BotStatusChange.happenedAt(producerTime, receivedAt),
-        receivedAt, string(meeting, "completion_reason", null), string(meeting, "failure_stage", null), reason, "webhook"));
+        receivedAt, new BotStatusChange.Why(string(meeting, "completion_reason", null), string(meeting, "failure_stage", null), reason,
+            transcriptionOutcome(meeting)), "webhook"));
+  }
+
+  /** {@code meeting.completed} says whether the transcription produced anything; other events do not. */
+  private static String transcriptionOutcome(JsonObject meeting) {
+    Object provenance = meeting == null ? null : meeting.getValue("service_provenance");
+    return provenance instanceof JsonObject p && p.getValue("transcription_outcome") instanceof String outcome ? outcome : null;
   }
 
   /**

@@ -164,7 +164,9 @@ class CaptureCompletenessTest {
           recoverable++;
           recovered += "captured".equals(outcome) ? 1 : 0;
         } else {
-          unrecoverable.add(scenario.name() + ": " + outcome + " (" + scenario.why() + ") — " + item.getString("outcome_reason"));
+          boolean toRecord = Outcome.of(scenario.expected().iterator().next()).shouldRecord();
+          unrecoverable.add((toRecord ? "not recoverable: " : "not to record: ") + scenario.name() + ": " + outcome
+              + " (" + scenario.why() + ") — " + item.getString("outcome_reason"));
         }
         rows.add(new String[] {scenario.name(), String.join("|", scenario.expected()), outcome,
             item.getValue("coverage_ratio") == null ? "-" : String.format(Locale.ROOT, "%.2f", item.getDouble("coverage_ratio")),
@@ -174,7 +176,7 @@ class CaptureCompletenessTest {
       String summary = String.format(Locale.ROOT, "capture: %.0f%% of recoverable meetings captured, %.1f%% of spoken time",
           100.0 * recovered / recoverable, spoken == 0 ? 0 : 100 * heard / spoken);
       System.out.println(summary);
-      unrecoverable.forEach(line -> System.out.println("  not recoverable: " + line));
+      unrecoverable.forEach(line -> System.out.println("  " + line));
 
       for (Scenario scenario : scenarios) {
         JsonObject item = item(items, scenario.name());

@@ -67,6 +67,8 @@ class MeetingStatusTest {
     all.put("botNotStarted", (c, m) -> MeetingStatus.botNotStarted(c, m.id(), m.sessionId(), "vexa_refused", new JsonObject()));
     all.put("claimRestart", (c, m) -> MeetingStatus.claimRestart(c, m.id(), 0));
     all.put("stopped", (c, m) -> MeetingStatus.stopped(c, m.id(), "deaf_bot"));
+    all.put("explain", (c, m) -> MeetingStatus.explain(c, m.sessionId(), m.id(), true, BotStatus.FAILED, "awaiting_admission_timeout",
+        "awaiting_admission", false, new JsonObject()));
     for (BotStatus vexa : List.of(BotStatus.JOINING, BotStatus.AWAITING_ADMISSION, BotStatus.ACTIVE, BotStatus.STOPPING,
         BotStatus.COMPLETED, BotStatus.FAILED)) {
       all.put("advanceMeeting " + vexa, (c, m) -> MeetingStatus.advanceMeeting(c, m.id(), vexa, m.start(), null, null, new JsonObject()));

@@ -127,6 +127,33 @@ class PersistVerticleTest {
   }
 
   @Test
+  @DisplayName("the live stream's bare 'failed' then the webhook's reasons: the lobby timeout is kept, not taken for a join failure (Vexa #1655)")
+  void laterMessageExplains() {
+    status("evt_a", "sess-1", null, "awaiting_admission");
+    JsonObject live = new JsonObject().put("event_type", "live.meeting.status").put("vexa_meeting_id", 42L).put("status", "failed")
+        .put("source", "live");
+    assertThat(vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, live).await().body().getBoolean("applied")).isTrue();
+    JsonObject webhook = change("evt_b", "sess-1", null, "failed").put("completion_reason", "awaiting_admission_timeout")
+        .put("failure_stage", "awaiting_admission").put("transcription_outcome", "no_output");
+
+    JsonObject explained = vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, webhook).await().body();
+
+    assertThat(explained.getBoolean("applied")).isFalse();
+    assertThat(explained.getBoolean("explained")).isTrue();
+    assertThat(explained.getJsonObject("meeting").getString("failure_reason")).isEqualTo("awaiting_admission_timeout");
+    Row session = pg.query("SELECT completion_reason, failure_stage, end_reason FROM td_bot_sessions").execute().await().iterator().next();
+    assertThat(session.getString("completion_reason")).isEqualTo("awaiting_admission_timeout");
+    assertThat(session.getString("failure_stage")).isEqualTo("awaiting_admission");
+    assertThat(session.getString("end_reason")).isEqualTo("awaiting_admission_timeout");
+    JsonObject logged = (JsonObject) pg.preparedQuery("SELECT detail FROM td_meeting_events WHERE meeting_id = $1 AND type = 'status_explained'")
+        .execute(Tuple.of(meetingId)).await().iterator().next().getValue(0);
+    assertThat(logged.getString("transcription_outcome")).isEqualTo("no_output");
+    JsonObject again = change("evt_c", "sess-1", null, "failed").put("completion_reason", "join_failure");
+    assertThat(vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, again).await().body().containsKey("explained"))
+        .as("a reason already known is not overwritten").isFalse();
+  }
+
+  @Test
   @DisplayName("a status for a bot we do not know is answered unknown_bot, as in a batch, so the inbox retries it")
   void unknownBot() {
     assertThat(status("evt_9", "no-such-session", null, "active").getBoolean("unknown_bot")).isTrue();

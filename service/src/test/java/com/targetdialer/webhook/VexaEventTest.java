@@ -26,7 +26,7 @@ class VexaEventTest {
 
     assertThat(status.change().sessionUid()).isEqualTo("conn-1");
     assertThat(status.change().status()).as("needs_help is a stuck lobby").isEqualTo(BotStatus.AWAITING_ADMISSION);
-    assertThat(status.change().reason()).isEqualTo("host away");
+    assertThat(status.change().why().reason()).isEqualTo("host away");
     assertThat(status.change().eventId()).isEqualTo("evt_1");
     assertThat(status.change().at()).as("no time in the body: the arrival").isEqualTo(ARRIVED);
   }
@@ -72,8 +72,26 @@ class VexaEventTest {
     assertThat(status.change().vexaMeetingId()).isEqualTo(11368L);
     assertThat(status.change().status()).isEqualTo(BotStatus.FAILED);
     assertThat(status.change().completionReason()).isEqualTo("awaiting_admission_rejected");
-    assertThat(status.change().reason()).isEqualTo("host denied admission");
+    assertThat(status.change().why().reason()).isEqualTo("host denied admission");
     assertThat(status.change().at()).isEqualTo(Instant.parse("2026-06-18T10:03:12.000Z"));
+  }
+
+  @Test
+  @DisplayName("meeting.completed says whether the transcription produced anything (service_provenance.transcription_outcome)")
+  void transcriptionOutcome() {
+    JsonObject body = new JsonObject().put("event_id", "evt_5").put("event_type", "meeting.completed").put("data", new JsonObject()
+        .put("meeting", new JsonObject().put("id", 11369).put("status", "completed").put("completion_reason", "left_alone")
+            .put("service_provenance", new JsonObject().put("bot_admitted_at", "2026-06-18T10:00:00Z").put("bot_outcome", "served")
+                .put("transcription_provider", "remote").put("transcription_outcome", "no_output").put("lifecycle_contract_version", "v1"))));
+    JsonObject nullProvenance = body.copy();
+    nullProvenance.getJsonObject("data").getJsonObject("meeting").putNull("service_provenance");
+
+    VexaEvent.Status status = (VexaEvent.Status) VexaEvent.of(body, ARRIVED);
+    VexaEvent.Status withoutIt = (VexaEvent.Status) VexaEvent.of(nullProvenance, ARRIVED);
+
+    assertThat(status.change().why().transcriptionOutcome()).isEqualTo("no_output");
+    assertThat(status.change().describe().getString("transcription_outcome")).isEqualTo("no_output");
+    assertThat(withoutIt.change().why().transcriptionOutcome()).isNull();
   }
 
   @Test
