@@ -121,14 +121,6 @@
     return item;
   }
 
-  function outcomeBadge(outcome) {
-    const badge = document.createElement('span');
-    badge.className = 'outcome';
-    badge.dataset.outcome = outcome;
-    badge.textContent = outcomes[outcome] || outcome;
-    return badge;
-  }
-
   // "3 min 10 s"
   function words(seconds) {
     const s = Math.max(0, Math.round(seconds));
@@ -166,11 +158,20 @@
   }
 
   function statusBadge(status) {
-    const badge = document.createElement('span');
-    badge.className = 'status';
-    badge.dataset.status = status;
-    badge.textContent = labels[status] || status;
-    return badge;
+    return badge('status', status, labels[status]);
+  }
+
+  function outcomeBadge(outcome) {
+    return badge('outcome', outcome, outcomes[outcome]);
+  }
+
+  // <span class="status" data-status="active">active</span>, and the same for outcomes.
+  function badge(kind, value, label) {
+    const span = document.createElement('span');
+    span.className = kind;
+    span.dataset[kind] = value;
+    span.textContent = label || value;
+    return span;
   }
 
   function text(value, className) {

@@ -1,12 +1,13 @@
 package com.targetdialer.e2e;
 
-import com.targetdialer.testing.InboxProbe;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.sim.google.GoogleCalendarSimulator;
 import com.targetdialer.sim.google.MeetEvent;
 import com.targetdialer.sim.vexa.BotScript;
 import com.targetdialer.sim.vexa.VexaSimulator;
 import com.targetdialer.testing.Await;
+import com.targetdialer.testing.InboxProbe;
+import com.targetdialer.testing.RunningService;
 import com.targetdialer.testing.ServiceProcess;
 import com.targetdialer.testing.SqlProbe;
 import com.targetdialer.testing.TestStores;
@@ -105,8 +106,7 @@ class ClusterIT {
       env.put("INTERNAL_API_KEY", INTERNAL_KEY);
       env.put("UI_TOKEN", UI_TOKEN);
       env.put("VEXA_WEBHOOK_SECRET", SECRET);
-      env.put("VEXA_API_URL", vexa.baseUrl());
-      env.put("VEXA_API_KEY", vexa.apiKey());
+      RunningService.useVexa(env, vexa);
       env.put("HEALTH_SWEEP_INTERVAL_S", "1");
       env.put("DEAF_TIMEOUT_S", "3");
       env.put("LIVE_RESYNC_INTERVAL_S", "2");

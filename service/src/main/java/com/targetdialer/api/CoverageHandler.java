@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,8 +42,8 @@ final class CoverageHandler {
     OffsetDateTime from;
     OffsetDateTime to;
     try {
-      OffsetDateTime givenFrom = time(ctx, "from");
-      OffsetDateTime givenTo = time(ctx, "to");
+      OffsetDateTime givenFrom = QueryParams.time(ctx, "from");
+      OffsetDateTime givenTo = QueryParams.time(ctx, "to");
       // Default: today (UTC); one bound given alone makes a day with it.
       from = givenFrom != null ? givenFrom : givenTo != null ? givenTo.minusDays(1)
           : OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS);
@@ -111,18 +110,6 @@ final class CoverageHandler {
         .put("capture_rate", decided == 0 ? null : round(counts.getOrDefault(Outcome.CAPTURED, 0) / (double) decided))
         .put("mean_coverage", covered == 0 ? null : round(coverageSum / covered))
         .put("items", new JsonArray(new ArrayList<>(items)));
-  }
-
-  private static OffsetDateTime time(RoutingContext ctx, String name) {
-    String value = ctx.queryParams().get(name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be an ISO-8601 time with a zone, like 2026-11-26T00:00:00Z");
-    }
   }
 
   private static String iso(OffsetDateTime time) {

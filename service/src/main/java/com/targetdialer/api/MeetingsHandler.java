@@ -13,7 +13,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -44,8 +43,8 @@ final class MeetingsHandler {
     OffsetDateTime to;
     int limit;
     try {
-      from = time(ctx, "from");
-      to = time(ctx, "to");
+      from = QueryParams.time(ctx, "from");
+      to = QueryParams.time(ctx, "to");
       limit = limit(ctx, 200);
     } catch (IllegalArgumentException e) {
       JsonErrors.send(ctx, 400, e.getMessage());
@@ -129,18 +128,6 @@ final class MeetingsHandler {
     } catch (NumberFormatException e) {
       JsonErrors.send(ctx, 400, "the meeting id must be a number");
       return null;
-    }
-  }
-
-  private static OffsetDateTime time(RoutingContext ctx, String name) {
-    String value = ctx.queryParams().get(name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be an ISO-8601 time with a zone, like 2026-11-26T00:00:00Z");
     }
   }
 

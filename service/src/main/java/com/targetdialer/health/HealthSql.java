@@ -8,10 +8,6 @@ final class HealthSql {
 
   // "Now" is a parameter everywhere: the sweep's clock decides, so its rules can be tested by moving it.
 
-  /** Only one node sweeps at a time; the lock goes with the connection if the node dies. */
-  static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('td.health.sweep', 0)) AS locked";
-  static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('td.health.sweep', 0))";
-
   private static final String CURRENT_SESSION = """
       JOIN td_bot_sessions s ON s.meeting_id = m.id
        AND s.attempt = (SELECT max(attempt) FROM td_bot_sessions WHERE meeting_id = m.id)

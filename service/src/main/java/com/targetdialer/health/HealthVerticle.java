@@ -8,6 +8,7 @@ import com.targetdialer.config.Settings;
 import com.targetdialer.bus.BotStatusChange;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
+import com.targetdialer.store.SoleRunner;
 import com.targetdialer.vexa.VexaBot;
 import com.targetdialer.vexa.VexaClient;
 import com.targetdialer.vexa.VexaSegments;
@@ -57,7 +58,7 @@ public final class HealthVerticle extends VerticleBase {
   private DeliveryOptions dispatchDelivery;
   private Timer sweepTimer;
   private long periodic;
-  private boolean sweeping;
+  private SoleRunner sweeps;
 
   public HealthVerticle(Settings settings, Backends backends, MeterRegistry metrics, Clock clock) {
     this.settings = settings;
@@ -69,6 +70,7 @@ public final class HealthVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pg = backends.pgPool(vertx);
+    sweeps = new SoleRunner(pg, "td.health.sweep");
     alerts = new Alerts(vertx, pg, settings.health(), clock);
     sweepTimer = Timer.builder("td.health.sweep").description("Duration of one health sweep").register(metrics);
     dispatchDelivery = ReplyTimeouts.restart(settings);
@@ -91,23 +93,15 @@ public final class HealthVerticle extends VerticleBase {
     return pg.close();
   }
 
-  /** One sweep, on one node at a time. */
+  /** One sweep, on one node at a time (a node that finds another holding the lock counts one too). */
   private Future<Void> sweep() {
-    if (sweeping) {
+    if (sweeps.busy()) {
       return Future.succeededFuture();
     }
-    sweeping = true;
     Timer.Sample sample = Timer.start(metrics);
-    return pg.getConnection().compose(lockHolder -> lockHolder.query(HealthSql.TRY_LOCK).execute()
-            .compose(rows -> rows.iterator().next().getBoolean("locked")
-                ? runSweep().eventually(() -> lockHolder.query(HealthSql.UNLOCK).execute())
-                : Future.succeededFuture())
-            .eventually(lockHolder::close))
+    return sweeps.run(this::runSweep)
         .onFailure(e -> LOG.warn("health sweep failed [error: {}]", e.getMessage()))
-        .onComplete(done -> {
-          sweeping = false;
-          sample.stop(sweepTimer);
-        })
+        .onComplete(done -> sample.stop(sweepTimer))
         .mapEmpty();
   }
 

@@ -6,10 +6,6 @@ final class LedgerSql {
   private LedgerSql() {
   }
 
-  /** Only one node sweeps at a time; the lock goes with the connection if the node dies. */
-  static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('td.ledger.sweep', 0)) AS locked";
-  static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('td.ledger.sweep', 0))";
-
   /**
    * Meetings to judge: not decided yet with a bot sent (their coverage grows as they run), and any
    * changed since last judged, or within 10 s before (a change whose transaction began before the last

@@ -6,6 +6,7 @@ import com.targetdialer.config.LedgerSettings;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
+import com.targetdialer.store.SoleRunner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +53,7 @@ public final class LedgerVerticle extends VerticleBase {
   private DistributionSummary coverage;
   private Pool pg;
   private long periodic;
-  private boolean sweeping;
+  private SoleRunner sweeps;
 
   public LedgerVerticle(LedgerSettings settings, Backends backends, MeterRegistry metrics, Clock clock) {
     this.settings = settings;
@@ -64,6 +65,7 @@ public final class LedgerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pg = backends.pgPool(vertx);
+    sweeps = new SoleRunner(pg, "td.ledger.sweep");
     for (Outcome outcome : Outcome.values()) {
       outcomes.put(outcome, Counter.builder("td.meeting.outcomes").tag("outcome", outcome.value())
           .description("Meetings decided, by outcome").register(metrics));
@@ -92,23 +94,12 @@ public final class LedgerVerticle extends VerticleBase {
   }
 
   private void sweep() {
-    if (sweeping) {
-      return;
-    }
-    sweeping = true;
-    pg.getConnection().compose(lockHolder -> lockHolder.query(LedgerSql.TRY_LOCK).execute()
-            .compose(rows -> rows.iterator().next().getBoolean("locked")
-                ? pg.preparedQuery(LedgerSql.DUE).execute(Tuple.of(SWEEP_BATCH))
-                    .compose(due -> {
-                      List<Long> ids = new ArrayList<>();
-                      due.forEach(row -> ids.add(row.getLong("id")));
-                      return judge(ids);
-                    })
-                    .eventually(() -> lockHolder.query(LedgerSql.UNLOCK).execute())
-                : Future.succeededFuture())
-            .eventually(lockHolder::close))
-        .onFailure(e -> LOG.warn("ledger sweep failed [error: {}]", e.getMessage()))
-        .onComplete(done -> sweeping = false);
+    sweeps.run(() -> pg.preparedQuery(LedgerSql.DUE).execute(Tuple.of(SWEEP_BATCH)).compose(due -> {
+          List<Long> ids = new ArrayList<>();
+          due.forEach(row -> ids.add(row.getLong("id")));
+          return judge(ids);
+        }))
+        .onFailure(e -> LOG.warn("ledger sweep failed [error: {}]", e.getMessage()));
   }
 
   /** Judges the meetings one after another; one's failure does not stop the others. */

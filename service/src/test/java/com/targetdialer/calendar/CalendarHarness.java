@@ -67,8 +67,7 @@ public final class CalendarHarness implements AutoCloseable {
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
     env.put("UI_TOKEN", UI_TOKEN);
     env.put("TD_ENCRYPTION_KEY", ENCRYPTION_KEY);
-    env.put("VEXA_API_URL", vexa.baseUrl());
-    env.put("VEXA_API_KEY", vexa.apiKey());
+    RunningService.useVexa(env, vexa);
     env.put("VEXA_MAX_ATTEMPTS", "2");
     env.put("VEXA_TIMEOUT_MS", "3000");
     env.put("GOOGLE_CALENDAR_BASE_URL", google.calendarBaseUrl());

@@ -63,8 +63,7 @@ class CapturePipelineTest {
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("PUBLIC_API_URL", "http://127.0.0.1:" + port);
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
-    env.put("VEXA_API_URL", vexa.baseUrl());
-    env.put("VEXA_API_KEY", vexa.apiKey());
+    RunningService.useVexa(env, vexa);
     env.put("VEXA_MAX_ATTEMPTS", "2");
     env.put("VEXA_TIMEOUT_MS", "3000");
     env.put("INBOX_CLAIM_IDLE_MS", "500");

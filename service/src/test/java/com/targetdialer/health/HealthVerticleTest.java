@@ -80,8 +80,7 @@ class HealthVerticleTest {
     env.put("REDIS_KEY_PREFIX", redisPrefix);
     env.put("HTTP_PORT", String.valueOf(ServiceProcess.freePort()));
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
-    env.put("VEXA_API_URL", vexa.baseUrl());
-    env.put("VEXA_API_KEY", vexa.apiKey());
+    RunningService.useVexa(env, vexa);
     env.put("VEXA_TIMEOUT_MS", "3000");
     env.put("HEALTH_SWEEP_INTERVAL_S", "1");
     env.put("DEAF_TIMEOUT_S", "3");

@@ -1,5 +1,6 @@
 package com.targetdialer.health;
 
+import com.targetdialer.Arguments;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.sim.vexa.BotScript;
@@ -60,12 +61,11 @@ class TimeRulesTest {
     DatabaseUrl database = TestStores.newDatabase();
     Map<String, String> env = RunningService.env(database, TestStores.redis());
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
-    env.put("VEXA_API_URL", vexa.baseUrl());
-    env.put("VEXA_API_KEY", vexa.apiKey());
+    RunningService.useVexa(env, vexa);
     env.put("HEALTH_SWEEP_INTERVAL_S", "1");
     env.put("CALENDAR_POLL_INTERVAL_S", "1");
     env.put("RESTART_STOP_WAIT_S", "5");
-    service = TargetDialer.start(new com.targetdialer.Arguments(null, false), env, clock);
+    service = TargetDialer.start(new Arguments(null, false), env, clock);
     db = new SqlProbe(vertx, database);
   }
 

@@ -186,7 +186,12 @@ class CaptureCompletenessTest {
       assertThat(recovered).as(summary).isEqualTo(recoverable);
       assertThat(heard / spoken).as(summary).isGreaterThanOrEqualTo(0.98);
       String metrics = harness.client().get("/metrics").send().await().bodyAsString();
-      assertThat(MetricsText.value(metrics, "td_meeting_outcomes_total{outcome=\"missed\"}")).isGreaterThanOrEqualTo(1.0);
+      // This node (started in phase 2) decided at least the missed meeting and the restarted one.
+      assertThat(MetricsText.value(metrics, "td_meeting_outcomes_total{outcome=\"missed\"}")).isEqualTo(1.0);
+      assertThat(MetricsText.value(metrics, "td_meeting_outcomes_total{outcome=\"captured\"}")).isGreaterThanOrEqualTo(1.0);
+      assertThat(MetricsText.value(metrics, "td_meeting_coverage_ratio_count")).isGreaterThanOrEqualTo(2.0);
+      assertThat(MetricsText.value(metrics, "td_meeting_coverage_ratio_bucket{le=\"0.1\"}")).isGreaterThanOrEqualTo(1.0);
+      assertThat(MetricsText.value(metrics, "td_capture_gap_seconds_total{cause=\"unknown\"}")).isGreaterThan(0.0);
     }
   }
 

@@ -4,6 +4,7 @@ import com.targetdialer.Arguments;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.config.RedisUrl;
+import com.targetdialer.sim.vexa.VexaSimulator;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -24,6 +25,13 @@ public final class RunningService {
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("HTTP_INSTANCES", "2");
     env.put("DB_CONNECT_RETRY_S", "2");
+    return env;
+  }
+
+  /** Points the service at a Vexa simulator: its URL and API key. */
+  public static Map<String, String> useVexa(Map<String, String> env, VexaSimulator vexa) {
+    env.put("VEXA_API_URL", vexa.baseUrl());
+    env.put("VEXA_API_KEY", vexa.apiKey());
     return env;
   }
 

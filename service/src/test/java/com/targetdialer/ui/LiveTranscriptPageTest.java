@@ -58,8 +58,7 @@ class LiveTranscriptPageTest {
     env.put("LEDGER_SWEEP_INTERVAL_S", "1");
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
     env.put("UI_TOKEN", UI_TOKEN);
-    env.put("VEXA_API_URL", vexa.baseUrl());
-    env.put("VEXA_API_KEY", vexa.apiKey());
+    RunningService.useVexa(env, vexa);
     env.put("HEALTH_SWEEP_INTERVAL_S", "1");
     env.put("DEAF_TIMEOUT_S", "3");
     env.put("LIVE_RESYNC_INTERVAL_S", "1");
