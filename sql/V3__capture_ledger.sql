@@ -19,5 +19,17 @@ ALTER TABLE td_meetings
 CREATE INDEX td_meetings_outcome_pending_idx ON td_meetings (id) WHERE outcome = 'pending' AND bot_status <> 'scheduled';
 CREATE INDEX td_meetings_updated_idx ON td_meetings (updated_at);
 
+-- While the live stream is down, what a meeting's bot hears reaches us only once it is filled in from
+-- Vexa's transcript: at the reconnect, or by the session's backfill. Until then the ledger counts the
+-- outage as a 'stream' gap. One row an outage a followed meeting.
+CREATE TABLE td_stream_outages (
+    id          bigserial PRIMARY KEY,
+    meeting_id  bigint      NOT NULL REFERENCES td_meetings (id) ON DELETE CASCADE,
+    started_at  timestamptz NOT NULL,
+    ended_at    timestamptz,
+    filled      boolean     NOT NULL DEFAULT false
+);
+CREATE INDEX td_stream_outages_unfilled_idx ON td_stream_outages (meeting_id) WHERE NOT filled;
+
 -- A skipped calendar event by its start, for the coverage report's day.
 CREATE INDEX td_calendar_events_starts_idx ON td_calendar_events (starts_at) WHERE meeting_id IS NULL;

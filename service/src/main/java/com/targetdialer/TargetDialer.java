@@ -124,7 +124,7 @@ public final class TargetDialer {
         settings.uiToken() != null ? settings.uiToken() : Tokens.random(24));
     // Consumers first, then the HTTP edge, so nothing is accepted before it can be handled.
     deploy(new PersistVerticle(backends, metrics, settings.eventIdRetentionHours()));
-    deploy(new WebhookVerticle(settings, backends, membership));
+    deploy(new WebhookVerticle(settings, backends, membership, clock));
     deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
     deploy(new HealthVerticle(settings, backends, metrics, clock));
     deploy(new LedgerVerticle(settings.ledger(), backends, metrics, clock));

@@ -13,10 +13,26 @@ import java.util.List;
  *                       dispatched ad hoc (its span starts when a bot was first let in)
  * @param everInLobby    some bot of it waited in the lobby
  * @param noSpeech       Vexa said its transcription produced nothing ({@code transcription_outcome})
+ * @param streamDown     when the live stream was down for it and what was said meanwhile is not filled in yet
  */
 public record CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
                            Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, boolean noSpeech,
-                           List<Session> sessions) {
+                           List<Session> sessions, List<Outage> streamDown) {
+
+  public CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
+                      Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, boolean noSpeech,
+                      List<Session> sessions) {
+    this(meetingId, fromCalendar, status, scheduledStart, scheduledEnd, endedAt, failureReason, segmentCount, everInLobby, noSpeech,
+        sessions, List.of());
+  }
+
+  /** The live stream down from {@code from} to {@code to} (null: still down). */
+  public record Outage(Instant from, Instant to) {
+
+    boolean covers(Instant t, Instant end) {
+      return !t.isBefore(from) && t.isBefore(to == null ? end : to);
+    }
+  }
 
   /**
    * One bot attempt.

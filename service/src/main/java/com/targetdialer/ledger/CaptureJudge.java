@@ -103,7 +103,10 @@ public final class CaptureJudge {
 
   // ---- heard and not heard ----
 
-  /** When each bot was heard: from its admission to its end, or to its last segment once judged deaf. */
+  /**
+   * When each bot was heard: from its admission to its end, or to its last segment once judged deaf,
+   * but for the outages of the live stream not filled in yet.
+   */
   private static List<Instant[]> heard(CaptureFacts facts, Instant spanStart, Instant spanEnd) {
     List<Instant[]> heard = new ArrayList<>();
     for (CaptureFacts.Session s : facts.sessions()) {
@@ -118,17 +121,44 @@ public final class CaptureJudge {
       }
       Instant from = later(s.activeAt(), spanStart);
       Instant to = end.isAfter(spanEnd) ? spanEnd : end;
-      if (to.isAfter(from)) {
-        heard.add(new Instant[] {from, to});
+      List<Instant[]> pieces = to.isAfter(from) ? List.<Instant[]>of(new Instant[] {from, to}) : List.of();
+      for (CaptureFacts.Outage outage : facts.streamDown()) {
+        pieces = without(pieces, outage.from(), outage.to() == null ? spanEnd : outage.to());
       }
+      heard.addAll(pieces);
     }
     heard.sort(Comparator.comparing(interval -> interval[0]));
     return heard;
   }
 
+  /** The intervals less [from, to). */
+  private static List<Instant[]> without(List<Instant[]> intervals, Instant from, Instant to) {
+    List<Instant[]> left = new ArrayList<>();
+    for (Instant[] interval : intervals) {
+      if (!to.isAfter(interval[0]) || !from.isBefore(interval[1])) {
+        left.add(interval);
+        continue;
+      }
+      if (interval[0].isBefore(from)) {
+        left.add(new Instant[] {interval[0], from});
+      }
+      if (to.isBefore(interval[1])) {
+        left.add(new Instant[] {to, interval[1]});
+      }
+    }
+    return left;
+  }
+
   private static List<Assessment.Gap> gaps(CaptureFacts facts, Instant spanStart, Instant spanEnd) {
     // Every moment where the situation can change; each piece of silence between two is one cause.
     TreeSet<Instant> cuts = new TreeSet<>(List.of(spanStart, spanEnd));
+    for (CaptureFacts.Outage outage : facts.streamDown()) {
+      for (Instant t : new Instant[] {outage.from(), outage.to()}) {
+        if (t != null && t.isAfter(spanStart) && t.isBefore(spanEnd)) {
+          cuts.add(t);
+        }
+      }
+    }
     for (CaptureFacts.Session s : facts.sessions()) {
       for (Instant t : new Instant[] {s.activeAt(), s.endedAt(), s.lastHeard()}) {
         if (t != null && t.isAfter(spanStart) && t.isBefore(spanEnd)) {
@@ -178,7 +208,8 @@ public final class CaptureJudge {
         continue;
       }
       if (t.isBefore(end)) {
-        return s.deaf() ? GapCause.DEAF : GapCause.UNKNOWN;
+        boolean silent = s.deaf() && (s.lastHeard() == null || !t.isBefore(s.lastHeard()));
+        return silent ? GapCause.DEAF : streamDown(facts, t, spanEnd) ? GapCause.STREAM : GapCause.UNKNOWN;
       }
       CaptureFacts.Session next = i + 1 < admitted.size() ? admitted.get(i + 1) : null;
       if (next == null || t.isBefore(next.activeAt())) {
@@ -189,6 +220,10 @@ public final class CaptureJudge {
       }
     }
     return GapCause.UNKNOWN;
+  }
+
+  private static boolean streamDown(CaptureFacts facts, Instant t, Instant spanEnd) {
+    return facts.streamDown().stream().anyMatch(outage -> outage.covers(t, spanEnd));
   }
 
   private static double coverage(Instant spanStart, Instant spanEnd, List<Assessment.Gap> gaps) {

@@ -186,9 +186,22 @@ public final class LedgerVerticle extends VerticleBase {
       facts.add(new CaptureFacts(id, "calendar".equals(row.getString("source")), BotStatus.of(row.getString("bot_status")),
           instant(row, "scheduled_start"), instant(row, "scheduled_end"), instant(row, "meeting_ended_at"),
           row.getString("failure_reason"), row.getInteger("segment_count"), row.getBoolean("ever_in_lobby"),
-          row.getBoolean("no_speech"), sessions.getOrDefault(id, List.of())));
+          row.getBoolean("no_speech"), sessions.getOrDefault(id, List.of()), outages(row.getValue("stream_down"))));
     }
     return facts;
+  }
+
+  private static List<CaptureFacts.Outage> outages(Object stored) {
+    List<CaptureFacts.Outage> outages = new ArrayList<>();
+    if (stored instanceof JsonArray array) {
+      for (Object item : array) {
+        JsonObject outage = (JsonObject) item;
+        String to = outage.getString("to");
+        outages.add(new CaptureFacts.Outage(OffsetDateTime.parse(outage.getString("from")).toInstant(),
+            to == null ? null : OffsetDateTime.parse(to).toInstant()));
+      }
+    }
+    return outages;
   }
 
   private static OffsetDateTime offset(Instant instant) {

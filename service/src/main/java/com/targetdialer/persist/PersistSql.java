@@ -93,8 +93,19 @@ final class PersistSql {
         AND segment_key <> ALL($3::text[])
       """;
 
+  /**
+   * The session's final transcript is in: it also holds what the live stream missed while it was down
+   * during the session, so those outages are filled (and the meeting judged again by the ledger).
+   */
   static final String MARK_BACKFILLED = """
-      UPDATE td_bot_sessions SET backfilled_at = now(), backfill_changed = $2 WHERE id = $1
+      WITH session AS (
+          UPDATE td_bot_sessions SET backfilled_at = now(), backfill_changed = $2 WHERE id = $1 RETURNING meeting_id, ended_at
+      ), filled AS (
+          UPDATE td_stream_outages o SET filled = true, ended_at = coalesce(o.ended_at, now())
+          FROM session s WHERE o.meeting_id = s.meeting_id AND NOT o.filled AND o.started_at <= coalesce(s.ended_at, now())
+          RETURNING o.meeting_id
+      )
+      UPDATE td_meetings m SET updated_at = now() FROM session s WHERE m.id = s.meeting_id AND EXISTS (SELECT 1 FROM filled)
       """;
 
   /** Returns the event ids not seen before. */

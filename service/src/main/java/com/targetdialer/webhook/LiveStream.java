@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,6 +51,7 @@ final class LiveStream {
   private final WebSocketClient client;
   private final LiveLeases leases;
   private final IntSupplier clusterSize;
+  private final StreamOutages outages;
   /** Followed meetings by Vexa's meeting id (a restart is a new Vexa id for the same link). */
   private final Map<Long, Followed> followed = new HashMap<>();
   private WebSocket socket;
@@ -57,7 +59,9 @@ final class LiveStream {
   private long pingTimer;
   private boolean stopped;
 
-  LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa, LiveLeases leases, IntSupplier clusterSize) {
+  LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa, LiveLeases leases, IntSupplier clusterSize,
+             StreamOutages outages) {
+    this.outages = outages;
     this.vertx = vertx;
     this.pg = pg;
     this.settings = settings;
@@ -192,6 +196,7 @@ final class LiveStream {
       vertx.cancelTimer(pingTimer);
       if (!stopped) {
         LOG.warn("live stream closed, reconnecting in {} ms", reconnectDelayMs);
+        outages.down(meetingIds());
         scheduleReconnect();
       }
     });
@@ -201,7 +206,11 @@ final class LiveStream {
       followed.values().forEach(meeting -> meetings.add(meeting.subscription()));
       send(new JsonObject().put("action", "subscribe").put("meetings", meetings));
     }
-    followed.values().forEach(this::fillGap);
+    outages.up(meetingIds()).onComplete(ignored -> followed.values().forEach(this::fillGap));
+  }
+
+  private List<Long> meetingIds() {
+    return followed.values().stream().map(Followed::meetingId).toList();
   }
 
   private void scheduleReconnect() {
@@ -212,9 +221,11 @@ final class LiveStream {
 
   // Whatever was said while the socket was down is only in the REST transcript.
   private void fillGap(Followed meeting) {
+    OffsetDateTime readAt = outages.now();
     vexa.transcript(meeting.vexaMeetingId(), meeting.platform(), meeting.nativeMeetingId())
         // Segments that cannot be keyed are kept as dead letters by the backfill, once, at the session's end.
         .compose(raw -> persist(meeting, VexaSegments.normalizeAll(raw, meeting.sessionUid(), null, true).segments()))
+        .compose(ignored -> outages.filled(meeting.meetingId(), readAt))
         .onFailure(e -> LOG.info("gap fill skipped [meeting: {}, error: {}]", meeting.meetingId(), e.getMessage()));
   }
 

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
+import java.time.Clock;
+
 /**
  * Everything that arrives from Vexa: the webhook inbox (a Redis consumer group) and the live
  * {@code /ws} transcript stream. Both become the same internal messages to PersistVerticle.
@@ -33,8 +35,10 @@ public final class WebhookVerticle extends VerticleBase {
   private long resyncTimer;
 
   private final Membership membership;
+  private final Clock clock;
 
-  public WebhookVerticle(Settings settings, Backends backends, Membership membership) {
+  public WebhookVerticle(Settings settings, Backends backends, Membership membership, Clock clock) {
+    this.clock = clock;
     this.settings = settings;
     this.backends = backends;
     this.membership = membership;
@@ -51,7 +55,8 @@ public final class WebhookVerticle extends VerticleBase {
     if (vexa != null) {
       // A lease outlives a few missed renewals; a dead node's meetings move within ttl + one resync.
       double leaseTtl = Math.max(15, 4.0 * settings.liveResyncIntervalSeconds());
-      live = new LiveStream(vertx, pg, settings.vexa(), vexa, new LiveLeases(pg, membership.nodeId(), leaseTtl), membership::size);
+      live = new LiveStream(vertx, pg, settings.vexa(), vexa, new LiveLeases(pg, membership.nodeId(), leaseTtl), membership::size,
+          new StreamOutages(pg, clock));
       live.start();
       resyncTimer = vertx.setPeriodic(settings.liveResyncIntervalSeconds() * 1000L, id -> live.resync());
     }

@@ -66,6 +66,8 @@ class ReadApiTest {
     db.value("INSERT INTO td_transcript_segments (meeting_id, segment_key, text, retracted) VALUES ($1, 'gone', '', true)", meetingId);
     db.value("INSERT INTO td_meeting_events (meeting_id, seq, type, level, detail) VALUES ($1, 1, 'deaf_bot', 'alert', '{\"message\": \"deaf bot, restarting\", \"attempt\": 1}')", meetingId);
     db.value("UPDATE td_meetings SET event_seq = 1 WHERE id = $1", meetingId);
+    // The live stream was down for a minute of the second bot and Vexa's transcript has not been read since.
+    db.value("INSERT INTO td_stream_outages (meeting_id, started_at, ended_at) VALUES ($1, '2026-11-26T10:08:00Z', '2026-11-26T10:09:00Z')", meetingId);
     // A declined event on a calendar that needs re-authorising (so it is never synced here): the report's skipped item.
     db.value("INSERT INTO td_calendars (id, credentials_type, credentials_enc, status) VALUES ('alice@example.com', 'oauth', '\\x00', 'needs_reauth')");
     db.value("INSERT INTO td_calendar_events (calendar_ref, event_id, decision, reason, summary, starts_at, ends_at) "
@@ -113,7 +115,8 @@ class ReadApiTest {
     assertThat(meeting.getString("outcome")).isEqualTo("pending");
     assertThat(meeting.getJsonArray("gaps")).containsExactly(
         new JsonObject().put("from", "2026-11-26T10:03:32Z").put("to", "2026-11-26T10:06:00Z").put("cause", "deaf").put("seconds", 148.0),
-        new JsonObject().put("from", "2026-11-26T10:06:00Z").put("to", "2026-11-26T10:07:00Z").put("cause", "restart").put("seconds", 60.0));
+        new JsonObject().put("from", "2026-11-26T10:06:00Z").put("to", "2026-11-26T10:07:00Z").put("cause", "restart").put("seconds", 60.0),
+        new JsonObject().put("from", "2026-11-26T10:08:00Z").put("to", "2026-11-26T10:09:00Z").put("cause", "stream").put("seconds", 60.0));
     assertThat(meeting.getJsonArray("events").getJsonObject(0).getString("type")).isEqualTo("deaf_bot");
     assertThat(get("/api/meetings/999999").statusCode()).isEqualTo(404);
     assertThat(get("/api/meetings/abc").statusCode()).isEqualTo(400);
@@ -151,7 +154,7 @@ class ReadApiTest {
     JsonArray items = report.getJsonArray("items");
     assertThat(items).hasSize(2);
     assertThat(items.getJsonObject(0).getLong("id")).isEqualTo(meetingId);
-    assertThat(items.getJsonObject(0).getJsonArray("gaps")).hasSize(2);
+    assertThat(items.getJsonObject(0).getJsonArray("gaps")).hasSize(3);
     JsonObject skipped = items.getJsonObject(1);
     assertThat(skipped.getValue("id")).isNull();
     assertThat(skipped.getString("calendar_event_id")).isEqualTo("evt-declined");

@@ -184,6 +184,8 @@ class CaptureCompletenessTest {
         assertThat(item.getString("outcome_reason")).as(scenario.name()).isNotBlank();
       }
       assertThat(recovered).as(summary).isEqualTo(recoverable);
+      assertThat(harness.db.count("SELECT count(*) FROM td_stream_outages")).as("the stream's outage, recorded per meeting").isPositive();
+      assertThat(harness.db.count("SELECT count(*) FROM td_stream_outages WHERE NOT filled")).as("and filled in since").isZero();
       assertThat(heard / spoken).as(summary).isGreaterThanOrEqualTo(0.98);
       String metrics = harness.client().get("/metrics").send().await().bodyAsString();
       // This node (started in phase 2) decided at least the missed meeting and the restarted one.

@@ -158,6 +158,22 @@ class CaptureJudgeTest {
   }
 
   @Test
+  @DisplayName("a live-stream outage not filled in yet is a stream gap; one still going lasts to now")
+  void streamGap() {
+    List<CaptureFacts.Session> sessions = List.of(session(1, BotStatus.ACTIVE, at("0:00"), null, null, null, null, at("9:00"), false));
+    CaptureFacts facts = new CaptureFacts(1, true, BotStatus.ACTIVE, START, END, null, null, 10, false, false, sessions,
+        List.of(new CaptureFacts.Outage(at("4:00"), at("5:00")), new CaptureFacts.Outage(at("9:30"), null)));
+
+    Assessment verdict = CaptureJudge.assess(facts, at("10:00"), 0.9);
+
+    assertThat(verdict.outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(verdict.gaps()).containsExactly(
+        new Assessment.Gap(at("4:00"), at("5:00"), GapCause.STREAM),
+        new Assessment.Gap(at("9:30"), at("10:00"), GapCause.STREAM));
+    assertThat(verdict.coverageRatio()).isEqualTo(0.85);
+  }
+
+  @Test
   @DisplayName("the same facts give the same verdict (a replay or a second node agrees)")
   void idempotent() {
     CaptureFacts facts = calendar(BotStatus.COMPLETED, END, null, 12, List.of(
