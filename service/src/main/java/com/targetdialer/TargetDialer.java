@@ -127,7 +127,7 @@ public final class TargetDialer {
     deploy(new WebhookVerticle(settings, backends, membership, clock));
     deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
     deploy(new HealthVerticle(settings, backends, metrics, clock));
-    deploy(new LedgerVerticle(settings.ledger(), backends, metrics, clock));
+    deploy(new LedgerVerticle(settings, backends, metrics, clock));
     deploy(new CalendarVerticle(settings, backends, CredentialCipher.resolve(settings.calendar(), settings.databaseUrl() == null, settings.dataDir()), clock));
     // HTTP_PORT 0 means any free port: chosen here, so every instance shares the same one.
     httpPort = settings.httpPort() > 0 ? settings.httpPort() : freePort();

@@ -85,6 +85,8 @@ public final class Demo {
     env.put("HEALTH_SWEEP_INTERVAL_S", "5");
     env.put("DEAF_TIMEOUT_S", "25");
     env.put("LOBBY_TIMEOUT_S", "30");
+    env.put("LOBBY_NUDGE_S", "10");
+    env.put("LOBBY_RETRY_DELAY_S", "10");
     env.put("RESTART_STOP_WAIT_S", "20");
 
     TargetDialer service = TargetDialer.start(new Arguments(config.toString(), false), env);
@@ -125,12 +127,14 @@ public final class Demo {
         .segments(12);
     vexa.script("pip-elin-rev", talking);
     vexa.script("dis-cove-ryc", BotScript.deaf().joinDelay(Duration.ofSeconds(2)).skipLobby(), talking.skipLobby());
-    vexa.script("par-tner-syn", BotScript.neverAdmitted().joinDelay(Duration.ofSeconds(2)).lobbyTimeout(Duration.ofSeconds(60)));
+    vexa.script("par-tner-syn", BotScript.neverAdmitted().joinDelay(Duration.ofSeconds(2)).lobbyTimeout(Duration.ofSeconds(45)),
+        BotScript.neverAdmitted().joinDelay(Duration.ofSeconds(2)).lobbyTimeout(Duration.ofSeconds(30)));
 
     Instant end = now.plus(Duration.ofMinutes(30));
     google.putEvent(USER, MeetEvent.meet("pip-elin-rev", now.plusSeconds(35), end).summary("Pipeline review").json());
     google.putEvent(USER, MeetEvent.meet("dis-cove-ryc", now.plusSeconds(40), end).summary("Discovery call (its first bot is deaf)").json());
-    google.putEvent(USER, MeetEvent.meet("par-tner-syn", now.plusSeconds(45), end).summary("Partner sync (nobody admits the bot)").json());
+    google.putEvent(USER, MeetEvent.meet("par-tner-syn", now.plusSeconds(45), end).summary("Partner sync (nobody admits the bot)")
+        .organizer("alice@example.com").attendee("bob@example.com", "accepted").json());
     google.putEvent(USER, MeetEvent.meet("dec-line-dme", now.plusSeconds(50), end).summary("Declined meeting (no bot)")
         .selfStatus("declined").json());
   }

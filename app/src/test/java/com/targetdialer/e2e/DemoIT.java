@@ -76,6 +76,13 @@ class DemoIT {
       assertThat(item(report, "Discovery call").getJsonArray("gaps").stream().map(gap -> ((JsonObject) gap).getString("cause")))
           .contains("deaf", "restart");
       assertThat(outcome(report, "Partner sync")).isEqualTo("not_admitted");
+      assertThat(item(report, "Partner sync").getString("outcome_reason")).endsWith("(2 bots tried).");
+      JsonArray partnerEvents = new JsonObject(get("http://127.0.0.1:" + port + "/api/meetings/" + item(report, "Partner sync").getLong("id"),
+          token).body()).getJsonArray("events");
+      assertThat(partnerEvents.stream().map(JsonObject.class::cast).filter(e -> "lobby_waiting".equals(e.getString("type"))).toList())
+          .as("the nudge names the organizer").hasSize(2).allSatisfy(e -> assertThat(e.getJsonObject("detail").getString("message"))
+              .contains("ask alice@example.com to admit it"));
+      assertThat(partnerEvents.stream().map(JsonObject.class::cast).filter(e -> "re_knock".equals(e.getString("type")))).hasSize(1);
       assertThat(outcome(report, "Declined meeting")).isEqualTo("skipped");
 
       // The page's day summary says the same, and the screenshot shows it.

@@ -86,6 +86,7 @@ public final class ApiVerticle extends VerticleBase {
     CalendarsHandler calendars = new CalendarsHandler(vertx);
     router.post("/calendars").handler(calendarsAuth).handler(calendars::connect);
     router.get("/calendars").handler(calendarsAuth).handler(calendars::list);
+    router.get("/api/calendars").handler(uiAuth).handler(calendars::list); // the page's banner: calendars that need re-authorising
     router.delete("/calendars/:id").handler(calendarsAuth).handler(calendars::disconnect);
     router.get("/calendars/:id/events").handler(calendarsAuth).handler(calendars::events);
     router.post("/calendar/notifications").handler(new CalendarNotificationsHandler(vertx));

@@ -10,6 +10,11 @@ final class ReadSql {
       SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, bot_status, restart_count,
              segment_count, failure_reason, bot_active_at, last_segment_at, updated_at, outcome, outcome_reason, coverage_ratio,
              coverage_from, coverage_to, gaps,
+             -- Known from a calendar that can no longer be read: a move or cancellation since would not be seen.
+             EXISTS (SELECT 1 FROM td_calendar_events e JOIN td_calendars c ON c.id = e.calendar_ref
+                     WHERE e.meeting_id = m.id AND e.decision = 'scheduled' AND c.status = 'needs_reauth')
+               AND NOT EXISTS (SELECT 1 FROM td_calendar_events e JOIN td_calendars c ON c.id = e.calendar_ref
+                     WHERE e.meeting_id = m.id AND e.decision = 'scheduled' AND c.status <> 'needs_reauth') AS schedule_unverified,
              (SELECT e.detail ->> 'message' FROM td_meeting_events e
               WHERE e.meeting_id = m.id AND e.level <> 'info' ORDER BY e.seq DESC LIMIT 1) AS last_alert
       FROM td_meetings m
@@ -31,7 +36,7 @@ final class ReadSql {
   /** Each bot attempt, with when it was last heard. */
   static final String SESSIONS = """
       SELECT s.attempt, s.vexa_meeting_id, s.status, s.requested_at, s.joined_at, s.active_at, s.ended_at, s.end_reason,
-             s.completion_reason, s.failure_stage, s.backfilled_at, s.backfill_changed,
+             s.completion_reason, s.failure_stage, s.start_reason, s.transcription_outcome, s.backfilled_at, s.backfill_changed,
              (SELECT max(coalesce(t.absolute_end_time, t.absolute_start_time)) FROM td_transcript_segments t
               WHERE t.meeting_id = s.meeting_id AND t.session_uid = s.session_uid AND NOT t.retracted) AS last_heard_at
       FROM td_bot_sessions s WHERE s.meeting_id = $1 ORDER BY s.attempt

@@ -58,7 +58,7 @@ final class CalendarPoller {
   private boolean stopped;
 
   CalendarPoller(Vertx vertx, Pool pg, Clock clock, CalendarSettings calendar, boolean canDecrypt, String nodeId, GoogleCalendarClient google,
-                 PushChannels channels, DispatchScheduler scheduler, CredentialsCache credentials) {
+                 PushChannels channels, DispatchScheduler scheduler, CredentialsCache credentials, CalendarAlerts alerts) {
     this.vertx = vertx;
     this.pg = pg;
     this.clock = clock;
@@ -70,7 +70,7 @@ final class CalendarPoller {
     this.channels = channels;
     this.scheduler = scheduler;
     this.credentials = credentials;
-    this.outcomes = new SyncOutcomes(pg, calendar, nodeId, credentials);
+    this.outcomes = new SyncOutcomes(pg, calendar, nodeId, credentials, alerts);
   }
 
   void stop() {

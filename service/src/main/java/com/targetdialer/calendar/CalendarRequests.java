@@ -38,10 +38,12 @@ final class CalendarRequests {
   private final CredentialsCache credentials;
   private final PushChannels channels;
   private final DispatchScheduler scheduler;
+  private final CalendarAlerts alerts;
   private final CalendarPoller poller;
 
   CalendarRequests(Vertx vertx, Pool pg, CredentialCipher cipher, CredentialsCache credentials, PushChannels channels,
-                   DispatchScheduler scheduler, CalendarPoller poller) {
+                   DispatchScheduler scheduler, CalendarPoller poller, CalendarAlerts alerts) {
+    this.alerts = alerts;
     this.vertx = vertx;
     this.pg = pg;
     this.cipher = cipher;
@@ -71,6 +73,7 @@ final class CalendarRequests {
           LOG.info("calendar connected [calendar: {}, calendar id: {}, type: {}, new: {}]",
               request.id(), request.calendarId(), request.credentialsType(), created);
           message.reply(view(row).put("created", created));
+          alerts.ok(request.id());
           poller.requestSync(request.id());
         })
         .onFailure(e -> message.fail(Failures.INTERNAL, "cannot store the calendar: " + e.getMessage()));
@@ -213,7 +216,9 @@ final class CalendarRequests {
         .put("status", row.getString("status"))
         .put("last_sync_at", iso(row.getOffsetDateTime("last_sync_at")))
         .put("last_error", row.getString("last_error"))
-        .put("source", row.getString("source"));
+        .put("source", row.getString("source"))
+        .put("needs_reauth_since", iso(row.getOffsetDateTime("needs_reauth_since")))
+        .put("at_risk_meetings", row.getLong("at_risk_meetings"));
   }
 
   private static String iso(OffsetDateTime time) {

@@ -59,8 +59,8 @@ final class CalendarSql {
 
   /** Returns the row only on the change to needs_reauth, so the alert is raised once. */
   static final String NEEDS_REAUTH = """
-      UPDATE td_calendars SET status = 'needs_reauth', last_error = $3, sync_claimed_by = NULL, sync_claim_expires = NULL,
-          updated_at = now()
+      UPDATE td_calendars SET status = 'needs_reauth', needs_reauth_since = now(), last_error = $3, sync_claimed_by = NULL,
+          sync_claim_expires = NULL, updated_at = now()
       WHERE id = $1 AND sync_claimed_by = $2 AND status <> 'needs_reauth'
       RETURNING id
       """;
@@ -74,10 +74,10 @@ final class CalendarSql {
       INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at)
       VALUES ($1, $2, $3, $4, 'api', 'ok', now())
       ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
-          credentials_enc = EXCLUDED.credentials_enc, status = 'ok', last_error = NULL, failure_count = 0,
+          credentials_enc = EXCLUDED.credentials_enc, status = 'ok', needs_reauth_since = NULL, last_error = NULL, failure_count = 0,
           backoff_until = NULL, next_sync_at = now(), sync_requested_at = now(), updated_at = now()
       WHERE td_calendars.source = 'api'
-      RETURNING id, calendar_id, status, last_sync_at, last_error, source, (xmax = 0) AS created
+      RETURNING id, calendar_id, status, last_sync_at, last_error, source, needs_reauth_since, 0 AS at_risk_meetings, (xmax = 0) AS created
       """;
 
   /** A calendar of the config file; it takes over an API calendar of the same id. */
@@ -85,7 +85,8 @@ final class CalendarSql {
       INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at)
       VALUES ($1, $2, $3, $4, 'config', 'ok', now())
       ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
-          credentials_enc = EXCLUDED.credentials_enc, source = 'config', status = 'ok', last_error = NULL, failure_count = 0,
+          credentials_enc = EXCLUDED.credentials_enc, source = 'config', status = 'ok', needs_reauth_since = NULL, last_error = NULL,
+          failure_count = 0,
           backoff_until = NULL, next_sync_at = now(), updated_at = now()
       """;
 
@@ -97,8 +98,14 @@ final class CalendarSql {
 
   static final String COUNT_CALENDARS = "SELECT count(*) FROM td_calendars";
 
+  /** Each calendar; one that needs re-authorisation with how many of its meetings to come it can no longer check. */
   static final String LIST_CALENDARS = """
-      SELECT id, calendar_id, status, last_sync_at, last_error, source FROM td_calendars ORDER BY id
+      SELECT c.id, c.calendar_id, c.status, c.last_sync_at, c.last_error, c.source, c.needs_reauth_since,
+             CASE WHEN c.status <> 'needs_reauth' THEN 0 ELSE
+               (SELECT count(DISTINCT m.id) FROM td_calendar_events e JOIN td_meetings m ON m.id = e.meeting_id
+                WHERE e.calendar_ref = c.id AND e.decision = 'scheduled' AND m.bot_status NOT IN ('completed', 'failed', 'cancelled')
+                  AND coalesce(m.scheduled_end, m.scheduled_start) > now()) END AS at_risk_meetings
+      FROM td_calendars c ORDER BY c.id
       """;
 
   static final String DELETE_CALENDAR = "DELETE FROM td_calendars WHERE id = $1";

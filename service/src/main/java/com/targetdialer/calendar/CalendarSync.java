@@ -4,6 +4,7 @@ import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.calendar.MeetDetection.Detection;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +85,7 @@ final class CalendarSync {
     for (SyncPlan.Known k : missing) {
       chain = chain.compose(ignored -> google.getEvent(tokens, calendar.calendarId(), k.eventId()).map(event -> {
         Detection detection = event == null
-            ? new Detection(MeetDetection.SKIPPED, MeetDetection.CANCELLED, null, k.startsAt(), k.endsAt(), k.summary())
+            ? new Detection(MeetDetection.SKIPPED, MeetDetection.CANCELLED, null, k.startsAt(), k.endsAt(), k.summary(), List.of())
             : MeetDetection.detect(event, now);
         seen.put(k.eventId(), new SyncPlan.Seen(detection, event == null ? k.updated() : updated(event)));
         return null;
@@ -159,15 +161,17 @@ final class CalendarSync {
     OffsetDateTime[] starts = new OffsetDateTime[n];
     OffsetDateTime[] ends = new OffsetDateTime[n];
     OffsetDateTime[] dispatch = new OffsetDateTime[n];
+    JsonArray[] admitters = new JsonArray[n];
     for (int i = 0; i < n; i++) {
       SyncPlan.Occurrence o = batch.get(i);
+      admitters[i] = new JsonArray(new ArrayList<>(o.admitters()));
       codes[i] = o.key().code();
       titles[i] = o.title();
       starts[i] = utc(o.key().start());
       ends[i] = utc(o.end());
       dispatch[i] = utc(o.dispatchAt());
     }
-    return MeetingStatus.upsertOccurrences(connection, codes, titles, starts, ends, dispatch)
+    return MeetingStatus.upsertOccurrences(connection, codes, titles, starts, ends, dispatch, admitters)
         .map(rows -> {
           Map<SyncPlan.Key, Long> ids = new HashMap<>();
           for (Row row : rows) {

@@ -5,6 +5,7 @@ import com.targetdialer.bus.ReplyTimeouts;
 import com.targetdialer.config.CalendarSettings;
 import com.targetdialer.config.Settings;
 import com.targetdialer.dispatch.DispatchScheduler;
+import com.targetdialer.health.AlertWebhook;
 import com.targetdialer.store.Backends;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -55,6 +56,7 @@ public final class CalendarVerticle extends VerticleBase {
   private GoogleCalendarClient google;
   private DispatchScheduler scheduler;
   private CalendarPoller poller;
+  private AlertWebhook alertWebhook;
 
   public CalendarVerticle(Settings settings, Backends backends, CredentialCipher cipher, Clock clock) {
     this.clock = clock;
@@ -73,8 +75,10 @@ public final class CalendarVerticle extends VerticleBase {
     long scanMs = Math.min(10_000L, calendar.pollIntervalSeconds() * 1_000L);
     scheduler = new DispatchScheduler(vertx, pg, clock, Duration.ofMillis(scanMs), ReplyTimeouts.dispatch(settings));
     CredentialsCache credentials = new CredentialsCache(vertx, cipher, URI.create(calendar.tokenUri()));
-    poller = new CalendarPoller(vertx, pg, clock, calendar, cipher.available(), nodeId, google, channels, scheduler, credentials);
-    CalendarRequests requests = new CalendarRequests(vertx, pg, cipher, credentials, channels, scheduler, poller);
+    alertWebhook = new AlertWebhook(vertx, settings.health());
+    CalendarAlerts alerts = new CalendarAlerts(vertx, alertWebhook);
+    poller = new CalendarPoller(vertx, pg, clock, calendar, cipher.available(), nodeId, google, channels, scheduler, credentials, alerts);
+    CalendarRequests requests = new CalendarRequests(vertx, pg, cipher, credentials, channels, scheduler, poller, alerts);
 
     Future<?> consumers = Future.all(List.of(
         vertx.eventBus().<JsonObject>consumer(Addresses.CALENDAR_CONNECT, requests::onConnect).completion(),
@@ -101,6 +105,7 @@ public final class CalendarVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     poller.stop();
+    alertWebhook.close();
     timers.forEach(vertx::cancelTimer);
     scheduler.stop();
     // Hand this node's calendars to the others (or to the next start) at once rather than on claim expiry.

@@ -10,6 +10,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,14 +67,16 @@ public final class MeetDetection {
    * @param meetCode the Meet code (lowercase {@code xxx-xxxx-xxx}) of a scheduled event, else null
    * @param start    null for all-day events and tombstones
    */
-  public record Detection(String decision, String reason, String meetCode, Instant start, Instant end, String title) {
+  /** @param admitters who can let the bot in: the organizer first, then the attendees who accepted (emails) */
+  public record Detection(String decision, String reason, String meetCode, Instant start, Instant end, String title,
+                          List<String> admitters) {
 
     public boolean scheduled() {
       return SCHEDULED.equals(decision);
     }
 
     static Detection skip(String reason, Instant start, Instant end, String title) {
-      return new Detection(SKIPPED, reason, null, start, end, title);
+      return new Detection(SKIPPED, reason, null, start, end, title, List.of());
     }
   }
 
@@ -106,7 +112,25 @@ public final class MeetDetection {
     if (found[0] == null) {
       return Detection.skip(found[1], start, end, title);
     }
-    return new Detection(SCHEDULED, found[1], found[0], start, end, title);
+    return new Detection(SCHEDULED, found[1], found[0], start, end, title, admitters(event));
+  }
+
+  /** The organizer, then every attendee who accepted, rooms and resources left out; each once. */
+  static List<String> admitters(JsonObject event) {
+    Set<String> emails = new LinkedHashSet<>();
+    String organizer = string(object(event, "organizer"), "email");
+    if (organizer != null && !Boolean.TRUE.equals(object(event, "organizer").getValue("resource"))) {
+      emails.add(organizer.toLowerCase(Locale.ROOT));
+    }
+    if (event.getValue("attendees") instanceof JsonArray attendees) {
+      for (Object entry : attendees) {
+        if (entry instanceof JsonObject attendee && "accepted".equals(attendee.getValue("responseStatus"))
+            && !Boolean.TRUE.equals(attendee.getValue("resource")) && string(attendee, "email") != null) {
+          emails.add(string(attendee, "email").toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return List.copyOf(emails);
   }
 
   /** {code, source} when found; {null, skip reason} otherwise. */

@@ -28,8 +28,10 @@ final class SyncOutcomes {
   private final CalendarSettings calendar;
   private final String nodeId;
   private final CredentialsCache credentials;
+  private final CalendarAlerts alerts;
 
-  SyncOutcomes(Pool pg, CalendarSettings calendar, String nodeId, CredentialsCache credentials) {
+  SyncOutcomes(Pool pg, CalendarSettings calendar, String nodeId, CredentialsCache credentials, CalendarAlerts alerts) {
+    this.alerts = alerts;
     this.pg = pg;
     this.calendar = calendar;
     this.nodeId = nodeId;
@@ -115,6 +117,7 @@ final class SyncOutcomes {
           if (upcoming != null) {
             LOG.warn("ALERT calendar needs re-authorisation [calendar: {}, error: {}, upcoming meetings: {}]",
                 id, detail, describeMeetings(upcoming));
+            alerts.needsReauth(id, claimed.calendarId(), upcoming, detail);
           }
           return null;
         });

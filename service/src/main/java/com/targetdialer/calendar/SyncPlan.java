@@ -53,7 +53,7 @@ final class SyncPlan {
     }
   }
 
-  record Occurrence(Key key, String title, Instant end, Instant dispatchAt) {
+  record Occurrence(Key key, String title, Instant end, Instant dispatchAt, List<String> admitters) {
   }
 
   record Move(String eventId, long fromMeeting, String fromCode, Instant fromStart, Occurrence to) {
@@ -125,7 +125,7 @@ final class SyncPlan {
     Detection d = seen.detection();
     if (!d.scheduled() && d.start() == null && k != null) {
       // A tombstone carries only its id: keep the times and title we knew, for the API and the purge.
-      d = new Detection(d.decision(), d.reason(), null, k.startsAt(), k.endsAt(), d.title() != null ? d.title() : k.summary());
+      d = new Detection(d.decision(), d.reason(), null, k.startsAt(), k.endsAt(), d.title() != null ? d.title() : k.summary(), List.of());
     }
     if (MeetDetection.ENDED.equals(d.reason()) && k != null && MeetDetection.SCHEDULED.equals(k.decision())) {
       return; // the meeting is over; what was decided before stands
@@ -144,7 +144,7 @@ final class SyncPlan {
     }
     Key key = new Key(d.meetCode(), d.start());
     Instant dispatchAt = d.start().minusSeconds(leadSeconds);
-    Occurrence occurrence = new Occurrence(key, d.title(), d.end(), dispatchAt);
+    Occurrence occurrence = new Occurrence(key, d.title(), d.end(), dispatchAt, d.admitters());
     boolean linked = k != null && k.meetingId() != null && k.mCode() != null;
     if (linked && d.meetCode().equals(k.mCode()) && d.start().equals(k.mStart())) {
       boolean waiting = NO_BOT_YET.contains(k.mStatus());

@@ -37,8 +37,8 @@ final class DispatchSql {
       """;
 
   static final String NEW_SESSION = """
-      INSERT INTO td_bot_sessions (meeting_id, attempt)
-      SELECT $1, coalesce(max(attempt), 0) + 1 FROM td_bot_sessions WHERE meeting_id = $1
+      INSERT INTO td_bot_sessions (meeting_id, attempt, start_reason)
+      SELECT $1, coalesce(max(attempt), 0) + 1, $2 FROM td_bot_sessions WHERE meeting_id = $1
       RETURNING id, attempt
       """;
 

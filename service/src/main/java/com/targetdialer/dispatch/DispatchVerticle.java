@@ -112,18 +112,19 @@ public final class DispatchVerticle extends VerticleBase {
             .put("meeting_id", claim.getLong("meeting_id")).put("bot_status", claim.getString("bot_status")));
         return;
       }
-      startBot(claim.getLong("meeting_id")).onComplete(started -> replyOrFail(message, started));
+      startBot(claim.getLong("meeting_id"), StartReason.DISPATCH).onComplete(started -> replyOrFail(message, started));
     });
   }
 
-  /** A meeting the scheduler already claimed as 'requested'. */
+  /** A meeting already claimed as 'requested' (by the scheduler, or for a re-knock: {@code start_reason} says which). */
   private void onStart(Message<JsonObject> message) {
     Long meetingId = message.body().getLong("meeting_id");
-    if (meetingId == null) {
-      message.fail(Failures.BAD_REQUEST, "dispatch.start needs meeting_id");
+    String reason = message.body().getString("start_reason", StartReason.DISPATCH);
+    if (meetingId == null || !StartReason.OF_START.contains(reason)) {
+      message.fail(Failures.BAD_REQUEST, "dispatch.start needs meeting_id, and start_reason one of " + StartReason.OF_START);
       return;
     }
-    startBot(meetingId).onComplete(started -> replyOrFail(message, started));
+    startBot(meetingId, reason).onComplete(started -> replyOrFail(message, started));
   }
 
   /**
@@ -154,7 +155,7 @@ public final class DispatchVerticle extends VerticleBase {
         return pg.preparedQuery(DispatchSql.SESSION_END_REASON).execute(Tuple.of(session.getLong("id"), "replaced_by_restart"))
             .compose(ignored -> vexa.stopBot(meeting.getString("platform"), meeting.getString("native_meeting_id")))
             .compose(ignored -> oldBot == null ? Future.succeededFuture() : awaitGone(oldBot, System.currentTimeMillis() + settings.health().restartStopWaitSeconds() * 1000L))
-            .compose(ignored -> startBot(meetingId))
+            .compose(ignored -> startBot(meetingId, StartReason.RESTART))
             .map(started -> started.put("status", "restarted").put("restart_count", meeting.getInteger("restart_count")));
       });
     }).onComplete(done -> replyOrFail(message, done));
@@ -229,7 +230,7 @@ public final class DispatchVerticle extends VerticleBase {
   }
 
   /** Starts (or adopts) the bot of a claimed meeting and records the outcome either way. */
-  private Future<JsonObject> startBot(long meetingId) {
+  private Future<JsonObject> startBot(long meetingId, String startReason) {
     return pg.preparedQuery(DispatchSql.LOAD_MEETING).execute(Tuple.of(meetingId)).compose(rows -> {
       if (!rows.iterator().hasNext()) {
         return Future.failedFuture(new DispatchFailure(Failures.NOT_FOUND, "no meeting " + meetingId));
@@ -239,7 +240,7 @@ public final class DispatchVerticle extends VerticleBase {
       if (status != BotStatus.REQUESTED && status != BotStatus.RESTARTING) {
         return Future.failedFuture(new DispatchFailure(Failures.BAD_REQUEST, "meeting " + meetingId + " is " + status + ", not claimed for a bot"));
       }
-      return pg.preparedQuery(DispatchSql.NEW_SESSION).execute(Tuple.of(meetingId))
+      return pg.preparedQuery(DispatchSql.NEW_SESSION).execute(Tuple.of(meetingId, startReason))
           .compose(sessions -> callVexa(meeting, sessions.iterator().next()));
     });
   }

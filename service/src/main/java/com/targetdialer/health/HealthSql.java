@@ -64,4 +64,29 @@ final class HealthSql {
       WHERE status IN ('completed', 'failed') AND backfilled_at IS NULL AND vexa_meeting_id IS NOT NULL
         AND ended_at < $1::timestamptz - interval '1 minute'
       """;
+
+  /** Bots in the lobby for $1 seconds before $2 (now), not yet nudged for this attempt; with who can admit them. */
+  static final String IN_LOBBY = """
+      SELECT m.id, m.title, m.native_meeting_id, m.admitters, s.attempt, s.vexa_meeting_id,
+             extract(epoch FROM $2::timestamptz - m.updated_at) AS waiting_seconds
+      FROM td_meetings m
+      """ + CURRENT_SESSION + """
+      WHERE m.bot_status = 'awaiting_admission' AND m.updated_at < $2::timestamptz - make_interval(secs => $1)
+        AND NOT EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id AND e.type = 'lobby_waiting'
+                        AND (e.detail ->> 'attempt')::int = s.attempt)
+      """;
+
+  /**
+   * Failed meetings whose current bot was turned away at the door and whose scheduled end is after $1
+   * (now); $2 narrows to one meeting (null: all). LobbyRetry decides which get another knock.
+   */
+  static final String TURNED_AWAY = """
+      SELECT m.id, m.scheduled_end, coalesce(s.ended_at, m.meeting_ended_at) AS gave_up_at, s.attempt, s.completion_reason, s.failure_stage,
+             (SELECT count(*) FROM td_bot_sessions r WHERE r.meeting_id = m.id AND r.start_reason = 're_knock') AS re_knocks,
+             EXISTS (SELECT 1 FROM td_bot_sessions a WHERE a.meeting_id = m.id AND a.active_at IS NOT NULL) AS admitted
+      FROM td_meetings m
+      """ + CURRENT_SESSION + """
+      WHERE m.bot_status = 'failed' AND m.scheduled_end > $1::timestamptz AND ($2::bigint IS NULL OR m.id = $2)
+        AND (s.completion_reason IN ('awaiting_admission_timeout', 'awaiting_admission_rejected') OR s.failure_stage = 'awaiting_admission')
+      """;
 }

@@ -59,6 +59,7 @@ public final class HealthVerticle extends VerticleBase {
   private Timer sweepTimer;
   private long periodic;
   private SoleRunner sweeps;
+  private LobbyRescue lobby;
 
   public HealthVerticle(Settings settings, Backends backends, MeterRegistry metrics, Clock clock) {
     this.settings = settings;
@@ -79,8 +80,14 @@ public final class HealthVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     vexa = new VexaClient(vertx, settings.vexa());
+    lobby = new LobbyRescue(vertx, pg, settings, clock, alerts, dispatchDelivery);
     periodic = vertx.setPeriodic(settings.health().sweepIntervalSeconds() * 1000L, id -> sweep());
-    return Future.succeededFuture();
+    // A bot turned away at the door gets its next knock on time, not a sweep later.
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.MEETINGS_UPDATES, message -> {
+      if (BotStatus.FAILED.value().equals(message.body().getString("bot_status")) && !message.body().containsKey("type")) {
+        lobby.failed(message.body().getLong("id"));
+      }
+    }).completion();
   }
 
   @Override
@@ -109,6 +116,8 @@ public final class HealthVerticle extends VerticleBase {
     return reconcile()
         .compose(ignored -> deafBots())
         .compose(ignored -> stuckBots())
+        .compose(ignored -> lobby.nudges())
+        .compose(ignored -> lobby.reKnocks(null))
         .compose(ignored -> stalledRestarts())
         .compose(ignored -> missedBackfills());
   }
@@ -272,7 +281,7 @@ public final class HealthVerticle extends VerticleBase {
   }
 
   /** Runs the action for each row one after another; one meeting's failure does not stop the others. */
-  private static Future<Void> each(Iterable<Row> rows, Function<Row, Future<?>> action) {
+  static Future<Void> each(Iterable<Row> rows, Function<Row, Future<?>> action) {
     List<Row> list = new ArrayList<>();
     rows.forEach(list::add);
     Future<Void> chain = Future.succeededFuture();

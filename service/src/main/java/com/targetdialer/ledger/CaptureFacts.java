@@ -1,6 +1,7 @@
 package com.targetdialer.ledger;
 
 import com.targetdialer.meeting.BotStatus;
+import com.targetdialer.meeting.LobbyRetry;
 
 import java.time.Instant;
 import java.util.List;
@@ -14,16 +15,19 @@ import java.util.List;
  * @param everInLobby    some bot of it waited in the lobby
  * @param noSpeech       Vexa said its transcription produced nothing ({@code transcription_outcome})
  * @param streamDown     when the live stream was down for it and what was said meanwhile is not filled in yet
+ * @param nextKnock      when another bot will knock at the lobby the last one was turned away from (LobbyRetry), else null;
+ *                       also set, to when Vexa's reason is due, while a failure has none yet (the live stream says
+ *                       "failed" before the webhook says why, and the why decides between not_admitted and bot_failed)
  */
 public record CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
                            Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, boolean noSpeech,
-                           List<Session> sessions, List<Outage> streamDown) {
+                           List<Session> sessions, List<Outage> streamDown, Instant nextKnock) {
 
   public CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
                       Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, boolean noSpeech,
                       List<Session> sessions) {
     this(meetingId, fromCalendar, status, scheduledStart, scheduledEnd, endedAt, failureReason, segmentCount, everInLobby, noSpeech,
-        sessions, List.of());
+        sessions, List.of(), null);
   }
 
   /** The live stream down from {@code from} to {@code to} (null: still down). */
@@ -49,12 +53,11 @@ public record CaptureFacts(long meetingId, boolean fromCalendar, BotStatus statu
 
     /** Turned away at the door: Vexa's lobby timeout or the host's refusal. */
     boolean notLetIn() {
-      return "awaiting_admission_timeout".equals(completionReason) || "awaiting_admission_rejected".equals(completionReason)
-          || "awaiting_admission".equals(failureStage);
+      return LobbyRetry.turnedAway(completionReason, failureStage);
     }
 
     boolean rejected() {
-      return "awaiting_admission_rejected".equals(completionReason);
+      return LobbyRetry.REJECTED.equals(completionReason);
     }
   }
 

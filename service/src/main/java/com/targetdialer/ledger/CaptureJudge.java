@@ -31,7 +31,7 @@ public final class CaptureJudge {
     Instant spanEnd = spanEnd(facts, now);
     List<Assessment.Gap> gaps = spanEnd.isAfter(spanStart) ? gaps(facts, spanStart, spanEnd) : List.of();
     Double coverage = spanEnd.isAfter(spanStart) ? coverage(spanStart, spanEnd, gaps) : null;
-    Assessment verdict = facts.over() ? verdict(facts, coverage == null ? 0.0 : coverage, gaps, minCoverage)
+    Assessment verdict = facts.over() && facts.nextKnock() == null ? verdict(facts, coverage == null ? 0.0 : coverage, gaps, minCoverage)
         : new Assessment(Outcome.PENDING, pendingReason(facts), coverage, gaps);
     return spanEnd.isAfter(spanStart) ? verdict.over(spanStart, spanEnd) : verdict;
   }
@@ -72,6 +72,11 @@ public final class CaptureJudge {
   }
 
   private static String pendingReason(CaptureFacts facts) {
+    if (facts.nextKnock() != null) {
+      return facts.sessions().stream().anyMatch(CaptureFacts.Session::notLetIn)
+          ? "Nobody has let the bot in yet; another bot knocks at the door shortly."
+          : "The bot's run just ended; waiting for Vexa to say why.";
+    }
     return switch (facts.status()) {
       case SCHEDULED -> "Not started: the bot will be sent before the meeting.";
       case REQUESTED, JOINING -> "The bot is on its way into the call.";

@@ -27,8 +27,7 @@ final class LedgerSql {
              EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id
                      AND (e.type = 'stuck_in_lobby' OR (e.type IN ('status_change', 'bot_dispatched')
                           AND e.detail ->> 'status' = 'awaiting_admission'))) AS ever_in_lobby,
-             EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id AND e.type IN ('status_change', 'status_explained')
-                     AND e.detail ->> 'transcription_outcome' = 'no_output') AS no_speech,
+             EXISTS (SELECT 1 FROM td_bot_sessions s WHERE s.meeting_id = m.id AND s.transcription_outcome = 'no_output') AS no_speech,
              (SELECT coalesce(jsonb_agg(jsonb_build_object('from', o.started_at, 'to', o.ended_at) ORDER BY o.started_at), '[]')
               FROM td_stream_outages o WHERE o.meeting_id = m.id AND NOT o.filled) AS stream_down
       FROM td_meetings m WHERE m.id = ANY($1::bigint[])
@@ -36,7 +35,7 @@ final class LedgerSql {
 
   /** Each bot attempt, when it was last heard, and whether it was judged deaf (restarts are only for deaf bots). */
   static final String SESSIONS = """
-      SELECT s.meeting_id, s.attempt, s.status, s.active_at, s.ended_at, s.end_reason, s.completion_reason, s.failure_stage,
+      SELECT s.meeting_id, s.attempt, s.status, s.active_at, s.ended_at, s.end_reason, s.completion_reason, s.failure_stage, s.start_reason,
              (SELECT max(coalesce(t.absolute_end_time, t.absolute_start_time)) FROM td_transcript_segments t
               WHERE t.meeting_id = s.meeting_id AND t.session_uid = s.session_uid AND NOT t.retracted) AS last_heard,
              s.end_reason IS NOT DISTINCT FROM 'replaced_by_restart'

@@ -3,7 +3,10 @@ package com.targetdialer.ledger;
 import com.targetdialer.bus.Addresses;
 import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.config.LedgerSettings;
+import com.targetdialer.config.Settings;
+import com.targetdialer.dispatch.StartReason;
 import com.targetdialer.meeting.BotStatus;
+import com.targetdialer.meeting.LobbyRetry;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.MeetingEvents;
 import com.targetdialer.store.SoleRunner;
@@ -21,11 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +48,12 @@ public final class LedgerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
   private static final int SWEEP_BATCH = 500;
+  /** How long a failure without Vexa's reason waits for the webhook that gives it, before it is judged without. */
+  private static final Duration REASON_GRACE = Duration.ofSeconds(30);
 
   private final LedgerSettings settings;
+  private final LobbyRetry lobbyRetry;
+  private final Duration knockPatience;
   private final Backends backends;
   private final MeterRegistry metrics;
   private final Clock clock;
@@ -55,8 +64,10 @@ public final class LedgerVerticle extends VerticleBase {
   private long periodic;
   private SoleRunner sweeps;
 
-  public LedgerVerticle(LedgerSettings settings, Backends backends, MeterRegistry metrics, Clock clock) {
-    this.settings = settings;
+  public LedgerVerticle(Settings settings, Backends backends, MeterRegistry metrics, Clock clock) {
+    this.settings = settings.ledger();
+    this.lobbyRetry = new LobbyRetry(settings.lobby());
+    this.knockPatience = lobbyRetry.patience(settings.health().sweepIntervalSeconds());
     this.backends = backends;
     this.metrics = metrics;
     this.clock = clock;
@@ -109,7 +120,8 @@ public final class LedgerVerticle extends VerticleBase {
     }
     Long[] array = ids.toArray(Long[]::new);
     return pg.preparedQuery(LedgerSql.FACTS).execute(Tuple.tuple().addValue(array))
-        .compose(meetings -> pg.preparedQuery(LedgerSql.SESSIONS).execute(Tuple.tuple().addValue(array)).map(sessions -> facts(meetings, sessions)))
+        .compose(meetings -> pg.preparedQuery(LedgerSql.SESSIONS).execute(Tuple.tuple().addValue(array))
+            .map(sessions -> facts(meetings, sessions, clock.instant())))
         .compose(facts -> {
           Instant now = clock.instant();
           Future<Void> chain = Future.succeededFuture();
@@ -172,9 +184,13 @@ public final class LedgerVerticle extends VerticleBase {
     return stored instanceof JsonArray array ? array : new JsonArray();
   }
 
-  private static List<CaptureFacts> facts(Iterable<Row> meetings, Iterable<Row> sessionRows) {
+  private List<CaptureFacts> facts(Iterable<Row> meetings, Iterable<Row> sessionRows, Instant now) {
     Map<Long, List<CaptureFacts.Session>> sessions = new LinkedHashMap<>();
+    Map<Long, Integer> reKnocks = new HashMap<>();
     for (Row row : sessionRows) {
+      if (StartReason.RE_KNOCK.equals(row.getString("start_reason"))) {
+        reKnocks.merge(row.getLong("meeting_id"), 1, Integer::sum);
+      }
       sessions.computeIfAbsent(row.getLong("meeting_id"), id -> new ArrayList<>()).add(new CaptureFacts.Session(
           row.getInteger("attempt"), BotStatus.of(row.getString("status")), instant(row, "active_at"), instant(row, "ended_at"),
           row.getString("end_reason"), row.getString("completion_reason"), row.getString("failure_stage"),
@@ -183,12 +199,30 @@ public final class LedgerVerticle extends VerticleBase {
     List<CaptureFacts> facts = new ArrayList<>();
     for (Row row : meetings) {
       long id = row.getLong("id");
-      facts.add(new CaptureFacts(id, "calendar".equals(row.getString("source")), BotStatus.of(row.getString("bot_status")),
+      BotStatus status = BotStatus.of(row.getString("bot_status"));
+      List<CaptureFacts.Session> its = sessions.getOrDefault(id, List.of());
+      facts.add(new CaptureFacts(id, "calendar".equals(row.getString("source")), status,
           instant(row, "scheduled_start"), instant(row, "scheduled_end"), instant(row, "meeting_ended_at"),
           row.getString("failure_reason"), row.getInteger("segment_count"), row.getBoolean("ever_in_lobby"),
-          row.getBoolean("no_speech"), sessions.getOrDefault(id, List.of()), outages(row.getValue("stream_down"))));
+          row.getBoolean("no_speech"), its, outages(row.getValue("stream_down")),
+          status == BotStatus.FAILED ? nextKnock(its, instant(row, "scheduled_end"), reKnocks.getOrDefault(id, 0), now) : null));
     }
     return facts;
+  }
+
+  /** When the health sweep will knock again at the lobby the meeting's last bot was turned away from; null once past hope. */
+  private Instant nextKnock(List<CaptureFacts.Session> sessions, Instant scheduledEnd, int reKnocks, Instant now) {
+    if (sessions.isEmpty()) {
+      return null;
+    }
+    CaptureFacts.Session last = sessions.get(sessions.size() - 1);
+    if (last.completionReason() == null && last.failureStage() == null && last.endedAt() != null
+        && now.isBefore(last.endedAt().plus(REASON_GRACE))) {
+      return last.endedAt().plus(REASON_GRACE);
+    }
+    boolean admitted = sessions.stream().anyMatch(session -> session.activeAt() != null);
+    Instant knock = lobbyRetry.nextKnock(last.completionReason(), last.failureStage(), admitted, last.endedAt(), scheduledEnd, reKnocks);
+    return knock != null && now.isBefore(knock.plus(knockPatience)) ? knock : null;
   }
 
   private static List<CaptureFacts.Outage> outages(Object stored) {

@@ -1,5 +1,6 @@
 package com.targetdialer.meeting;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import com.targetdialer.store.MeetingEvents;
 import io.vertx.core.Future;
@@ -16,7 +17,8 @@ import java.time.OffsetDateTime;
  * where the transition is the meeting's news, it appends the meeting's event in that same
  * transaction. The caller publishes the change once it is committed.
  *
- * <p>Who can fail a meeting: {@link #markMissed} (the calendar's meeting ended before its bot was
+ * <p>Who can dispatch a failed meeting again: {@link #claim} (an ad-hoc dispatch) and {@link #claimReKnock}
+ * (one more knock at the lobby). Who can fail a meeting: {@link #markMissed} (the calendar's meeting ended before its bot was
  * sent), {@link #botNotStarted} (Vexa refused or could not be reached), {@link #stopped} (taken out,
  * e.g. deaf after its restarts), and {@link #advanceMeeting} (Vexa reports the bot failed).
  * Who can cancel one: {@link #cancelOrphans} (no calendar asks for it any more, and no bot was sent).
@@ -30,9 +32,9 @@ public final class MeetingStatus {
 
   /** Occurrences (code, start) scheduled or rescheduled, a cancelled one scheduled again; returns id, status, dispatch_at, inserted. */
   public static Future<RowSet<Row>> upsertOccurrences(SqlClient client, String[] codes, String[] titles, OffsetDateTime[] starts,
-                                                      OffsetDateTime[] ends, OffsetDateTime[] dispatchAt) {
+                                                      OffsetDateTime[] ends, OffsetDateTime[] dispatchAt, JsonArray[] admitters) {
     return client.preparedQuery(MeetingStatusSql.UPSERT_OCCURRENCES)
-        .execute(Tuple.tuple().addValue(codes).addValue(titles).addValue(starts).addValue(ends).addValue(dispatchAt));
+        .execute(Tuple.tuple().addValue(codes).addValue(titles).addValue(starts).addValue(ends).addValue(dispatchAt).addValue(admitters));
   }
 
   /** Moves a meeting no bot was sent to with its event; no row when it cannot be taken along. */
@@ -116,9 +118,9 @@ public final class MeetingStatus {
 
   /** A bot session moves forward to {@code status}; one row when it did. */
   public static Future<RowSet<Row>> advanceSession(SqlClient client, long sessionId, BotStatus status, OffsetDateTime at,
-                                                   String completionReason, String failureStage) {
+                                                   String completionReason, String failureStage, String transcriptionOutcome) {
     return client.preparedQuery(MeetingStatusSql.ADVANCE_SESSION)
-        .execute(Tuple.of(sessionId, status.value(), at, completionReason, failureStage));
+        .execute(Tuple.of(sessionId, status.value(), at, completionReason, failureStage, transcriptionOutcome));
   }
 
   /**
@@ -142,10 +144,11 @@ public final class MeetingStatus {
    * when there was something to add, else no rows.
    */
   public static Future<RowSet<Row>> explain(SqlClient client, long sessionId, long meetingId, boolean current, BotStatus status,
-                                            String completionReason, String failureStage, boolean saysMore, JsonObject detail) {
-    return client.preparedQuery(MeetingStatusSql.EXPLAIN_SESSION).execute(Tuple.of(sessionId, status.value(), completionReason, failureStage))
+                                            String completionReason, String failureStage, String transcriptionOutcome, JsonObject detail) {
+    return client.preparedQuery(MeetingStatusSql.EXPLAIN_SESSION)
+        .execute(Tuple.of(sessionId, status.value(), completionReason, failureStage, transcriptionOutcome))
         .compose(session -> {
-          if (session.rowCount() == 0 && !saysMore) {
+          if (session.rowCount() == 0) {
             return Future.succeededFuture(session);
           }
           return MeetingEvents.append(client, meetingId, "status_explained", MeetingEvents.INFO, detail)
@@ -153,5 +156,15 @@ public final class MeetingStatus {
                   ? client.preparedQuery(MeetingStatusSql.EXPLAIN_MEETING).execute(Tuple.of(meetingId, completionReason, failureStage))
                   : Future.succeededFuture(session));
         });
+  }
+
+  /**
+   * failed → requested for one more knock at the lobby (event {@code re_knock} with {@code detail}); one row
+   * when this caller won the claim.
+   */
+  public static Future<RowSet<Row>> claimReKnock(SqlClient client, long meetingId, JsonObject detail) {
+    return client.preparedQuery(MeetingStatusSql.CLAIM_RE_KNOCK).execute(Tuple.of(meetingId)).compose(rows -> rows.size() == 0
+        ? Future.succeededFuture(rows)
+        : MeetingEvents.append(client, meetingId, "re_knock", MeetingEvents.ALERT, detail).map(rows));
   }
 }

@@ -18,11 +18,12 @@ final class MeetingStatusSql {
    * occurrence that is back is scheduled again; times change only while no bot was sent.
    */
   static final String UPSERT_OCCURRENCES = """
-      INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, title, scheduled_start, scheduled_end, dispatch_at, source)
-      SELECT 'google_meet', t.code, 'https://meet.google.com/' || t.code, t.title, t.s, t.e, t.d, 'calendar'
-      FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) AS t(code, title, s, e, d)
+      INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, title, scheduled_start, scheduled_end, dispatch_at, source, admitters)
+      SELECT 'google_meet', t.code, 'https://meet.google.com/' || t.code, t.title, t.s, t.e, t.d, 'calendar', coalesce(t.a, '[]')
+      FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::jsonb[]) AS t(code, title, s, e, d, a)
       ON CONFLICT ON CONSTRAINT td_meetings_occurrence_key DO UPDATE SET
           title = coalesce(EXCLUDED.title, td_meetings.title),
+          admitters = CASE WHEN EXCLUDED.admitters = '[]' THEN td_meetings.admitters ELSE EXCLUDED.admitters END,
           scheduled_end = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.scheduled_end ELSE td_meetings.scheduled_end END,
           dispatch_at = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.dispatch_at ELSE td_meetings.dispatch_at END,
           bot_status = CASE WHEN td_meetings.bot_status = 'cancelled' THEN 'scheduled' ELSE td_meetings.bot_status END,
@@ -130,6 +131,7 @@ final class MeetingStatusSql {
           ended_at = CASE WHEN $2 IN ('completed', 'failed') THEN coalesce(ended_at, $3) ELSE ended_at END,
           completion_reason = coalesce($4, completion_reason),
           failure_stage = coalesce($5, failure_stage),
+          transcription_outcome = coalesce($6, transcription_outcome),
           end_reason = CASE WHEN $2 IN ('completed', 'failed') THEN coalesce(end_reason, $4, $2) ELSE end_reason END
       WHERE id = $1 AND td_status_rank(status) < td_status_rank($2)
       RETURNING status
@@ -150,9 +152,11 @@ final class MeetingStatusSql {
   /** A fuller message about the status a session has: fills the reasons it lacks; one row when it did. */
   static final String EXPLAIN_SESSION = """
       UPDATE td_bot_sessions SET completion_reason = coalesce(completion_reason, $3::text), failure_stage = coalesce(failure_stage, $4::text),
+          transcription_outcome = coalesce(transcription_outcome, $5::text),
           end_reason = CASE WHEN end_reason IN ('completed', 'failed') THEN coalesce($3::text, end_reason) ELSE end_reason END
       WHERE id = $1 AND status = $2
-        AND ((completion_reason IS NULL AND $3::text IS NOT NULL) OR (failure_stage IS NULL AND $4::text IS NOT NULL))
+        AND ((completion_reason IS NULL AND $3::text IS NOT NULL) OR (failure_stage IS NULL AND $4::text IS NOT NULL)
+             OR (transcription_outcome IS NULL AND $5::text IS NOT NULL))
       RETURNING id
       """;
 
@@ -164,5 +168,12 @@ final class MeetingStatusSql {
           updated_at = now()
       WHERE id = $1
       RETURNING bot_status, restart_count, segment_count, failure_reason
+      """;
+
+  /** A re-knock's claim: the failed meeting is requested again, once however many nodes try. */
+  static final String CLAIM_RE_KNOCK = """
+      UPDATE td_meetings SET bot_status = 'requested', failure_reason = NULL, meeting_ended_at = NULL, updated_at = now()
+      WHERE id = $1 AND bot_status = 'failed'
+      RETURNING id
       """;
 }

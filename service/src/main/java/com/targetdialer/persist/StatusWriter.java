@@ -193,7 +193,8 @@ final class StatusWriter {
         return change.status() == session.status && change.why().explains() ? explain(session, change, outcome) : Future.succeededFuture(outcome);
       }
       OffsetDateTime at = change.at().atOffset(ZoneOffset.UTC);
-      return MeetingStatus.advanceSession(connection, session.id, change.status(), at, change.completionReason(), change.failureStage())
+      return MeetingStatus.advanceSession(connection, session.id, change.status(), at, change.completionReason(), change.failureStage(),
+              change.why().transcriptionOutcome())
           .compose(advanced -> {
             if (advanced.rowCount() == 0) {
               return Future.succeededFuture(outcome);
@@ -223,7 +224,7 @@ final class StatusWriter {
 
     private Future<JsonObject> explain(Session session, BotStatusChange change, JsonObject outcome) {
       return MeetingStatus.explain(connection, session.id, session.meetingId, session.current, change.status(), change.completionReason(),
-              change.failureStage(), change.why().transcriptionOutcome() != null,
+              change.failureStage(), change.why().transcriptionOutcome(),
               change.describe().put("session_id", session.id).put("attempt", session.attempt))
           .map(meetings -> {
             if (session.current && meetings.rowCount() > 0) {

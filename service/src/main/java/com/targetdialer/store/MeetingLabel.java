@@ -8,11 +8,20 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * How people name a meeting in alerts and logs: its title and meeting code, not only our row id.
- * Prints as {@code 5 "Discovery call" google_meet/abc-defg-hij}.
+ * Prints as {@code 5 "Discovery call" google_meet/abc-defg-hij}; its JSON also has the link and the
+ * scheduled start, when known, for whoever acts on an alert.
  */
-public record MeetingLabel(long id, String title, String platform, String nativeMeetingId) {
+public record MeetingLabel(long id, String title, String platform, String nativeMeetingId, String meetUrl, String scheduledStart) {
 
-  private static final String LOAD = "SELECT title, platform, native_meeting_id FROM td_meetings WHERE id = $1";
+  private static final String LOAD = """
+      SELECT title, platform, native_meeting_id, scheduled_start,
+             coalesce(meeting_url, CASE WHEN platform = 'google_meet' THEN 'https://meet.google.com/' || native_meeting_id END) AS meeting_url
+      FROM td_meetings WHERE id = $1
+      """;
+
+  public MeetingLabel(long id, String title, String platform, String nativeMeetingId) {
+    this(id, title, platform, nativeMeetingId, null, null);
+  }
 
   /** The meeting's label; when it cannot be read, a label with the id alone (an alert must still go out). */
   public static Future<MeetingLabel> load(SqlClient client, long meetingId) {
@@ -22,13 +31,15 @@ public record MeetingLabel(long id, String title, String platform, String native
             return new MeetingLabel(meetingId, null, null, null);
           }
           Row row = rows.iterator().next();
-          return new MeetingLabel(meetingId, row.getString("title"), row.getString("platform"), row.getString("native_meeting_id"));
+          return new MeetingLabel(meetingId, row.getString("title"), row.getString("platform"), row.getString("native_meeting_id"),
+              row.getString("meeting_url"), row.getOffsetDateTime("scheduled_start").toInstant().toString());
         })
         .otherwise(new MeetingLabel(meetingId, null, null, null));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("id", id).put("title", title).put("platform", platform).put("native_meeting_id", nativeMeetingId);
+    return new JsonObject().put("id", id).put("title", title).put("platform", platform).put("native_meeting_id", nativeMeetingId)
+        .put("meet_url", meetUrl).put("scheduled_start", scheduledStart);
   }
 
   @Override

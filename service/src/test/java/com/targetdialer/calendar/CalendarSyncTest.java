@@ -263,12 +263,26 @@ class CalendarSyncTest {
     assertThat(h.db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'calendar_needs_reauth' "
         + "AND level = 'alert'", id)).isEqualTo(1);
     assertThat(h.status(code)).as("kept").isEqualTo("scheduled");
+    JsonObject calendar = h.calendar(user);
+    assertThat(calendar.getInteger("at_risk_meetings")).isEqualTo(1);
+    assertThat(calendar.getString("needs_reauth_since")).isNotNull();
+    assertThat(uiMeeting(id).getBoolean("schedule_unverified")).as("a move or cancellation would not be seen").isTrue();
 
     // The web app hands over a new refresh token after the user consents again: syncing resumes.
     h.refreshTokens.put(user, h.google.issueRefreshToken(user));
     int calls = h.google.listCalls(user);
     h.connect(user);
     Await.until("ok again", SYNCED, () -> "ok".equals(h.calendar(user).getString("status")) && h.google.listCalls(user) > calls);
+    assertThat(h.calendar(user).getValue("needs_reauth_since")).isNull();
+    assertThat(h.calendar(user).getInteger("at_risk_meetings")).isZero();
+    assertThat(uiMeeting(id).getBoolean("schedule_unverified")).isFalse();
+  }
+
+  /** The meeting as GET /api/meetings (the page's read API) lists it. */
+  private static JsonObject uiMeeting(long id) {
+    return h.client().get("/api/meetings?limit=1000").putHeader("Authorization", "Bearer " + CalendarHarness.UI_TOKEN).send().await()
+        .bodyAsJsonObject().getJsonArray("meetings").stream().map(JsonObject.class::cast).filter(m -> m.getLong("id") == id)
+        .findFirst().orElseThrow();
   }
 
   @Test

@@ -27,6 +27,19 @@ class MeetDetectionTest {
   }
 
   @Test
+  @DisplayName("who can admit the bot: the organizer first, then the attendees who accepted, rooms left out, each once")
+  void admitters() {
+    JsonObject event = MeetEvent.meet("abc-defg-hij", START, END).organizer("Alice@Example.com")
+        .attendee("bob@example.com", "accepted").attendee("carol@example.com", "declined").attendee("dan@example.com", "needsAction")
+        .attendee("alice@example.com", "accepted").json();
+    event.getJsonArray("attendees").add(new JsonObject().put("email", "room-4@resource.calendar.google.com").put("resource", true)
+        .put("responseStatus", "accepted"));
+
+    assertThat(detect(event).admitters()).containsExactly("alice@example.com", "bob@example.com");
+    assertThat(detect(MeetEvent.meet("abc-defg-hij", START, END).json()).admitters()).isEmpty();
+  }
+
+  @Test
   @DisplayName("the code comes from a hangoutsMeet conferenceData first, with times and title")
   void conferenceData() {
     Detection d = detect(MeetEvent.meet("abc-defg-hij", START, END).summary("Standup").selfStatus("accepted").json());

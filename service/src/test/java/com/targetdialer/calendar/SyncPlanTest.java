@@ -20,7 +20,8 @@ class SyncPlanTest {
   private static final String CODE = "abc-defg-hij";
 
   private static Detection meet(String code, Instant start) {
-    return new Detection(MeetDetection.SCHEDULED, MeetDetection.FROM_CONFERENCE_DATA, code, start, start.plusSeconds(1800), "Discovery call");
+    return new Detection(MeetDetection.SCHEDULED, MeetDetection.FROM_CONFERENCE_DATA, code, start, start.plusSeconds(1800), "Discovery call",
+        java.util.List.of("alice@example.com"));
   }
 
   /** What the last sync recorded: the event scheduled onto meeting 7 at START, whose bot is in {@code status}. */

@@ -131,7 +131,9 @@ class HealthVerticleTest {
     Await.until("alert webhook delivered", Duration.ofSeconds(5), () ->
         alertsReceived.stream().anyMatch(a -> a.getLong("meeting_id") == meetingId && "deaf_bot".equals(a.getString("alert"))));
     // People name a meeting by its title and code: the log line, the alert webhook and the UI's event all do.
-    JsonObject named = new JsonObject().put("id", meetingId).put("title", "Call " + code).put("platform", "google_meet").put("native_meeting_id", code);
+    JsonObject named = new JsonObject().put("id", meetingId).put("title", "Call " + code).put("platform", "google_meet").put("native_meeting_id", code)
+        .put("meet_url", "https://meet.google.com/" + code)
+        .put("scheduled_start", ((java.time.OffsetDateTime) db.value("SELECT scheduled_start FROM td_meetings WHERE id = $1", meetingId)).toInstant().toString());
     assertThat(log.linesContaining("deaf bot, restarting")).anySatisfy(line ->
         assertThat(line).startsWith("WARN ALERT").contains("[meeting: " + meetingId + " \"Call " + code + "\" google_meet/" + code + ","));
     assertThat(alertsReceived).filteredOn(a -> a.getLong("meeting_id") == meetingId && "deaf_bot".equals(a.getString("alert")))

@@ -162,7 +162,7 @@ class CaptureJudgeTest {
   void streamGap() {
     List<CaptureFacts.Session> sessions = List.of(session(1, BotStatus.ACTIVE, at("0:00"), null, null, null, null, at("9:00"), false));
     CaptureFacts facts = new CaptureFacts(1, true, BotStatus.ACTIVE, START, END, null, null, 10, false, false, sessions,
-        List.of(new CaptureFacts.Outage(at("4:00"), at("5:00")), new CaptureFacts.Outage(at("9:30"), null)));
+        List.of(new CaptureFacts.Outage(at("4:00"), at("5:00")), new CaptureFacts.Outage(at("9:30"), null)), null);
 
     Assessment verdict = CaptureJudge.assess(facts, at("10:00"), 0.9);
 
@@ -171,6 +171,20 @@ class CaptureJudgeTest {
         new Assessment.Gap(at("4:00"), at("5:00"), GapCause.STREAM),
         new Assessment.Gap(at("9:30"), at("10:00"), GapCause.STREAM));
     assertThat(verdict.coverageRatio()).isEqualTo(0.85);
+  }
+
+  @Test
+  @DisplayName("a bot turned away whose next knock is due is not judged yet")
+  void waitsForTheReKnock() {
+    List<CaptureFacts.Session> sessions = List.of(
+        session(1, BotStatus.FAILED, null, at("1:00"), null, "awaiting_admission_timeout", "awaiting_admission", null, false));
+    CaptureFacts facts = new CaptureFacts(1, true, BotStatus.FAILED, START, END, at("1:00"), "awaiting_admission_timeout", 0, true, false,
+        sessions, List.of(), at("1:30"));
+
+    Assessment verdict = CaptureJudge.assess(facts, at("1:10"), 0.9);
+
+    assertThat(verdict.outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(verdict.reason()).isEqualTo("Nobody has let the bot in yet; another bot knocks at the door shortly.");
   }
 
   @Test

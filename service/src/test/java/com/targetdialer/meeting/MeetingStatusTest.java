@@ -4,6 +4,7 @@ import com.targetdialer.testing.SqlProbe;
 import com.targetdialer.testing.TestStores;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +54,8 @@ class MeetingStatusTest {
   private static Map<String, Statement> statements() {
     Map<String, Statement> all = new LinkedHashMap<>();
     all.put("upsertOccurrences", (c, m) -> MeetingStatus.upsertOccurrences(c, new String[] {m.code()}, new String[] {"t"},
-        new OffsetDateTime[] {m.start()}, new OffsetDateTime[] {m.end()}, new OffsetDateTime[] {m.start().minusMinutes(2)}));
+        new OffsetDateTime[] {m.start()}, new OffsetDateTime[] {m.end()}, new OffsetDateTime[] {m.start().minusMinutes(2)},
+        new JsonArray[] {new JsonArray().add("alice@example.com")}));
     all.put("moveOccurrence", (c, m) -> MeetingStatus.moveOccurrence(c, m.id(), m.code(), m.start().plusHours(1), m.end().plusHours(1),
         "t", m.start().plusMinutes(58), "calendar"));
     all.put("cancelOrphans", (c, m) -> MeetingStatus.cancelOrphans(c, new Long[] {m.id()}));
@@ -67,8 +69,9 @@ class MeetingStatusTest {
     all.put("botNotStarted", (c, m) -> MeetingStatus.botNotStarted(c, m.id(), m.sessionId(), "vexa_refused", new JsonObject()));
     all.put("claimRestart", (c, m) -> MeetingStatus.claimRestart(c, m.id(), 0));
     all.put("stopped", (c, m) -> MeetingStatus.stopped(c, m.id(), "deaf_bot"));
+    all.put("claimReKnock", (c, m) -> MeetingStatus.claimReKnock(c, m.id(), new JsonObject()));
     all.put("explain", (c, m) -> MeetingStatus.explain(c, m.sessionId(), m.id(), true, BotStatus.FAILED, "awaiting_admission_timeout",
-        "awaiting_admission", false, new JsonObject()));
+        "awaiting_admission", null, new JsonObject()));
     for (BotStatus vexa : List.of(BotStatus.JOINING, BotStatus.AWAITING_ADMISSION, BotStatus.ACTIVE, BotStatus.STOPPING,
         BotStatus.COMPLETED, BotStatus.FAILED)) {
       all.put("advanceMeeting " + vexa, (c, m) -> MeetingStatus.advanceMeeting(c, m.id(), vexa, m.start(), null, null, new JsonObject()));

@@ -141,7 +141,9 @@ class PersistVerticleTest {
     assertThat(explained.getBoolean("applied")).isFalse();
     assertThat(explained.getBoolean("explained")).isTrue();
     assertThat(explained.getJsonObject("meeting").getString("failure_reason")).isEqualTo("awaiting_admission_timeout");
-    Row session = pg.query("SELECT completion_reason, failure_stage, end_reason FROM td_bot_sessions").execute().await().iterator().next();
+    Row session = pg.query("SELECT completion_reason, failure_stage, end_reason, transcription_outcome FROM td_bot_sessions").execute().await()
+        .iterator().next();
+    assertThat(session.getString("transcription_outcome")).isEqualTo("no_output");
     assertThat(session.getString("completion_reason")).isEqualTo("awaiting_admission_timeout");
     assertThat(session.getString("failure_stage")).isEqualTo("awaiting_admission");
     assertThat(session.getString("end_reason")).isEqualTo("awaiting_admission_timeout");

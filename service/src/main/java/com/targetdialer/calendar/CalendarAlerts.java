@@ -1,0 +1,50 @@
+package com.targetdialer.calendar;
+
+import com.targetdialer.bus.Addresses;
+import com.targetdialer.health.AlertWebhook;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A calendar's own alerts (not one meeting's): a message on {@code meetings.updates} for the page's
+ * banner and the signed alert webhook; the log line and each meeting's event log are SyncOutcomes'.
+ */
+final class CalendarAlerts {
+
+  private final Vertx vertx;
+  private final AlertWebhook webhook;
+
+  CalendarAlerts(Vertx vertx, AlertWebhook webhook) {
+    this.vertx = vertx;
+    this.webhook = webhook;
+  }
+
+  /** {@code calendar_needs_reauth}: the calendar and its meetings to come that it can no longer check. */
+  void needsReauth(String id, String calendarId, List<Row> atRisk, String error) {
+    JsonArray meetings = new JsonArray();
+    atRisk.forEach(row -> meetings.add(new JsonObject().put("id", row.getLong("id")).put("title", row.getString("title"))
+        .put("scheduled_start", row.getOffsetDateTime("scheduled_start").toInstant().toString())));
+    JsonObject alert = new JsonObject()
+        .put("type", "alert")
+        .put("level", "alert")
+        .put("alert", "calendar_needs_reauth")
+        .put("calendar", new JsonObject().put("id", id).put("calendar_id", calendarId))
+        .put("at_risk", meetings)
+        .put("message", "calendar " + id + " needs re-authorisation: " + meetings.size()
+            + (meetings.size() == 1 ? " meeting" : " meetings") + " to come still get their bots, but changes to them are no longer seen")
+        .put("error", error)
+        .put("at", Instant.now().toString());
+    vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, alert);
+    webhook.send(alert);
+  }
+
+  /** The calendar works again (reconnected): the page drops its banner. */
+  void ok(String id) {
+    vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("type", "calendar").put("id", id).put("status", "ok"));
+  }
+}
