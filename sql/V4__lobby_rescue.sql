@@ -11,3 +11,9 @@ ALTER TABLE td_bot_sessions ADD COLUMN transcription_outcome text;
 
 -- Since when a calendar's credentials have stopped working (cleared when it is reconnected).
 ALTER TABLE td_calendars ADD COLUMN needs_reauth_since timestamptz;
+
+-- Early warnings, at most one a calendar a day: credentials getting old (Google expires unused and
+-- testing-mode refresh tokens), or syncs failing for a while.
+ALTER TABLE td_calendars ADD COLUMN credentials_since timestamptz NOT NULL DEFAULT now();
+ALTER TABLE td_calendars ADD COLUMN failing_since timestamptz;
+ALTER TABLE td_calendars ADD COLUMN warned_at timestamptz;

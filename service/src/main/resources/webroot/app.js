@@ -325,9 +325,24 @@
     if (bus && bus.state === EventBus.OPEN) bus.registerHandler(liveHandler.address, liveHandler.fn);
   }
 
+  // A calendar whose credentials stopped working: its meetings still get bots, but changes are no longer seen.
+  async function loadCalendars() {
+    const body = await api('/api/calendars');
+    const stale = body.calendars.filter((c) => c.status === 'needs_reauth');
+    const banner = $('calendar-banner');
+    banner.hidden = stale.length === 0;
+    banner.textContent = stale.map((c) => 'Calendar ' + c.id + ' needs re-authorisation' + (c.at_risk_meetings > 0
+      ? ': ' + c.at_risk_meetings + (c.at_risk_meetings === 1 ? ' meeting' : ' meetings') + ' to come still get their bots, but changes to them are no longer seen.'
+      : '.') + ' Reconnect it.').join(' ');
+  }
+
   function onUpdate(err, message) {
     if (err) return;
     const update = message.body;
+    if (update.type === 'calendar' || update.alert === 'calendar_needs_reauth') {
+      loadCalendars().catch(() => {});
+      return;
+    }
     if (update.type === 'alert') {
       const list = alertsByMeeting.get(update.meeting_id) || [];
       list.push(update);
@@ -358,6 +373,7 @@
       if (liveHandler) bus.registerHandler(liveHandler.address, liveHandler.fn);
       // Whatever happened while the socket was down is only in the API.
       loadMeetings().catch(() => {});
+      loadCalendars().catch(() => {});
       if (selected !== null) loadTranscript(selected).catch(() => {});
     };
     bus.onclose = () => {

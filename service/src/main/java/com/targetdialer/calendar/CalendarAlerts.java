@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.List;
  * banner and the signed alert webhook; the log line and each meeting's event log are SyncOutcomes'.
  */
 final class CalendarAlerts {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CalendarAlerts.class);
 
   private final Vertx vertx;
   private final AlertWebhook webhook;
@@ -38,6 +42,30 @@ final class CalendarAlerts {
         .put("message", "calendar " + id + " needs re-authorisation: " + meetings.size()
             + (meetings.size() == 1 ? " meeting" : " meetings") + " to come still get their bots, but changes to them are no longer seen")
         .put("error", error)
+        .put("at", Instant.now().toString());
+    vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, alert);
+    webhook.send(alert);
+  }
+
+  /**
+   * An early warning: {@code calendar_sync_failing} (its syncs have failed for CALENDAR_FAILING_ALERT_S) or
+   * {@code calendar_credentials_aging} (its user's consent is CALENDAR_CREDENTIAL_WARN_DAYS old).
+   */
+  void warning(Row calendar) {
+    String id = calendar.getString("id");
+    boolean failing = "error".equals(calendar.getString("status")) && calendar.getOffsetDateTime("failing_since") != null;
+    String type = failing ? "calendar_sync_failing" : "calendar_credentials_aging";
+    String message = failing
+        ? "calendar " + id + " has not synced since " + calendar.getOffsetDateTime("failing_since").toInstant() + ": " + calendar.getString("last_error")
+        : "calendar " + id + " was connected on " + calendar.getOffsetDateTime("credentials_since").toLocalDate()
+            + "; Google may soon ask its user to consent again: reconnect it before its meetings are lost";
+    LOG.warn("ALERT {} [calendar: {}, message: {}]", type, id, message);
+    JsonObject alert = new JsonObject()
+        .put("type", "alert")
+        .put("level", "alert")
+        .put("alert", type)
+        .put("calendar", new JsonObject().put("id", id).put("calendar_id", calendar.getString("calendar_id")))
+        .put("message", message)
         .put("at", Instant.now().toString());
     vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, alert);
     webhook.send(alert);

@@ -44,14 +44,14 @@ final class CalendarSql {
 
   /** $3 = when the claim was taken: a ping that came in since makes the next sync due at once. */
   static final String SYNC_SUCCEEDED = """
-      UPDATE td_calendars SET status = 'ok', last_sync_at = now(), last_error = NULL, failure_count = 0, backoff_until = NULL,
+      UPDATE td_calendars SET status = 'ok', last_sync_at = now(), last_error = NULL, failure_count = 0, backoff_until = NULL, failing_since = NULL,
           next_sync_at = CASE WHEN sync_requested_at > $3 THEN now() ELSE now() + make_interval(secs => $4) END,
           sync_claimed_by = NULL, sync_claim_expires = NULL, updated_at = now()
       WHERE id = $1 AND sync_claimed_by = $2
       """;
 
   static final String SYNC_FAILED = """
-      UPDATE td_calendars SET status = 'error', last_error = $3, failure_count = failure_count + 1,
+      UPDATE td_calendars SET status = 'error', last_error = $3, failure_count = failure_count + 1, failing_since = coalesce(failing_since, now()),
           backoff_until = now() + make_interval(secs => $4), next_sync_at = now() + make_interval(secs => $4),
           sync_claimed_by = NULL, sync_claim_expires = NULL, updated_at = now()
       WHERE id = $1 AND sync_claimed_by = $2
@@ -75,6 +75,8 @@ final class CalendarSql {
       VALUES ($1, $2, $3, $4, 'api', 'ok', now())
       ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
           credentials_enc = EXCLUDED.credentials_enc, status = 'ok', needs_reauth_since = NULL, last_error = NULL, failure_count = 0,
+          credentials_since = CASE WHEN td_calendars.credentials_enc = EXCLUDED.credentials_enc THEN td_calendars.credentials_since ELSE now() END,
+          failing_since = NULL, warned_at = NULL,
           backoff_until = NULL, next_sync_at = now(), sync_requested_at = now(), updated_at = now()
       WHERE td_calendars.source = 'api'
       RETURNING id, calendar_id, status, last_sync_at, last_error, source, needs_reauth_since, 0 AS at_risk_meetings, (xmax = 0) AS created
@@ -86,6 +88,7 @@ final class CalendarSql {
       VALUES ($1, $2, $3, $4, 'config', 'ok', now())
       ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
           credentials_enc = EXCLUDED.credentials_enc, source = 'config', status = 'ok', needs_reauth_since = NULL, last_error = NULL,
+          credentials_since = CASE WHEN td_calendars.credentials_enc = EXCLUDED.credentials_enc THEN td_calendars.credentials_since ELSE now() END,
           failure_count = 0,
           backoff_until = NULL, next_sync_at = now(), updated_at = now()
       """;
@@ -194,5 +197,17 @@ final class CalendarSql {
 
   static final String FIND_CHANNEL = """
       SELECT calendar_ref, token, resource_id FROM td_calendar_channels WHERE id = $1
+      """;
+
+  /**
+   * The calendar's early warning, claimed at most once a day: its user credentials older than $2 days,
+   * or its syncs failing for $3 seconds (not counting needs_reauth, which has its own alert).
+   */
+  static final String WARN = """
+      UPDATE td_calendars SET warned_at = now()
+      WHERE id = $1 AND (warned_at IS NULL OR warned_at < now() - interval '1 day')
+        AND ((credentials_type = 'authorized_user' AND credentials_since < now() - make_interval(days => $2))
+             OR (status = 'error' AND failing_since < now() - make_interval(secs => $3)))
+      RETURNING id, calendar_id, status, credentials_since, failing_since, last_error
       """;
 }

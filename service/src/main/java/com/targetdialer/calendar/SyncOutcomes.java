@@ -41,7 +41,17 @@ final class SyncOutcomes {
   Future<Void> succeeded(CalendarSync.Claimed claimed) {
     double next = calendar.pollIntervalSeconds() * (0.9 + 0.2 * ThreadLocalRandom.current().nextDouble());
     return pg.preparedQuery(CalendarSql.SYNC_SUCCEEDED)
-        .execute(Tuple.of(claimed.id(), nodeId, claimed.claimedAt(), next)).mapEmpty();
+        .execute(Tuple.of(claimed.id(), nodeId, claimed.claimedAt(), next))
+        .compose(ignored -> warnEarly(claimed.id()));
+  }
+
+  /** Credentials getting old, or syncs failing a while: one warning a calendar a day, while it can still be fixed in time. */
+  private Future<Void> warnEarly(String id) {
+    return pg.preparedQuery(CalendarSql.WARN).execute(Tuple.of(id, calendar.credentialWarnDays(), (double) calendar.failingAlertSeconds()))
+        .map(rows -> {
+          rows.forEach(alerts::warning);
+          return null;
+        });
   }
 
   Future<Void> failed(CalendarSync.Claimed claimed, Throwable failure) {
@@ -67,7 +77,7 @@ final class SyncOutcomes {
     }
     double delay = transientError ? backoffSeconds(claimed.failureCount()) : calendar.pollIntervalSeconds();
     LOG.warn("calendar sync failed [calendar: {}, error: {}, next try in: {} s]", id, error, String.format("%.1f", delay));
-    return pg.preparedQuery(CalendarSql.SYNC_FAILED).execute(Tuple.of(id, nodeId, error, delay)).mapEmpty();
+    return pg.preparedQuery(CalendarSql.SYNC_FAILED).execute(Tuple.of(id, nodeId, error, delay)).compose(ignored -> warnEarly(id));
   }
 
   /** Per-calendar backoff after a failed sync: 4, 8, 16... × CALENDAR_RETRY_BASE_MS, jittered, at most the poll interval. */

@@ -19,6 +19,9 @@ import java.util.Set;
  *                        embedded single-node default; with DATABASE_URL calendars cannot be connected without it
  * @param push            CALENDAR_PUSH: {@code auto} (push channels when PUBLIC_API_URL is https), {@code on}
  *                        (any PUBLIC_API_URL, for simulators on plain http), {@code off}
+ * @param credentialWarnDays  credentials (a user's refresh token) this many days old raise a warning: Google expires
+ *                            unused and testing-mode grants, and the user must consent again
+ * @param failingAlertSeconds a calendar whose syncs have failed this long (for a reason other than re-authorisation) raises an alert
  * @param staticCalendars the {@code calendars} array of the config file, validated
  */
 public record CalendarSettings(
@@ -35,6 +38,8 @@ public record CalendarSettings(
     int retryBaseMs,
     int maxAttempts,
     int timeoutMs,
+    int credentialWarnDays,
+    int failingAlertSeconds,
     List<CalendarRequest> staticCalendars) {
 
   public static final String KEY_SETTING = "TD_ENCRYPTION_KEY";
@@ -68,6 +73,8 @@ public record CalendarSettings(
         read.integer("CALENDAR_RETRY_BASE_MS", 1, 60_000),
         read.integer("CALENDAR_MAX_ATTEMPTS", 1, 20),
         read.integer("CALENDAR_TIMEOUT_MS", 100, 300_000),
+        read.integer("CALENDAR_CREDENTIAL_WARN_DAYS", 1, 3_650),
+        read.integer("CALENDAR_FAILING_ALERT_S", 60, 86_400 * 7),
         calendars);
   }
 

@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,10 +32,19 @@ class CalendarSyncTest {
 
   private static final Duration SYNCED = Duration.ofSeconds(6);
   private static CalendarHarness h;
+  /** What the service POSTed to ALERT_WEBHOOK_URL. */
+  private static final List<JsonObject> ALERTS = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    h = CalendarHarness.start(Map.of("CALENDAR_WINDOW_HOURS", String.valueOf(22 * 24)));
+    h = CalendarHarness.start(Map.of("CALENDAR_WINDOW_HOURS", String.valueOf(22 * 24), "ALERT_WEBHOOK_SECRET", "alert-secret-0123456789"),
+        harness -> {
+          int port = harness.vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            ALERTS.add(body.toJsonObject());
+            request.response().setStatusCode(204).end();
+          })).listen(0, "127.0.0.1").await().actualPort();
+          harness.setEnv("ALERT_WEBHOOK_URL", "http://127.0.0.1:" + port + "/alerts");
+        });
   }
 
   @AfterAll
@@ -263,6 +273,12 @@ class CalendarSyncTest {
     assertThat(h.db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'calendar_needs_reauth' "
         + "AND level = 'alert'", id)).isEqualTo(1);
     assertThat(h.status(code)).as("kept").isEqualTo("scheduled");
+    JsonObject alert = Await.value("the calendar's alert posted", Duration.ofSeconds(5), () -> ALERTS.stream()
+        .filter(a -> "calendar_needs_reauth".equals(a.getString("alert")) && user.equals(a.getJsonObject("calendar").getString("id")))
+        .findFirst().orElse(null));
+    assertThat(alert.getJsonObject("calendar").getString("calendar_id")).isEqualTo("primary");
+    assertThat(alert.getJsonArray("at_risk")).containsExactly(new JsonObject().put("id", id).put("title", "Board meeting")
+        .put("scheduled_start", start.toString()));
     JsonObject calendar = h.calendar(user);
     assertThat(calendar.getInteger("at_risk_meetings")).isEqualTo(1);
     assertThat(calendar.getString("needs_reauth_since")).isNotNull();
@@ -276,6 +292,39 @@ class CalendarSyncTest {
     assertThat(h.calendar(user).getValue("needs_reauth_since")).isNull();
     assertThat(h.calendar(user).getInteger("at_risk_meetings")).isZero();
     assertThat(uiMeeting(id).getBoolean("schedule_unverified")).isFalse();
+  }
+
+  @Test
+  @DisplayName("early warnings, once a calendar a day: a user's consent 150 days old, and syncs failing for 15 minutes")
+  void earlyWarnings() {
+    String aging = h.newUser("aging");
+    String failing = h.newUser("failing");
+    h.connect(aging);
+    h.connect(failing, failing);
+    Await.until("both synced", SYNCED, () -> h.calendar(aging).getString("last_sync_at") != null
+        && h.calendar(failing).getString("last_sync_at") != null);
+
+    h.db.value("UPDATE td_calendars SET credentials_since = now() - interval '151 days' WHERE id = $1", aging);
+    JsonObject old = Await.value("the aging warning", Duration.ofSeconds(10), () -> alert("calendar_credentials_aging", aging));
+    assertThat(old.getString("message")).contains("consent again");
+
+    h.google.failNext("/calendar/v3/calendars/" + failing, 500, "backendError", 1_000);
+    Await.until("failing", SYNCED, () -> "error".equals(h.calendar(failing).getString("status")));
+    assertThat(alert("calendar_sync_failing", failing)).as("not before CALENDAR_FAILING_ALERT_S").isNull();
+    h.db.value("UPDATE td_calendars SET failing_since = now() - interval '16 minutes' WHERE id = $1", failing);
+    JsonObject down = Await.value("the failing warning", Duration.ofSeconds(10), () -> alert("calendar_sync_failing", failing));
+    assertThat(down.getString("message")).contains("has not synced since");
+
+    int syncs = h.google.listCalls(aging);
+    Await.until("two more syncs", SYNCED, () -> h.google.listCalls(aging) >= syncs + 2);
+    assertThat(ALERTS.stream().filter(a -> "calendar_credentials_aging".equals(a.getString("alert"))
+        && aging.equals(a.getJsonObject("calendar").getString("id")))).as("once a day").hasSize(1);
+    assertThat(h.delete("/calendars/" + failing).statusCode()).as("its failing syncs stop with it").isEqualTo(200);
+  }
+
+  private static JsonObject alert(String type, String calendar) {
+    return ALERTS.stream().filter(a -> type.equals(a.getString("alert")) && calendar.equals(a.getJsonObject("calendar").getString("id")))
+        .findFirst().orElse(null);
   }
 
   /** The meeting as GET /api/meetings (the page's read API) lists it. */
@@ -302,7 +351,9 @@ class CalendarSyncTest {
       h.google.failNext(path, 403, "userRateLimitExceeded", 1);
       h.connect(limited, limited);
       h.awaitStatus(limitedCode, "scheduled", SYNCED);
-      List<String> retries = logs.matching("retrying Google Calendar call");
+      // This calendar's retries (another test's calendar may still be retrying its own).
+      List<String> retries = logs.matching("retrying Google Calendar call").stream()
+          .filter(line -> line.contains(limited.replace("@", "%40"))).toList();
       assertThat(retries).hasSize(3);
       assertThat(retries.get(0)).contains("attempt: 1").contains("429 rateLimitExceeded");
       assertThat(retries.get(2)).contains("attempt: 3").contains("403 userRateLimitExceeded");

@@ -161,6 +161,8 @@ class LiveTranscriptPageTest {
     wait.until(driver -> driver.findElements(By.cssSelector("#meetings .meeting")).size() == 4);
 
     assertThat(browser.findElement(By.id("summary")).getText()).isEqualTo("3 meetings · 1 captured · 1 partial · 1 not admitted · 1 skipped");
+    assertThat(browser.findElement(By.id("calendar-banner")).getText())
+        .as("a calendar that needs re-authorising is named at the top").isEqualTo("Calendar pat@example.com needs re-authorisation. Reconnect it.");
     assertThat(browser.findElement(By.id("day-title")).getText()).isNotEqualTo("Today");
     WebElement partial = browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + restarted + "']"));
     assertThat(partial.findElement(By.cssSelector(".outcome")).getText()).isEqualTo("partial");
