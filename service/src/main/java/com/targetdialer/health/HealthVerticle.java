@@ -245,7 +245,7 @@ public final class HealthVerticle extends VerticleBase {
     Instant receivedAt = clock.instant();
     Instant producerTime = status == BotStatus.ACTIVE ? bot.startTime() : status.terminal() ? bot.endTime() : null;
     BotStatusChange change = new BotStatusChange(null, "reconcile", null, bot.id(), status, BotStatusChange.happenedAt(producerTime, receivedAt),
-        receivedAt, new BotStatusChange.Why(bot.completionReason(), bot.failureStage(), null, null), source);
+        receivedAt, new BotStatusChange.Why(bot.completionReason(), bot.failureStage(), null, bot.transcriptionOutcome()), source);
     return vertx.eventBus().<JsonObject>request(Addresses.PERSIST_STATUS, change.toJson())
         .onSuccess(reply -> {
           if (reply.body().getBoolean("applied", false)) {

@@ -13,20 +13,21 @@ import java.util.List;
  * @param fromCalendar   scheduled by a calendar event (its span starts at the scheduled start), else
  *                       dispatched ad hoc (its span starts when a bot was first let in)
  * @param everInLobby    some bot of it waited in the lobby
- * @param noSpeech       Vexa said its transcription produced nothing ({@code transcription_outcome})
+ * @param transcription  what Vexa said its transcription produced for the last bot that finished
+ *                       ({@code served}, {@code no_output}, {@code failed}, {@code disabled}), or null
  * @param streamDown     when the live stream was down for it and what was said meanwhile is not filled in yet
  * @param nextKnock      when another bot will knock at the lobby the last one was turned away from (LobbyRetry), else null;
  *                       also set, to when Vexa's reason is due, while a failure has none yet (the live stream says
  *                       "failed" before the webhook says why, and the why decides between not_admitted and bot_failed)
  */
 public record CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
-                           Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, boolean noSpeech,
+                           Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, String transcription,
                            List<Session> sessions, List<Outage> streamDown, Instant nextKnock) {
 
   public CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
-                      Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, boolean noSpeech,
+                      Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, String transcription,
                       List<Session> sessions) {
-    this(meetingId, fromCalendar, status, scheduledStart, scheduledEnd, endedAt, failureReason, segmentCount, everInLobby, noSpeech,
+    this(meetingId, fromCalendar, status, scheduledStart, scheduledEnd, endedAt, failureReason, segmentCount, everInLobby, transcription,
         sessions, List.of(), null);
   }
 

@@ -57,8 +57,13 @@ public final class CaptureJudge {
           + (restarts == 0 ? "." : ", even after " + restarts + (restarts == 1 ? " restart." : " restarts.")), coverage, gaps);
     }
     if (admitted) {
-      String reason = facts.noSpeech() ? "Nothing to record: the bot was in the call and Vexa heard no speech."
-          : "Nothing to record: the bot was in the call for " + Assessment.words(heardFor(facts)) + " and nobody spoke before the meeting ended.";
+      // Vexa's transcription_outcome is the evidence, when it gave one.
+      String reason = switch (facts.transcription() == null ? "" : facts.transcription()) {
+        case "no_output" -> "Nothing to record: the bot was in the call and Vexa heard no speech.";
+        case "failed" -> "Not recorded: the bot was in the call but Vexa's transcription failed.";
+        case "disabled" -> "Not recorded: the bot was in the call but transcription is disabled in Vexa.";
+        default -> "Nothing to record: the bot was in the call for " + Assessment.words(heardFor(facts)) + " and nobody spoke before the meeting ended.";
+      };
       return new Assessment(Outcome.EMPTY, reason, coverage, gaps);
     }
     if (facts.everInLobby() || sessions.stream().anyMatch(CaptureFacts.Session::notLetIn)) {

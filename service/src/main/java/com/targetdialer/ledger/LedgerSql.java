@@ -27,7 +27,8 @@ final class LedgerSql {
              EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id
                      AND (e.type = 'stuck_in_lobby' OR (e.type IN ('status_change', 'bot_dispatched')
                           AND e.detail ->> 'status' = 'awaiting_admission'))) AS ever_in_lobby,
-             EXISTS (SELECT 1 FROM td_bot_sessions s WHERE s.meeting_id = m.id AND s.transcription_outcome = 'no_output') AS no_speech,
+             (SELECT s.transcription_outcome FROM td_bot_sessions s WHERE s.meeting_id = m.id AND s.transcription_outcome IS NOT NULL
+              ORDER BY s.attempt DESC LIMIT 1) AS transcription,
              (SELECT coalesce(jsonb_agg(jsonb_build_object('from', o.started_at, 'to', o.ended_at) ORDER BY o.started_at), '[]')
               FROM td_stream_outages o WHERE o.meeting_id = m.id AND NOT o.filled) AS stream_down
       FROM td_meetings m WHERE m.id = ANY($1::bigint[])

@@ -204,7 +204,7 @@ public final class LedgerVerticle extends VerticleBase {
       facts.add(new CaptureFacts(id, "calendar".equals(row.getString("source")), status,
           instant(row, "scheduled_start"), instant(row, "scheduled_end"), instant(row, "meeting_ended_at"),
           row.getString("failure_reason"), row.getInteger("segment_count"), row.getBoolean("ever_in_lobby"),
-          row.getBoolean("no_speech"), its, outages(row.getValue("stream_down")),
+          row.getString("transcription"), its, outages(row.getValue("stream_down")),
           status == BotStatus.FAILED ? nextKnock(its, instant(row, "scheduled_end"), reKnocks.getOrDefault(id, 0), now) : null));
     }
     return facts;

@@ -99,10 +99,13 @@ final class PersistSql {
    */
   static final String MARK_BACKFILLED = """
       WITH session AS (
-          UPDATE td_bot_sessions SET backfilled_at = now(), backfill_changed = $2 WHERE id = $1 RETURNING meeting_id, ended_at
+          UPDATE td_bot_sessions SET backfilled_at = now(), backfill_changed = $2 WHERE id = $1 RETURNING meeting_id, attempt, ended_at
       ), filled AS (
+          -- What the session said during an outage; for the meeting's last bot, everything up to now.
           UPDATE td_stream_outages o SET filled = true, ended_at = coalesce(o.ended_at, now())
-          FROM session s WHERE o.meeting_id = s.meeting_id AND NOT o.filled AND o.started_at <= coalesce(s.ended_at, now())
+          FROM session s WHERE o.meeting_id = s.meeting_id AND NOT o.filled
+            AND (o.started_at <= coalesce(s.ended_at, now())
+                 OR NOT EXISTS (SELECT 1 FROM td_bot_sessions later WHERE later.meeting_id = s.meeting_id AND later.attempt > s.attempt))
           RETURNING o.meeting_id
       )
       UPDATE td_meetings m SET updated_at = now() FROM session s WHERE m.id = s.meeting_id AND EXISTS (SELECT 1 FROM filled)

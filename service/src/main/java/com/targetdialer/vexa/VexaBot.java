@@ -12,7 +12,7 @@ import java.time.Instant;
  * carry it) and the workload id {@code mtg-{id}-{connection_id[:8]}} (status rows carry that).
  */
 public record VexaBot(long id, String platform, String nativeMeetingId, String status, String sessionUid, String botContainerId,
-                      String completionReason, String failureStage, Instant startTime, Instant endTime) {
+                      String completionReason, String failureStage, Instant startTime, Instant endTime, String transcriptionOutcome) {
 
   /** Our status for Vexa's, or null for one we do not follow. */
   public BotStatus ourStatus() {
@@ -23,6 +23,16 @@ public record VexaBot(long id, String platform, String nativeMeetingId, String s
   public boolean finished() {
     BotStatus ours = ourStatus();
     return ours != null && ours.terminal();
+  }
+
+  /** {@code service_provenance.transcription_outcome}, at the row's top or in its {@code data}; set once the bot finished. */
+  private static String transcriptionOutcome(Object... provenances) {
+    for (Object provenance : provenances) {
+      if (provenance instanceof JsonObject p && p.getValue("transcription_outcome") instanceof String outcome) {
+        return outcome;
+      }
+    }
+    return null;
   }
 
   /** Reads a 0.12 meeting row, or a 0.10 {@code running_bots} container entry. */
@@ -43,6 +53,7 @@ public record VexaBot(long id, String platform, String nativeMeetingId, String s
         row.getString("completion_reason"),
         row.getString("failure_stage"),
         Timestamps.parse(row.getValue("start_time")),
-        Timestamps.parse(row.getValue("end_time")));
+        Timestamps.parse(row.getValue("end_time")),
+        transcriptionOutcome(row.getValue("service_provenance"), data.getValue("service_provenance")));
   }
 }

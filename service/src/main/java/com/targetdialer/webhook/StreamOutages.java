@@ -20,8 +20,10 @@ final class StreamOutages {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamOutages.class);
 
+  /** Only for meetings still under way: one that just ended has its final transcript read by the backfill anyway. */
   private static final String BEGIN = """
-      INSERT INTO td_stream_outages (meeting_id, started_at) SELECT id, $2 FROM unnest($1::bigint[]) AS id
+      INSERT INTO td_stream_outages (meeting_id, started_at)
+      SELECT m.id, $2 FROM td_meetings m WHERE m.id = ANY($1::bigint[]) AND m.bot_status NOT IN ('completed', 'failed', 'cancelled')
       """;
   private static final String END = """
       UPDATE td_stream_outages SET ended_at = $2 WHERE meeting_id = ANY($1::bigint[]) AND ended_at IS NULL

@@ -27,7 +27,7 @@ class CaptureJudgeTest {
   }
 
   private static CaptureFacts calendar(BotStatus status, Instant endedAt, String failure, int segments, List<CaptureFacts.Session> sessions) {
-    return new CaptureFacts(1, true, status, START, END, endedAt, failure, segments, false, false, sessions);
+    return new CaptureFacts(1, true, status, START, END, endedAt, failure, segments, false, null, sessions);
   }
 
   private static Assessment judge(CaptureFacts facts) {
@@ -120,13 +120,16 @@ class CaptureJudgeTest {
   @DisplayName("empty: in the call, nothing said, no deaf verdict; Vexa's no_output says so in the reason")
   void empty() {
     List<CaptureFacts.Session> sessions = List.of(session(1, BotStatus.COMPLETED, at("0:00"), at("2:00"), null, "left_alone", null, null, false));
-    Assessment quiet = judge(new CaptureFacts(1, true, BotStatus.COMPLETED, START, END, at("2:00"), null, 0, false, false, sessions));
-    Assessment noOutput = judge(new CaptureFacts(1, true, BotStatus.COMPLETED, START, END, at("2:00"), null, 0, false, true, sessions));
+    Assessment quiet = judge(new CaptureFacts(1, true, BotStatus.COMPLETED, START, END, at("2:00"), null, 0, false, null, sessions));
+    Assessment noOutput = judge(new CaptureFacts(1, true, BotStatus.COMPLETED, START, END, at("2:00"), null, 0, false, "no_output", sessions));
 
     assertThat(quiet.outcome()).isEqualTo(Outcome.EMPTY);
     assertThat(quiet.reason()).isEqualTo("Nothing to record: the bot was in the call for 2 min and nobody spoke before the meeting ended.");
     assertThat(quiet.coverageRatio()).isEqualTo(1.0);
     assertThat(noOutput.reason()).isEqualTo("Nothing to record: the bot was in the call and Vexa heard no speech.");
+    Assessment failed = judge(new CaptureFacts(1, true, BotStatus.COMPLETED, START, END, at("2:00"), null, 0, false, "failed", sessions));
+    assertThat(failed.outcome()).isEqualTo(Outcome.EMPTY);
+    assertThat(failed.reason()).isEqualTo("Not recorded: the bot was in the call but Vexa's transcription failed.");
   }
 
   @Test
@@ -146,7 +149,7 @@ class CaptureJudgeTest {
   @DisplayName("pending while it runs, with coverage so far; an ad-hoc meeting's span starts at its first admission")
   void pendingAndAdHoc() {
     Instant now = at("10:00");
-    CaptureFacts running = new CaptureFacts(1, false, BotStatus.ACTIVE, at("0:00"), null, null, null, 5, false, false,
+    CaptureFacts running = new CaptureFacts(1, false, BotStatus.ACTIVE, at("0:00"), null, null, null, 5, false, null,
         List.of(session(1, BotStatus.ACTIVE, at("1:00"), null, null, null, null, at("9:00"), false)));
 
     Assessment verdict = CaptureJudge.assess(running, now, 0.9);
@@ -161,7 +164,7 @@ class CaptureJudgeTest {
   @DisplayName("a live-stream outage not filled in yet is a stream gap; one still going lasts to now")
   void streamGap() {
     List<CaptureFacts.Session> sessions = List.of(session(1, BotStatus.ACTIVE, at("0:00"), null, null, null, null, at("9:00"), false));
-    CaptureFacts facts = new CaptureFacts(1, true, BotStatus.ACTIVE, START, END, null, null, 10, false, false, sessions,
+    CaptureFacts facts = new CaptureFacts(1, true, BotStatus.ACTIVE, START, END, null, null, 10, false, null, sessions,
         List.of(new CaptureFacts.Outage(at("4:00"), at("5:00")), new CaptureFacts.Outage(at("9:30"), null)), null);
 
     Assessment verdict = CaptureJudge.assess(facts, at("10:00"), 0.9);
@@ -178,7 +181,7 @@ class CaptureJudgeTest {
   void waitsForTheReKnock() {
     List<CaptureFacts.Session> sessions = List.of(
         session(1, BotStatus.FAILED, null, at("1:00"), null, "awaiting_admission_timeout", "awaiting_admission", null, false));
-    CaptureFacts facts = new CaptureFacts(1, true, BotStatus.FAILED, START, END, at("1:00"), "awaiting_admission_timeout", 0, true, false,
+    CaptureFacts facts = new CaptureFacts(1, true, BotStatus.FAILED, START, END, at("1:00"), "awaiting_admission_timeout", 0, true, null,
         sessions, List.of(), at("1:30"));
 
     Assessment verdict = CaptureJudge.assess(facts, at("1:10"), 0.9);

@@ -5,6 +5,7 @@ import com.targetdialer.config.Settings;
 import com.targetdialer.config.VexaSettings;
 import com.targetdialer.sim.vexa.BotScript;
 import com.targetdialer.sim.vexa.VexaSimulator;
+import com.targetdialer.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +59,28 @@ class VexaClientTest {
     assertThat(again.sessionUid()).isNull();
     assertThat(again.botContainerId()).isEqualTo("mtg-" + bot.id() + "-" + bot.sessionUid().substring(0, 8));
     assertThat(row.botContainerId()).isEqualTo(again.botContainerId());
+  }
+
+  @Test
+  @DisplayName("a finished bot's row says what its transcription produced (service_provenance.transcription_outcome)")
+  void transcriptionOutcome() {
+    vexa.script("abc-defg-hij", BotScript.normal().skipLobby().segments(2));
+    vexa.script("bcd-efgh-ijk", BotScript.normal().skipLobby().segments(0));
+    VexaBot talking = client.startBot("google_meet", "abc-defg-hij", null).await();
+    VexaBot silent = client.startBot("google_meet", "bcd-efgh-ijk", null).await();
+
+    VexaBot served = Await.value("finished", Duration.ofSeconds(10), () -> {
+      VexaBot row = client.meeting(talking.id()).await();
+      return row.finished() ? row : null;
+    });
+    VexaBot nothing = Await.value("finished", Duration.ofSeconds(10), () -> {
+      VexaBot row = client.meeting(silent.id()).await();
+      return row.finished() ? row : null;
+    });
+
+    assertThat(served.transcriptionOutcome()).isEqualTo("served");
+    assertThat(nothing.transcriptionOutcome()).isEqualTo("no_output");
+    assertThat(client.meeting(talking.id()).await().transcriptionOutcome()).isEqualTo("served");
   }
 
   @Test

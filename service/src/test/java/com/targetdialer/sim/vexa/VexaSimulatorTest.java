@@ -281,7 +281,7 @@ class VexaSimulatorTest {
     JsonObject meeting = hooks.received.get(0).json().getJsonObject("data").getJsonObject("meeting");
     assertThat(meeting.getString("completion_reason")).isEqualTo("stopped");
     assertThat(meeting.getJsonObject("data").getInteger("segments_captured")).isZero();
-    assertThat(meeting.getJsonObject("service_provenance").getString("transcription_outcome")).isEqualTo("empty");
+    assertThat(meeting.getJsonObject("service_provenance").getString("transcription_outcome")).isEqualTo("no_output");
     assertSigned(hooks.received.get(0));
   }
 

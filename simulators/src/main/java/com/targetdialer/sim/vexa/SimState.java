@@ -237,7 +237,7 @@ final class SimState {
           .put("bot_departed_at", SimTime.iso(now))
           .put("bot_outcome", m.startTime != null ? "served" : "never_admitted")
           .put("transcription_provider", "vexa")
-          .put("transcription_outcome", captured > 0 ? "served" : "empty")
+          .put("transcription_outcome", captured > 0 ? "served" : "no_output")
           .put("lifecycle_contract_version", "2026-07-28"));
     }
     JsonObject entry = new JsonObject()
