@@ -6,6 +6,7 @@ import com.targetdialer.sim.vexa.BotScript;
 import com.targetdialer.testing.Await;
 import com.targetdialer.testing.MetricsText;
 import com.targetdialer.testing.TestStores;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.AfterAll;
@@ -93,6 +94,12 @@ class LobbyRescueTest {
     assertThat(sessions.get(0).getString("completion_reason")).isEqualTo("awaiting_admission_timeout");
     assertThat(event(meetingId, "re_knock").getString("message")).contains("awaiting_admission_timeout");
     assertThat(harness.db.count("SELECT segment_count FROM td_meetings WHERE id = $1", meetingId)).isEqualTo(10);
+    JsonArray bots = Await.value("the second bot's transcription outcome", Duration.ofSeconds(10), () -> {
+      JsonArray listed = harness.client().get("/api/meetings/" + meetingId).putHeader("Authorization", "Bearer " + CalendarHarness.UI_TOKEN)
+          .send().await().bodyAsJsonObject().getJsonArray("bot_sessions");
+      return "served".equals(listed.getJsonObject(1).getString("transcription_outcome")) ? listed : null;
+    });
+    assertThat(bots.getJsonObject(1).getString("start_reason")).as("GET /api/meetings/{id} says why each bot was sent").isEqualTo("re_knock");
     assertThat(harness.db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'outcome'", meetingId))
         .as("no interim not_admitted verdict while the re-knock was due").isEqualTo(1);
   }
