@@ -70,6 +70,8 @@ final class ReadSql {
       SELECT DISTINCT ON (event_id) event_id, summary, meet_code, starts_at, ends_at, reason
       FROM td_calendar_events
       WHERE meeting_id IS NULL AND decision = 'skipped' AND starts_at >= $1 AND starts_at < $2
+        -- declined here, scheduled on another calendar: it is that meeting's item
+        AND NOT EXISTS (SELECT 1 FROM td_calendar_events o WHERE o.event_id = td_calendar_events.event_id AND o.meeting_id IS NOT NULL)
       ORDER BY event_id, seen_at DESC
       """;
 }

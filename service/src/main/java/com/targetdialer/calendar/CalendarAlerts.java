@@ -53,7 +53,7 @@ final class CalendarAlerts {
    */
   void warning(Row calendar) {
     String id = calendar.getString("id");
-    boolean failing = "error".equals(calendar.getString("status")) && calendar.getOffsetDateTime("failing_since") != null;
+    boolean failing = calendar.getBoolean("failing");
     String type = failing ? "calendar_sync_failing" : "calendar_credentials_aging";
     String message = failing
         ? "calendar " + id + " has not synced since " + calendar.getOffsetDateTime("failing_since").toInstant() + ": " + calendar.getString("last_error")
@@ -73,6 +73,6 @@ final class CalendarAlerts {
 
   /** The calendar works again (reconnected): the page drops its banner. */
   void ok(String id) {
-    vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("type", "calendar").put("id", id).put("status", "ok"));
+    vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("type", "calendar").put("calendar_id", id).put("status", "ok"));
   }
 }

@@ -208,6 +208,7 @@ final class CalendarSql {
       WHERE id = $1 AND (warned_at IS NULL OR warned_at < now() - interval '1 day')
         AND ((credentials_type = 'authorized_user' AND credentials_since < now() - make_interval(days => $2))
              OR (status = 'error' AND failing_since < now() - make_interval(secs => $3)))
-      RETURNING id, calendar_id, status, credentials_since, failing_since, last_error
+      RETURNING id, calendar_id, credentials_since, failing_since, last_error,
+                status = 'error' AND failing_since < now() - make_interval(secs => $3) AS failing
       """;
 }

@@ -127,7 +127,7 @@ public final class DispatchScheduler {
         .compose(stalled -> {
           for (Row row : stalled) {
             LOG.warn("re-sending a dispatch that never started [meeting: {}]", row.getLong("id"));
-            send(row.getLong("id"));
+            send(row.getLong("id"), row.getBoolean("re_knock") ? StartReason.RE_KNOCK : StartReason.DISPATCH);
           }
           return pg.preparedQuery(DispatchSql.DUE_MEETINGS).execute(Tuple.of(lookaheadMs / 1000.0, now()));
         })
@@ -150,7 +150,7 @@ public final class DispatchScheduler {
           LOG.info("dispatching scheduled meeting [meeting: {}, meet code: {}, start: {}]",
               meetingId, claimed.getString("native_meeting_id"), claimed.getOffsetDateTime("scheduled_start"));
           MeetingUpdate.status(meetingId, BotStatus.REQUESTED).publish(vertx.eventBus());
-          send(meetingId);
+          send(meetingId, StartReason.DISPATCH);
         })
         .onFailure(e -> {
           LOG.warn("dispatch claim failed, retrying [meeting: {}, error: {}]", meetingId, e.getMessage());
@@ -158,8 +158,9 @@ public final class DispatchScheduler {
         });
   }
 
-  private void send(long meetingId) {
-    vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_START, new JsonObject().put("meeting_id", meetingId), dispatchDelivery)
+  private void send(long meetingId, String startReason) {
+    vertx.eventBus().<JsonObject>request(Addresses.DISPATCH_START,
+            new JsonObject().put("meeting_id", meetingId).put("start_reason", startReason), dispatchDelivery)
         .onFailure(e -> LOG.warn("scheduled dispatch failed [meeting: {}, error: {}]", meetingId, e.getMessage()));
   }
 

@@ -67,14 +67,14 @@ final class DispatchSql {
 
   /**
    * A claim whose dispatch.start never arrived (the node died between the two): 'requested' for a minute
-   * before $1 (now) with no bot session. Taken back by one node (the conditional update), which sends it again.
+   * before $1 (now) with no bot session since the claim (a re-knock's meeting has its earlier ones). Taken back by one node (the conditional update), which sends it again.
    */
   static final String RECLAIM_STALLED = """
       UPDATE td_meetings m SET updated_at = now()
       WHERE m.bot_status = 'requested' AND m.source = 'calendar' AND m.updated_at < $1::timestamptz - interval '60 seconds'
         AND (m.scheduled_end IS NULL OR m.scheduled_end > $1::timestamptz)
-        AND NOT EXISTS (SELECT 1 FROM td_bot_sessions s WHERE s.meeting_id = m.id)
-      RETURNING m.id
+        AND NOT EXISTS (SELECT 1 FROM td_bot_sessions s WHERE s.meeting_id = m.id AND s.requested_at >= m.updated_at)
+      RETURNING m.id, EXISTS (SELECT 1 FROM td_bot_sessions s WHERE s.meeting_id = m.id) AS re_knock
       """;
 
   static final String MEETING_SCHEDULE = """

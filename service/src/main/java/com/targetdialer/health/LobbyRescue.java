@@ -97,7 +97,7 @@ final class LobbyRescue {
         .put("after_attempt", meeting.getInteger("attempt"))
         .put("completion_reason", meeting.getString("completion_reason"))
         .put("re_knock", meeting.getLong("re_knocks") + 1);
-    return pg.withTransaction(connection -> MeetingStatus.claimReKnock(connection, meetingId, detail)).compose(claimed -> {
+    return pg.withTransaction(connection -> MeetingStatus.claimReKnock(connection, meetingId, meeting.getInteger("attempt"), detail)).compose(claimed -> {
       if (claimed.rowCount() == 0) {
         return Future.succeededFuture(); // another node knocked, or the meeting moved on
       }

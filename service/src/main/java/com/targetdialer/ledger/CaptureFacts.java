@@ -17,8 +17,9 @@ import java.util.List;
  *                       ({@code served}, {@code no_output}, {@code failed}, {@code disabled}), or null
  * @param streamDown     when the live stream was down for it and what was said meanwhile is not filled in yet
  * @param nextKnock      when another bot will knock at the lobby the last one was turned away from (LobbyRetry), else null;
- *                       also set, to when Vexa's reason is due, while a failure has none yet (the live stream says
- *                       "failed" before the webhook says why, and the why decides between not_admitted and bot_failed)
+ *                       also set, for a short while, when the last bot just ended and its final transcript has not been
+ *                       read back yet, or its failure has no reason yet (the live stream says "failed" before the
+ *                       webhook says why, and the why decides between not_admitted and bot_failed)
  */
 public record CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
                            Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, String transcription,
@@ -42,11 +43,12 @@ public record CaptureFacts(long meetingId, boolean fromCalendar, BotStatus statu
   /**
    * One bot attempt.
    *
-   * @param lastHeard when its last segment ended, null when it heard nothing
-   * @param deaf      the health sweep judged it deaf
+   * @param lastHeard   when its last segment ended, null when it heard nothing
+   * @param deaf        the health sweep judged it deaf
+   * @param transcribed its final transcript was read back from Vexa (the backfill), or it never had a bot there
    */
   public record Session(int attempt, BotStatus status, Instant activeAt, Instant endedAt, String endReason,
-                        String completionReason, String failureStage, Instant lastHeard, boolean deaf) {
+                        String completionReason, String failureStage, Instant lastHeard, boolean deaf, boolean transcribed) {
 
     boolean admitted() {
       return activeAt != null;

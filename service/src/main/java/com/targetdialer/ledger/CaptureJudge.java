@@ -31,12 +31,15 @@ public final class CaptureJudge {
     Instant spanEnd = spanEnd(facts, now);
     List<Assessment.Gap> gaps = spanEnd.isAfter(spanStart) ? gaps(facts, spanStart, spanEnd) : List.of();
     Double coverage = spanEnd.isAfter(spanStart) ? coverage(spanStart, spanEnd, gaps) : null;
-    Assessment verdict = facts.over() && facts.nextKnock() == null ? verdict(facts, coverage == null ? 0.0 : coverage, gaps, minCoverage)
+    Assessment verdict = facts.over() && facts.nextKnock() == null ? verdict(facts, coverage, gaps, minCoverage)
         : new Assessment(Outcome.PENDING, pendingReason(facts), coverage, gaps);
     return spanEnd.isAfter(spanStart) ? verdict.over(spanStart, spanEnd) : verdict;
   }
 
-  private static Assessment verdict(CaptureFacts facts, double coverage, List<Assessment.Gap> gaps, double minCoverage) {
+  /** @param measured the coverage, or null when the span is empty (the bot left before the meeting began) */
+  private static Assessment verdict(CaptureFacts facts, Double measured, List<Assessment.Gap> gaps, double minCoverage) {
+    Double coverage = measured;
+    double ratio = measured == null ? 0.0 : measured;
     List<CaptureFacts.Session> sessions = facts.sessions();
     boolean admitted = sessions.stream().anyMatch(CaptureFacts.Session::admitted);
     String failure = facts.failureReason() == null ? "" : facts.failureReason();
@@ -45,8 +48,8 @@ public final class CaptureJudge {
           0.0, gaps);
     }
     if (facts.segmentCount() > 0) {
-      String heard = "the bot heard " + percent(coverage) + " of the meeting";
-      if (coverage >= minCoverage) {
+      String heard = "the bot heard " + percent(ratio) + " of the meeting";
+      if (ratio >= minCoverage) {
         return new Assessment(Outcome.CAPTURED, "Recorded: " + heard + ".", coverage, gaps);
       }
       return new Assessment(Outcome.PARTIAL, "Partly recorded: " + heard + "; " + lost(gaps) + ".", coverage, gaps);
@@ -80,7 +83,7 @@ public final class CaptureJudge {
     if (facts.nextKnock() != null) {
       return facts.sessions().stream().anyMatch(CaptureFacts.Session::notLetIn)
           ? "Nobody has let the bot in yet; another bot knocks at the door shortly."
-          : "The bot's run just ended; waiting for Vexa to say why.";
+          : "The bot's run just ended; its final transcript and Vexa's reasons are being read.";
     }
     return switch (facts.status()) {
       case SCHEDULED -> "Not started: the bot will be sent before the meeting.";

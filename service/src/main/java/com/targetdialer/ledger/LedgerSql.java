@@ -22,7 +22,7 @@ final class LedgerSql {
       """;
 
   static final String FACTS = """
-      SELECT m.id, m.source, m.bot_status, m.scheduled_start, m.scheduled_end, m.meeting_ended_at, m.failure_reason,
+      SELECT m.id, m.updated_at, m.source, m.bot_status, m.scheduled_start, m.scheduled_end, m.meeting_ended_at, m.failure_reason,
              m.segment_count,
              EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = m.id
                      AND (e.type = 'stuck_in_lobby' OR (e.type IN ('status_change', 'bot_dispatched')
@@ -37,6 +37,7 @@ final class LedgerSql {
   /** Each bot attempt, when it was last heard, and whether it was judged deaf (restarts are only for deaf bots). */
   static final String SESSIONS = """
       SELECT s.meeting_id, s.attempt, s.status, s.active_at, s.ended_at, s.end_reason, s.completion_reason, s.failure_stage, s.start_reason,
+             s.backfilled_at IS NOT NULL OR s.vexa_meeting_id IS NULL AS transcribed,
              (SELECT max(coalesce(t.absolute_end_time, t.absolute_start_time)) FROM td_transcript_segments t
               WHERE t.meeting_id = s.meeting_id AND t.session_uid = s.session_uid AND NOT t.retracted) AS last_heard,
              s.end_reason IS NOT DISTINCT FROM 'replaced_by_restart'
@@ -47,12 +48,13 @@ final class LedgerSql {
       """;
 
   /**
-   * Writes a verdict. The row is locked first and its old verdict returned, so of two nodes judging at
-   * once only the first sees a change (the second reads the first's, committed, after the lock).
+   * Writes a verdict, unless the meeting changed since its facts were read ($8: the updated_at they were
+   * read at; a verdict on newer facts is written by whoever read them). The row is locked first and its
+   * old verdict returned, so of two nodes judging at once only the first sees a change.
    */
   static final String WRITE = """
       WITH old AS (
-          SELECT id, outcome, coverage_ratio, gaps FROM td_meetings WHERE id = $1 FOR UPDATE
+          SELECT id, outcome, coverage_ratio, gaps FROM td_meetings WHERE id = $1 AND updated_at = $8 FOR UPDATE
       )
       UPDATE td_meetings m SET outcome = $2, outcome_reason = $3, coverage_ratio = $4, gaps = $5::jsonb, coverage_from = $6, coverage_to = $7,
           outcome_at = CASE WHEN old.outcome IS DISTINCT FROM $2 THEN now() ELSE m.outcome_at END,

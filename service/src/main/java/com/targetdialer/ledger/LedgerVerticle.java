@@ -48,8 +48,11 @@ public final class LedgerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
   private static final int SWEEP_BATCH = 500;
-  /** How long a failure without Vexa's reason waits for the webhook that gives it, before it is judged without. */
-  private static final Duration REASON_GRACE = Duration.ofSeconds(30);
+  /**
+   * How long a finished bot's meeting waits, before it is judged without them, for Vexa's reason (the
+   * webhook after the live stream's bare status) and for its final transcript (the backfill).
+   */
+  private static final Duration REASON_GRACE = Duration.ofSeconds(60);
 
   private final LedgerSettings settings;
   private final LobbyRetry lobbyRetry;
@@ -120,28 +123,34 @@ public final class LedgerVerticle extends VerticleBase {
     }
     Long[] array = ids.toArray(Long[]::new);
     return pg.preparedQuery(LedgerSql.FACTS).execute(Tuple.tuple().addValue(array))
-        .compose(meetings -> pg.preparedQuery(LedgerSql.SESSIONS).execute(Tuple.tuple().addValue(array))
-            .map(sessions -> facts(meetings, sessions, clock.instant())))
-        .compose(facts -> {
-          Instant now = clock.instant();
-          Future<Void> chain = Future.succeededFuture();
-          for (CaptureFacts meeting : facts) {
-            Assessment verdict = CaptureJudge.assess(meeting, now, settings.captureMinCoverage());
-            chain = chain.compose(ignored -> write(meeting.meetingId(), verdict).recover(e -> {
-              LOG.warn("writing a meeting's outcome failed [meeting: {}, error: {}]", meeting.meetingId(), e.getMessage());
-              return Future.succeededFuture();
-            }));
-          }
-          return chain;
-        });
+        .compose(meetings -> {
+          Map<Long, OffsetDateTime> readAt = new HashMap<>();
+          meetings.forEach(row -> readAt.put(row.getLong("id"), row.getOffsetDateTime("updated_at")));
+          return pg.preparedQuery(LedgerSql.SESSIONS).execute(Tuple.tuple().addValue(array))
+              .map(sessions -> judge(facts(meetings, sessions, clock.instant()), readAt));
+        })
+        .compose(chain -> chain);
   }
 
-  private Future<Void> write(long meetingId, Assessment verdict) {
+  private Future<Void> judge(List<CaptureFacts> facts, Map<Long, OffsetDateTime> readAt) {
+    Instant now = clock.instant();
+    Future<Void> chain = Future.succeededFuture();
+    for (CaptureFacts meeting : facts) {
+      Assessment verdict = CaptureJudge.assess(meeting, now, settings.captureMinCoverage());
+      chain = chain.compose(ignored -> write(meeting.meetingId(), verdict, readAt.get(meeting.meetingId())).recover(e -> {
+        LOG.warn("writing a meeting's outcome failed [meeting: {}, error: {}]", meeting.meetingId(), e.getMessage());
+        return Future.succeededFuture();
+      }));
+    }
+    return chain;
+  }
+
+  private Future<Void> write(long meetingId, Assessment verdict, OffsetDateTime factsAt) {
     JsonObject json = verdict.toJson();
     return pg.withTransaction(connection -> connection.preparedQuery(LedgerSql.WRITE)
             .execute(Tuple.tuple().addValue(meetingId).addValue(verdict.outcome().value()).addValue(verdict.reason())
                 .addValue(verdict.coverageRatio()).addValue(verdict.gapsJson()).addValue(offset(verdict.coverageFrom()))
-                .addValue(offset(verdict.coverageTo())))
+                .addValue(offset(verdict.coverageTo())).addValue(factsAt))
             .compose(rows -> {
               if (rows.size() == 0) {
                 return Future.succeededFuture((Row) null);
@@ -194,7 +203,7 @@ public final class LedgerVerticle extends VerticleBase {
       sessions.computeIfAbsent(row.getLong("meeting_id"), id -> new ArrayList<>()).add(new CaptureFacts.Session(
           row.getInteger("attempt"), BotStatus.of(row.getString("status")), instant(row, "active_at"), instant(row, "ended_at"),
           row.getString("end_reason"), row.getString("completion_reason"), row.getString("failure_stage"),
-          instant(row, "last_heard"), row.getBoolean("deaf")));
+          instant(row, "last_heard"), row.getBoolean("deaf"), row.getBoolean("transcribed")));
     }
     List<CaptureFacts> facts = new ArrayList<>();
     for (Row row : meetings) {
@@ -205,7 +214,7 @@ public final class LedgerVerticle extends VerticleBase {
           instant(row, "scheduled_start"), instant(row, "scheduled_end"), instant(row, "meeting_ended_at"),
           row.getString("failure_reason"), row.getInteger("segment_count"), row.getBoolean("ever_in_lobby"),
           row.getString("transcription"), its, outages(row.getValue("stream_down")),
-          status == BotStatus.FAILED ? nextKnock(its, instant(row, "scheduled_end"), reKnocks.getOrDefault(id, 0), now) : null));
+          status.terminal() && status != BotStatus.CANCELLED ? nextKnock(its, instant(row, "scheduled_end"), reKnocks.getOrDefault(id, 0), now) : null));
     }
     return facts;
   }
@@ -216,8 +225,8 @@ public final class LedgerVerticle extends VerticleBase {
       return null;
     }
     CaptureFacts.Session last = sessions.get(sessions.size() - 1);
-    if (last.completionReason() == null && last.failureStage() == null && last.endedAt() != null
-        && now.isBefore(last.endedAt().plus(REASON_GRACE))) {
+    boolean reasonDue = last.completionReason() == null && last.failureStage() == null;
+    if ((reasonDue || !last.transcribed()) && last.endedAt() != null && now.isBefore(last.endedAt().plus(REASON_GRACE))) {
       return last.endedAt().plus(REASON_GRACE);
     }
     boolean admitted = sessions.stream().anyMatch(session -> session.activeAt() != null);

@@ -162,8 +162,8 @@ public final class MeetingStatus {
    * failed → requested for one more knock at the lobby (event {@code re_knock} with {@code detail}); one row
    * when this caller won the claim.
    */
-  public static Future<RowSet<Row>> claimReKnock(SqlClient client, long meetingId, JsonObject detail) {
-    return client.preparedQuery(MeetingStatusSql.CLAIM_RE_KNOCK).execute(Tuple.of(meetingId)).compose(rows -> rows.size() == 0
+  public static Future<RowSet<Row>> claimReKnock(SqlClient client, long meetingId, int afterAttempt, JsonObject detail) {
+    return client.preparedQuery(MeetingStatusSql.CLAIM_RE_KNOCK).execute(Tuple.of(meetingId, afterAttempt)).compose(rows -> rows.size() == 0
         ? Future.succeededFuture(rows)
         : MeetingEvents.append(client, meetingId, "re_knock", MeetingEvents.ALERT, detail).map(rows));
   }

@@ -170,10 +170,10 @@ final class MeetingStatusSql {
       RETURNING bot_status, restart_count, segment_count, failure_reason
       """;
 
-  /** A re-knock's claim: the failed meeting is requested again, once however many nodes try. */
+  /** A re-knock's claim after attempt $2 turned away: requested again, once however many nodes (or stale reads) try. */
   static final String CLAIM_RE_KNOCK = """
       UPDATE td_meetings SET bot_status = 'requested', failure_reason = NULL, meeting_ended_at = NULL, updated_at = now()
-      WHERE id = $1 AND bot_status = 'failed'
+      WHERE id = $1 AND bot_status = 'failed' AND (SELECT max(attempt) FROM td_bot_sessions WHERE meeting_id = $1) = $2
       RETURNING id
       """;
 }

@@ -123,6 +123,7 @@ final class LiveStream {
     Followed gone = followed.remove(vexaMeetingId);
     if (gone != null) {
       LOG.info("no longer following meeting [meeting: {}, vexa id: {}]", gone.meetingId(), vexaMeetingId);
+      outages.up(List.of(gone.meetingId())); // whoever follows it now (or the backfill) fills what this node missed
       send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(gone.subscription())));
     }
   }

@@ -125,6 +125,8 @@ class CapturePipelineTest {
     assertThat(db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'status_change'", meetingId))
         .as("active and completed at least, each once").isBetween(2L, 4L);
 
+    // Settled: Vexa's later, fuller messages applied, the transcript read back, the outcome decided.
+    Await.until("judged", Duration.ofSeconds(30), () -> "captured".equals(db.value("SELECT outcome FROM td_meetings WHERE id = $1", meetingId)));
     List<String> before = snapshot(meetingId);
     replayWebhooksTwiceShuffled(code);
     assertThat(snapshot(meetingId)).isEqualTo(before);

@@ -23,7 +23,7 @@ class CaptureJudgeTest {
 
   private static CaptureFacts.Session session(int attempt, BotStatus status, Instant active, Instant ended, String endReason,
                                               String completion, String stage, Instant lastHeard, boolean deaf) {
-    return new CaptureFacts.Session(attempt, status, active, ended, endReason, completion, stage, lastHeard, deaf);
+    return new CaptureFacts.Session(attempt, status, active, ended, endReason, completion, stage, lastHeard, deaf, true);
   }
 
   private static CaptureFacts calendar(BotStatus status, Instant endedAt, String failure, int segments, List<CaptureFacts.Session> sessions) {

@@ -69,7 +69,7 @@ class MeetingStatusTest {
     all.put("botNotStarted", (c, m) -> MeetingStatus.botNotStarted(c, m.id(), m.sessionId(), "vexa_refused", new JsonObject()));
     all.put("claimRestart", (c, m) -> MeetingStatus.claimRestart(c, m.id(), 0));
     all.put("stopped", (c, m) -> MeetingStatus.stopped(c, m.id(), "deaf_bot"));
-    all.put("claimReKnock", (c, m) -> MeetingStatus.claimReKnock(c, m.id(), new JsonObject()));
+    all.put("claimReKnock", (c, m) -> MeetingStatus.claimReKnock(c, m.id(), 1, new JsonObject()));
     all.put("explain", (c, m) -> MeetingStatus.explain(c, m.sessionId(), m.id(), true, BotStatus.FAILED, "awaiting_admission_timeout",
         "awaiting_admission", null, new JsonObject()));
     for (BotStatus vexa : List.of(BotStatus.JOINING, BotStatus.AWAITING_ADMISSION, BotStatus.ACTIVE, BotStatus.STOPPING,
