@@ -33,18 +33,9 @@ final class CalendarAlerts {
     JsonArray meetings = new JsonArray();
     atRisk.forEach(row -> meetings.add(new JsonObject().put("id", row.getLong("id")).put("title", row.getString("title"))
         .put("scheduled_start", row.getOffsetDateTime("scheduled_start").toInstant().toString())));
-    JsonObject alert = new JsonObject()
-        .put("type", "alert")
-        .put("level", "alert")
-        .put("alert", "calendar_needs_reauth")
-        .put("calendar", new JsonObject().put("id", id).put("calendar_id", calendarId))
-        .put("at_risk", meetings)
-        .put("message", "calendar " + id + " needs re-authorisation: " + meetings.size()
-            + (meetings.size() == 1 ? " meeting" : " meetings") + " to come still get their bots, but changes to them are no longer seen")
-        .put("error", error)
-        .put("at", Instant.now().toString());
-    vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, alert);
-    webhook.send(alert);
+    raise("calendar_needs_reauth", id, calendarId, "calendar " + id + " needs re-authorisation: " + meetings.size()
+            + (meetings.size() == 1 ? " meeting" : " meetings") + " to come still get their bots, but changes to them are no longer seen",
+        new JsonObject().put("at_risk", meetings).put("error", error));
   }
 
   /**
@@ -60,13 +51,19 @@ final class CalendarAlerts {
         : "calendar " + id + " was connected on " + calendar.getOffsetDateTime("credentials_since").toLocalDate()
             + "; Google may soon ask its user to consent again: reconnect it before its meetings are lost";
     LOG.warn("ALERT {} [calendar: {}, message: {}]", type, id, message);
+    raise(type, id, calendar.getString("calendar_id"), message, new JsonObject());
+  }
+
+  /** One calendar alert, in the shape meeting alerts have, on the bus and to the webhook. */
+  private void raise(String type, String id, String calendarId, String message, JsonObject extra) {
     JsonObject alert = new JsonObject()
         .put("type", "alert")
         .put("level", "alert")
         .put("alert", type)
-        .put("calendar", new JsonObject().put("id", id).put("calendar_id", calendar.getString("calendar_id")))
+        .put("calendar", new JsonObject().put("id", id).put("calendar_id", calendarId))
         .put("message", message)
-        .put("at", Instant.now().toString());
+        .put("at", Instant.now().toString())
+        .mergeIn(extra);
     vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, alert);
     webhook.send(alert);
   }

@@ -16,14 +16,14 @@ import java.util.List;
  * @param transcription  what Vexa said its transcription produced for the last bot that finished
  *                       ({@code served}, {@code no_output}, {@code failed}, {@code disabled}), or null
  * @param streamDown     when the live stream was down for it and what was said meanwhile is not filled in yet
- * @param nextKnock      when another bot will knock at the lobby the last one was turned away from (LobbyRetry), else null;
- *                       also set, for a short while, when the last bot just ended and its final transcript has not been
- *                       read back yet, or its failure has no reason yet (the live stream says "failed" before the
- *                       webhook says why, and the why decides between not_admitted and bot_failed)
+ * @param waitUntil      until when a finished meeting is not judged yet, else null: another bot will knock at the
+ *                       lobby the last one was turned away from (LobbyRetry), or, for a short while, the last bot's
+ *                       final transcript has not been read back or its failure has no reason yet (the live stream
+ *                       says "failed" before the webhook says why, and the why decides between not_admitted and bot_failed)
  */
 public record CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
                            Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, String transcription,
-                           List<Session> sessions, List<Outage> streamDown, Instant nextKnock) {
+                           List<Session> sessions, List<Outage> streamDown, Instant waitUntil) {
 
   public CaptureFacts(long meetingId, boolean fromCalendar, BotStatus status, Instant scheduledStart, Instant scheduledEnd,
                       Instant endedAt, String failureReason, int segmentCount, boolean everInLobby, String transcription,

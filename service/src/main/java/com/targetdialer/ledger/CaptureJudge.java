@@ -31,15 +31,14 @@ public final class CaptureJudge {
     Instant spanEnd = spanEnd(facts, now);
     List<Assessment.Gap> gaps = spanEnd.isAfter(spanStart) ? gaps(facts, spanStart, spanEnd) : List.of();
     Double coverage = spanEnd.isAfter(spanStart) ? coverage(spanStart, spanEnd, gaps) : null;
-    Assessment verdict = facts.over() && facts.nextKnock() == null ? verdict(facts, coverage, gaps, minCoverage)
+    Assessment verdict = facts.over() && facts.waitUntil() == null ? verdict(facts, coverage, gaps, minCoverage)
         : new Assessment(Outcome.PENDING, pendingReason(facts), coverage, gaps);
     return spanEnd.isAfter(spanStart) ? verdict.over(spanStart, spanEnd) : verdict;
   }
 
-  /** @param measured the coverage, or null when the span is empty (the bot left before the meeting began) */
-  private static Assessment verdict(CaptureFacts facts, Double measured, List<Assessment.Gap> gaps, double minCoverage) {
-    Double coverage = measured;
-    double ratio = measured == null ? 0.0 : measured;
+  /** @param coverage the coverage, or null when the span is empty (the bot left before the meeting began) */
+  private static Assessment verdict(CaptureFacts facts, Double coverage, List<Assessment.Gap> gaps, double minCoverage) {
+    double ratio = coverage == null ? 0.0 : coverage;
     List<CaptureFacts.Session> sessions = facts.sessions();
     boolean admitted = sessions.stream().anyMatch(CaptureFacts.Session::admitted);
     String failure = facts.failureReason() == null ? "" : facts.failureReason();
@@ -80,7 +79,7 @@ public final class CaptureJudge {
   }
 
   private static String pendingReason(CaptureFacts facts) {
-    if (facts.nextKnock() != null) {
+    if (facts.waitUntil() != null) {
       return facts.sessions().stream().anyMatch(CaptureFacts.Session::notLetIn)
           ? "Nobody has let the bot in yet; another bot knocks at the door shortly."
           : "The bot's run just ended; its final transcript and Vexa's reasons are being read.";

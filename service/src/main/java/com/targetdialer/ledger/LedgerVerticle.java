@@ -214,13 +214,17 @@ public final class LedgerVerticle extends VerticleBase {
           instant(row, "scheduled_start"), instant(row, "scheduled_end"), instant(row, "meeting_ended_at"),
           row.getString("failure_reason"), row.getInteger("segment_count"), row.getBoolean("ever_in_lobby"),
           row.getString("transcription"), its, outages(row.getValue("stream_down")),
-          status.terminal() && status != BotStatus.CANCELLED ? nextKnock(its, instant(row, "scheduled_end"), reKnocks.getOrDefault(id, 0), now) : null));
+          status.terminal() && status != BotStatus.CANCELLED ? waitUntil(its, instant(row, "scheduled_end"), reKnocks.getOrDefault(id, 0), now) : null));
     }
     return facts;
   }
 
-  /** When the health sweep will knock again at the lobby the meeting's last bot was turned away from; null once past hope. */
-  private Instant nextKnock(List<CaptureFacts.Session> sessions, Instant scheduledEnd, int reKnocks, Instant now) {
+  /**
+   * Until when the finished meeting is not judged: its last bot's final transcript or Vexa's reason is still
+   * due (at most REASON_GRACE), or the health sweep will knock again at the lobby it was turned away from; null
+   * when nothing is awaited (or no longer hoped for).
+   */
+  private Instant waitUntil(List<CaptureFacts.Session> sessions, Instant scheduledEnd, int reKnocks, Instant now) {
     if (sessions.isEmpty()) {
       return null;
     }
