@@ -1,5 +1,6 @@
 package com.targetdialer;
 
+import com.targetdialer.store.CredentialCipher;
 import com.targetdialer.bus.LocalJson;
 import com.targetdialer.api.ApiVerticle;
 import com.targetdialer.api.Secrets;
@@ -7,7 +8,6 @@ import com.targetdialer.cluster.ClusterNode;
 import com.targetdialer.cluster.Membership;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import com.targetdialer.calendar.CalendarVerticle;
-import com.targetdialer.calendar.CredentialCipher;
 import com.targetdialer.config.ConfigException;
 import com.targetdialer.http.Tokens;
 import com.targetdialer.config.ConfigLoader;
@@ -122,13 +122,14 @@ public final class TargetDialer {
 
     Secrets secrets = new Secrets(resolveWebhookSecret(backends),
         settings.uiToken() != null ? settings.uiToken() : Tokens.random(24));
+    CredentialCipher cipher = CredentialCipher.resolve(settings.calendar(), settings.databaseUrl() == null, settings.dataDir());
     // Consumers first, then the HTTP edge, so nothing is accepted before it can be handled.
     deploy(new PersistVerticle(backends, metrics, settings.eventIdRetentionHours()));
     deploy(new WebhookVerticle(settings, backends, membership, clock));
-    deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook()));
+    deploy(new DispatchVerticle(settings, backends, secrets.vexaWebhook(), cipher));
     deploy(new HealthVerticle(settings, backends, metrics, clock));
     deploy(new LedgerVerticle(settings, backends, metrics, clock));
-    deploy(new CalendarVerticle(settings, backends, CredentialCipher.resolve(settings.calendar(), settings.databaseUrl() == null, settings.dataDir()), clock));
+    deploy(new CalendarVerticle(settings, backends, cipher, clock));
     // HTTP_PORT 0 means any free port: chosen here, so every instance shares the same one.
     httpPort = settings.httpPort() > 0 ? settings.httpPort() : freePort();
     try {

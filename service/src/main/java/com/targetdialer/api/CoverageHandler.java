@@ -78,10 +78,10 @@ final class CoverageHandler {
     }
     for (Row row : skipped) {
       items.add(new JsonObject().putNull("id").put("calendar_event_id", row.getString("event_id")).put("title", row.getString("summary"))
-          .put("platform", row.getString("meet_code") == null ? null : "google_meet").put("native_meeting_id", row.getString("meet_code"))
+          .put("platform", row.getString("platform")).put("native_meeting_id", row.getString("native_meeting_id"))
           .put("scheduled_start", iso(row.getOffsetDateTime("starts_at"))).put("scheduled_end", iso(row.getOffsetDateTime("ends_at")))
           .put("outcome", SkippedEvent.outcome(row.getString("reason")).value())
-          .put("outcome_reason", SkippedEvent.reason(row.getString("reason"))).putNull("coverage_ratio").put("gaps", new JsonArray())
+          .put("outcome_reason", SkippedEvent.reason(row.getString("reason"), row.getString("platform"))).putNull("coverage_ratio").put("gaps", new JsonArray())
           .putNull("coverage_from").putNull("coverage_to"));
     }
     items.sort(Comparator.comparing((JsonObject item) -> item.getString("scheduled_start", "")));

@@ -3,6 +3,7 @@ package com.targetdialer.api;
 import com.targetdialer.bus.ReplyTimeouts;
 import com.targetdialer.bus.Failures;
 import com.targetdialer.bus.Addresses;
+import com.targetdialer.config.PlatformSettings;
 import com.targetdialer.config.Settings;
 import com.targetdialer.dispatch.DispatchRequest;
 import io.vertx.core.Handler;
@@ -19,9 +20,11 @@ final class DispatchHandler implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final DeliveryOptions delivery;
+  private final PlatformSettings platforms;
 
   DispatchHandler(Vertx vertx, Settings settings) {
     this.vertx = vertx;
+    this.platforms = settings.platforms();
     this.delivery = ReplyTimeouts.dispatch(settings);
   }
 
@@ -29,7 +32,7 @@ final class DispatchHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     DispatchRequest request;
     try {
-      request = DispatchRequest.fromJson(JsonBodies.object(ctx));
+      request = DispatchRequest.fromJson(JsonBodies.object(ctx), platforms);
     } catch (IllegalArgumentException e) {
       JsonErrors.send(ctx, 400, e.getMessage());
       return;

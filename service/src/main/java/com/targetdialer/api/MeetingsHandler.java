@@ -1,6 +1,7 @@
 package com.targetdialer.api;
 
 import com.targetdialer.meeting.BotStatus;
+import com.targetdialer.platform.MeetingLink;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,7 +52,11 @@ final class MeetingsHandler {
       return;
     }
     pg.preparedQuery(ReadSql.MEETINGS).execute(Tuple.of(status, from, to, limit))
-        .onSuccess(rows -> ctx.json(new JsonObject().put("meetings", json(rows))))
+        .onSuccess(rows -> {
+          JsonArray meetings = json(rows);
+          meetings.forEach(meeting -> withoutPasscode((JsonObject) meeting));
+          ctx.json(new JsonObject().put("meetings", meetings));
+        })
         .onFailure(ctx::fail);
   }
 
@@ -65,7 +70,7 @@ final class MeetingsHandler {
       if (!meetings.iterator().hasNext()) {
         return Future.succeededFuture((JsonObject) null);
       }
-      JsonObject meeting = meetings.iterator().next().toJson();
+      JsonObject meeting = withoutPasscode(meetings.iterator().next().toJson());
       return pg.preparedQuery(ReadSql.SESSIONS).execute(Tuple.of(id))
           .compose(sessions -> pg.preparedQuery(ReadSql.EVENTS).execute(Tuple.of(id)).map(events -> {
             return meeting.put("bot_sessions", json(sessions)).put("events", json(events));
@@ -114,6 +119,11 @@ final class MeetingsHandler {
       ctx.json(new JsonObject().put("meeting_id", id).put("segments", segments)
           .put("next_cursor", segments.size() == pageSize ? next : null));
     }).onFailure(ctx::fail);
+  }
+
+  /** The link as a person may see it: passcodes live encrypted apart, but a link stored before they did may hold one. */
+  private static JsonObject withoutPasscode(JsonObject meeting) {
+    return meeting.put("meeting_url", MeetingLink.withoutPasscodes(meeting.getString("meeting_url")));
   }
 
   private static JsonArray json(RowSet<Row> rows) {

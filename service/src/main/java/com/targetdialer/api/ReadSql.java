@@ -7,7 +7,7 @@ final class ReadSql {
   }
 
   static final String MEETINGS = """
-      SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, bot_status, restart_count,
+      SELECT id, title, platform, native_meeting_id, meeting_url, scheduled_start, scheduled_end, bot_status, restart_count,
              segment_count, failure_reason, bot_active_at, last_segment_at, updated_at, outcome, outcome_reason, coverage_ratio,
              coverage_from, coverage_to, gaps,
              -- Known from a calendar that can no longer be read: a move or cancellation since would not be seen.
@@ -67,7 +67,7 @@ final class ReadSql {
 
   /** Calendar events in [$1, $2) that have no meeting: skipped by our rules (one row an event, across calendars). */
   static final String COVERAGE_SKIPPED = """
-      SELECT DISTINCT ON (event_id) event_id, summary, meet_code, starts_at, ends_at, reason
+      SELECT DISTINCT ON (event_id) event_id, summary, platform, native_meeting_id, starts_at, ends_at, reason
       FROM td_calendar_events
       WHERE meeting_id IS NULL AND decision = 'skipped' AND starts_at >= $1 AND starts_at < $2
         -- declined here, scheduled on another calendar: it is that meeting's item

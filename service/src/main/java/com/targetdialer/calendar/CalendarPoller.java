@@ -58,7 +58,7 @@ final class CalendarPoller {
   private boolean stopped;
 
   CalendarPoller(Vertx vertx, Pool pg, Clock clock, CalendarSettings calendar, boolean canDecrypt, String nodeId, GoogleCalendarClient google,
-                 PushChannels channels, DispatchScheduler scheduler, CredentialsCache credentials, CalendarAlerts alerts) {
+                 CalendarSync sync, PushChannels channels, DispatchScheduler scheduler, CredentialsCache credentials, CalendarAlerts alerts) {
     this.vertx = vertx;
     this.pg = pg;
     this.clock = clock;
@@ -66,7 +66,7 @@ final class CalendarPoller {
     this.canDecrypt = canDecrypt;
     this.nodeId = nodeId;
     this.google = google;
-    this.sync = new CalendarSync(pg, google, calendar.dispatchLeadSeconds());
+    this.sync = sync;
     this.channels = channels;
     this.scheduler = scheduler;
     this.credentials = credentials;

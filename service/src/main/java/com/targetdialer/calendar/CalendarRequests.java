@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.store.CredentialCipher;
 import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.bus.Failures;
 import com.targetdialer.bus.MeetingUpdate;
@@ -174,7 +175,10 @@ final class CalendarRequests {
           .put("ends_at", iso(row.getOffsetDateTime("ends_at")))
           .put("decision", row.getString("decision"))
           .put("reason", row.getString("reason"))
-          .put("meet_code", row.getString("meet_code"))
+          .put("platform", row.getString("platform"))
+          .put("native_meeting_id", row.getString("native_meeting_id"))
+          // kept from when only Meet was read: the Meet code of a Meet call, else null
+          .put("meet_code", "google_meet".equals(row.getString("platform")) ? row.getString("native_meeting_id") : null)
           .put("meeting_id", row.getLong("meeting_id"))
           .put("bot_status", row.getString("bot_status"))
           .put("seen_at", iso(row.getOffsetDateTime("seen_at")))));

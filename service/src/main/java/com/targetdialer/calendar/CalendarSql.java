@@ -128,7 +128,7 @@ final class CalendarSql {
       """;
 
   static final String CALENDAR_EVENTS = """
-      SELECT e.event_id, e.summary, e.starts_at, e.ends_at, e.decision, e.reason, e.meet_code, e.meeting_id,
+      SELECT e.event_id, e.summary, e.starts_at, e.ends_at, e.decision, e.reason, e.platform, e.native_meeting_id, e.meeting_id,
              m.bot_status, e.seen_at
       FROM td_calendar_events e LEFT JOIN td_meetings m ON m.id = e.meeting_id
       WHERE e.calendar_ref = $1
@@ -138,27 +138,30 @@ final class CalendarSql {
   // ---- reconciliation ----
 
   static final String LOAD_KNOWN = """
-      SELECT e.event_id, e.meeting_id, e.decision, e.reason, e.meet_code, e.summary, e.starts_at, e.ends_at, e.event_updated,
-             m.native_meeting_id AS m_code, m.scheduled_start AS m_start, m.scheduled_end AS m_end,
+      SELECT e.event_id, e.meeting_id, e.decision, e.reason, e.platform || '/' || e.native_meeting_id AS link, e.summary,
+             e.starts_at, e.ends_at, e.event_updated, m.platform || '/' || m.native_meeting_id AS m_link, m.scheduled_start AS m_start, m.scheduled_end AS m_end,
              m.bot_status AS m_status, m.dispatch_at AS m_dispatch_at
       FROM td_calendar_events e LEFT JOIN td_meetings m ON m.id = e.meeting_id
       WHERE e.calendar_ref = $1
       """;
 
-  /** Same key as DispatchSql.LOCK_LINK: calendar writes and ad-hoc dispatches of one Meet code take turns. */
-  static final String LOCK_CODES = """
-      SELECT count(pg_advisory_xact_lock(hashtextextended('google_meet' || '/' || code, 0)))
-      FROM (SELECT code FROM unnest($1::text[]) AS code ORDER BY code) AS sorted
+  /** Same key as DispatchSql.LOCK_LINK (platform/native id): calendar writes and ad-hoc dispatches of one call take turns. */
+  static final String LOCK_LINKS = """
+      SELECT count(pg_advisory_xact_lock(hashtextextended(link, 0)))
+      FROM (SELECT link FROM unnest($1::text[]) AS link ORDER BY link) AS sorted
       """;
 
   static final String UPSERT_EVENTS = """
-      INSERT INTO td_calendar_events (calendar_ref, event_id, meeting_id, decision, reason, meet_code, summary, starts_at, ends_at,
-                                      event_updated, seen_at)
-      SELECT $1, t.event_id, t.meeting_id, t.decision, t.reason, t.meet_code, t.summary, t.starts_at, t.ends_at, t.event_updated, now()
-      FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[],
-                  $10::timestamptz[]) AS t(event_id, meeting_id, decision, reason, meet_code, summary, starts_at, ends_at, event_updated)
+      INSERT INTO td_calendar_events (calendar_ref, event_id, meeting_id, decision, reason, platform, native_meeting_id, summary,
+                                      starts_at, ends_at, event_updated, seen_at)
+      SELECT $1, t.event_id, t.meeting_id, t.decision, t.reason, t.platform, t.native_id, t.summary, t.starts_at, t.ends_at,
+             t.event_updated, now()
+      FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[],
+                  $10::timestamptz[], $11::timestamptz[])
+           AS t(event_id, meeting_id, decision, reason, platform, native_id, summary, starts_at, ends_at, event_updated)
       ON CONFLICT (calendar_ref, event_id) DO UPDATE SET meeting_id = EXCLUDED.meeting_id, decision = EXCLUDED.decision,
-          reason = EXCLUDED.reason, meet_code = EXCLUDED.meet_code, summary = EXCLUDED.summary, starts_at = EXCLUDED.starts_at,
+          reason = EXCLUDED.reason, platform = EXCLUDED.platform, native_meeting_id = EXCLUDED.native_meeting_id,
+          summary = EXCLUDED.summary, starts_at = EXCLUDED.starts_at,
           ends_at = EXCLUDED.ends_at, event_updated = EXCLUDED.event_updated, seen_at = now()
       """;
 

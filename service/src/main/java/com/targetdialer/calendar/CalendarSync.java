@@ -3,7 +3,10 @@ package com.targetdialer.calendar;
 import com.targetdialer.meeting.MeetingStatus;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.calendar.MeetDetection.Detection;
+import com.targetdialer.platform.MeetingLink;
+import com.targetdialer.store.CredentialCipher;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -23,11 +26,11 @@ import java.util.Map;
 
 /**
  * Reconciles one calendar's window with the database: a decision with its reason for every event
- * ({@code td_calendar_events}), one {@code td_meetings} row per occurrence (Meet code + start) shared by
+ * ({@code td_calendar_events}), one {@code td_meetings} row per occurrence (call + start) shared by
  * every calendar that holds it, moves and cancellations applied only while no bot was sent.
  *
  * <p>Events that did not change since the last sync cost no write. Everything else is written in one
- * transaction per calendar with batched statements, under advisory locks on the Meet codes involved
+ * transaction per calendar with batched statements, under advisory locks on the calls involved
  * (the key ad-hoc dispatches use too), so two calendars sharing a meeting take turns.
  */
 final class CalendarSync {
@@ -49,11 +52,16 @@ final class CalendarSync {
   private final Pool pg;
   private final GoogleCalendarClient google;
   private final long leadSeconds;
+  private final MeetDetection detection;
+  private final CredentialCipher cipher;
 
-  CalendarSync(Pool pg, GoogleCalendarClient google, int leadSeconds) {
+  /** @param cipher seals the calls' passcodes, as it seals the calendars' credentials */
+  CalendarSync(Pool pg, GoogleCalendarClient google, int leadSeconds, MeetDetection detection, CredentialCipher cipher) {
     this.pg = pg;
     this.google = google;
     this.leadSeconds = leadSeconds;
+    this.detection = detection;
+    this.cipher = cipher;
   }
 
   /**
@@ -67,7 +75,7 @@ final class CalendarSync {
       Map<String, SyncPlan.Seen> seen = new LinkedHashMap<>();
       for (JsonObject item : items) {
         if (item.getValue("id") instanceof String id) {
-          seen.put(id, new SyncPlan.Seen(MeetDetection.detect(item, now), updated(item)));
+          seen.put(id, new SyncPlan.Seen(detection.detect(item, now), updated(item)));
         }
       }
       // A scheduled event of the window that the list no longer returns: ask for it (404 = deleted).
@@ -84,10 +92,10 @@ final class CalendarSync {
     Future<Void> chain = Future.succeededFuture();
     for (SyncPlan.Known k : missing) {
       chain = chain.compose(ignored -> google.getEvent(tokens, calendar.calendarId(), k.eventId()).map(event -> {
-        Detection detection = event == null
+        Detection detected = event == null
             ? new Detection(MeetDetection.SKIPPED, MeetDetection.CANCELLED, null, k.startsAt(), k.endsAt(), k.summary(), List.of())
-            : MeetDetection.detect(event, now);
-        seen.put(k.eventId(), new SyncPlan.Seen(detection, event == null ? k.updated() : updated(event)));
+            : detection.detect(event, now);
+        seen.put(k.eventId(), new SyncPlan.Seen(detected, event == null ? k.updated() : updated(event)));
         return null;
       }));
     }
@@ -109,11 +117,11 @@ final class CalendarSync {
   }
 
   private Future<Void> lock(SqlConnection connection, SyncPlan plan) {
-    if (plan.codes.isEmpty()) {
+    if (plan.links.isEmpty()) {
       return Future.succeededFuture();
     }
-    String[] codes = plan.codes.toArray(new String[0]);
-    return connection.preparedQuery(CalendarSql.LOCK_CODES).execute(Tuple.tuple().addValue(codes)).mapEmpty();
+    String[] links = plan.links.toArray(new String[0]);
+    return connection.preparedQuery(CalendarSql.LOCK_LINKS).execute(Tuple.tuple().addValue(links)).mapEmpty();
   }
 
   /** Each move in turn; one that cannot take its row along gets (or joins) the row at its new time instead. */
@@ -121,8 +129,9 @@ final class CalendarSync {
     Future<Void> chain = Future.succeededFuture();
     for (SyncPlan.Move move : plan.moves) {
       SyncPlan.Occurrence to = move.to();
-      chain = chain.compose(ignored -> MeetingStatus.moveOccurrence(connection, move.fromMeeting(), to.key().code(),
-              utc(to.key().start()), utc(to.end()), to.title(), utc(to.dispatchAt()), calendar.id())
+      MeetingLink link = to.link();
+      chain = chain.compose(ignored -> MeetingStatus.moveOccurrence(connection, move.fromMeeting(), link.platform().wire(), link.nativeId(),
+              link.url(), sealedPasscode(link), utc(to.key().start()), utc(to.end()), to.title(), utc(to.dispatchAt()), calendar.id())
           .map(rows -> {
             if (rows.size() == 1) {
               plan.upserts.remove(to.key());
@@ -137,7 +146,7 @@ final class CalendarSync {
               plan.log(move.fromMeeting(), "calendar_moved", new JsonObject()
                   .put("calendar", calendar.id()).put("event_id", move.eventId())
                   .put("from_start", move.fromStart().toString()).put("to_start", to.key().start().toString())
-                  .put("from_code", move.fromCode()).put("to_code", to.key().code())
+                  .put("from_link", move.fromLink()).put("to_link", to.key().link())
                   .put("dispatch_at", to.dispatchAt().toString()));
             } else {
               plan.upsert(to);
@@ -156,7 +165,10 @@ final class CalendarSync {
     }
     List<SyncPlan.Occurrence> batch = plan.upserts.values().stream().sorted((a, b) -> a.key().compareTo(b.key())).toList();
     int n = batch.size();
-    String[] codes = new String[n];
+    String[] platforms = new String[n];
+    String[] nativeIds = new String[n];
+    String[] urls = new String[n];
+    Buffer[] passcodes = new Buffer[n];
     String[] titles = new String[n];
     OffsetDateTime[] starts = new OffsetDateTime[n];
     OffsetDateTime[] ends = new OffsetDateTime[n];
@@ -165,18 +177,23 @@ final class CalendarSync {
     for (int i = 0; i < n; i++) {
       SyncPlan.Occurrence o = batch.get(i);
       admitters[i] = new JsonArray(new ArrayList<>(o.admitters()));
-      codes[i] = o.key().code();
+      platforms[i] = o.link().platform().wire();
+      nativeIds[i] = o.link().nativeId();
+      urls[i] = o.link().url();
+      byte[] sealed = sealedPasscode(o.link());
+      passcodes[i] = sealed == null ? null : Buffer.buffer(sealed);
       titles[i] = o.title();
       starts[i] = utc(o.key().start());
       ends[i] = utc(o.end());
       dispatch[i] = utc(o.dispatchAt());
     }
-    return MeetingStatus.upsertOccurrences(connection, codes, titles, starts, ends, dispatch, admitters)
+    return MeetingStatus.upsertOccurrences(connection, platforms, nativeIds, urls, passcodes, titles, starts, ends, dispatch, admitters)
         .map(rows -> {
           Map<SyncPlan.Key, Long> ids = new HashMap<>();
           for (Row row : rows) {
             long id = row.getLong("id");
-            SyncPlan.Key key = new SyncPlan.Key(row.getString("native_meeting_id"), instant(row, "scheduled_start"));
+            SyncPlan.Key key = new SyncPlan.Key(MeetingLink.key(row.getString("platform"), row.getString("native_meeting_id")),
+                instant(row, "scheduled_start"));
             ids.put(key, id);
             BotStatus status = BotStatus.of(row.getString("bot_status"));
             if (status == BotStatus.SCHEDULED) {
@@ -207,7 +224,8 @@ final class CalendarSync {
     Long[] meetings = new Long[n];
     String[] decisions = new String[n];
     String[] reasons = new String[n];
-    String[] codes = new String[n];
+    String[] platforms = new String[n];
+    String[] nativeIds = new String[n];
     String[] summaries = new String[n];
     OffsetDateTime[] starts = new OffsetDateTime[n];
     OffsetDateTime[] ends = new OffsetDateTime[n];
@@ -218,14 +236,16 @@ final class CalendarSync {
       meetings[i] = row.meetingId;
       decisions[i] = row.detection.decision();
       reasons[i] = row.reason;
-      codes[i] = row.detection.meetCode();
+      MeetingLink link = row.detection.link();
+      platforms[i] = link == null ? null : link.platform().wire();
+      nativeIds[i] = link == null ? null : link.nativeId();
       summaries[i] = row.detection.title();
       starts[i] = utc(row.detection.start());
       ends[i] = utc(row.detection.end());
       updated[i] = utc(row.updated);
     }
     return connection.preparedQuery(CalendarSql.UPSERT_EVENTS).execute(Tuple.tuple().addValue(calendar.id())
-            .addValue(ids).addValue(meetings).addValue(decisions).addValue(reasons).addValue(codes).addValue(summaries)
+            .addValue(ids).addValue(meetings).addValue(decisions).addValue(reasons).addValue(platforms).addValue(nativeIds).addValue(summaries)
             .addValue(starts).addValue(ends).addValue(updated))
         .mapEmpty();
   }
@@ -276,9 +296,14 @@ final class CalendarSync {
 
   private static SyncPlan.Known known(Row row) {
   return new SyncPlan.Known(row.getString("event_id"), row.getLong("meeting_id"), row.getString("decision"), row.getString("reason"),
-        row.getString("meet_code"), row.getString("summary"), instant(row, "starts_at"), instant(row, "ends_at"),
-        instant(row, "event_updated"), row.getString("m_code"), instant(row, "m_start"), instant(row, "m_end"),
+        row.getString("link"), row.getString("summary"), instant(row, "starts_at"), instant(row, "ends_at"),
+        instant(row, "event_updated"), row.getString("m_link"), instant(row, "m_start"), instant(row, "m_end"),
         row.getString("m_status") == null ? null : BotStatus.of(row.getString("m_status")), instant(row, "m_dispatch_at"));
+  }
+
+  /** The passcode sealed for its call (a row copied to another call does not open). */
+  private byte[] sealedPasscode(MeetingLink link) {
+    return cipher.seal(link.passcode(), link.key());
   }
 
   static Instant updated(JsonObject event) {

@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.store.CredentialCipher;
 import com.targetdialer.bus.Addresses;
 import com.targetdialer.bus.ReplyTimeouts;
 import com.targetdialer.config.CalendarSettings;
@@ -77,7 +78,8 @@ public final class CalendarVerticle extends VerticleBase {
     CredentialsCache credentials = new CredentialsCache(vertx, cipher, URI.create(calendar.tokenUri()));
     alertWebhook = new AlertWebhook(vertx, settings.health());
     CalendarAlerts alerts = new CalendarAlerts(vertx, alertWebhook);
-    poller = new CalendarPoller(vertx, pg, clock, calendar, cipher.available(), nodeId, google, channels, scheduler, credentials, alerts);
+    CalendarSync sync = new CalendarSync(pg, google, calendar.dispatchLeadSeconds(), new MeetDetection(settings.platforms()), cipher);
+    poller = new CalendarPoller(vertx, pg, clock, calendar, cipher.available(), nodeId, google, sync, channels, scheduler, credentials, alerts);
     CalendarRequests requests = new CalendarRequests(vertx, pg, cipher, credentials, channels, scheduler, poller, alerts);
 
     Future<?> consumers = Future.all(List.of(

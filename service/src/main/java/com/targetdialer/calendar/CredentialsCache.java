@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.store.CredentialCipher;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

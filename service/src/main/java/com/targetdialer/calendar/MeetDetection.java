@@ -1,9 +1,12 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.config.PlatformSettings;
+import com.targetdialer.platform.MeetingLink;
+import com.targetdialer.platform.MeetingLinks;
+import com.targetdialer.platform.Platform;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.net.URLDecoder;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -18,11 +21,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Whether a Calendar event is a Google Meet meeting the bot should join, and if not, why not.
- * The Meet code comes from, in this order: {@code conferenceData} (a {@code hangoutsMeet} solution's
- * conference id or video entry point), {@code hangoutLink}, a Meet URL in {@code location}, then in
- * {@code description} (HTML stripped, hrefs kept, entities and percent-encoding undone, so links wrapped
- * by Google or Outlook redirects are found), then in {@code summary}.
+ * Whether a Calendar event is a call the bot should join, and if not, why not. The call's link comes
+ * from, in this order: {@code conferenceData} (a {@code hangoutsMeet} solution's conference id, or the
+ * video entry point of any solution: Meet, or an add-on's Zoom or Teams link), {@code hangoutLink}, the
+ * first call link in {@code location}, then in {@code description} (HTML stripped, hrefs kept, entities
+ * and percent-encoding undone, so links wrapped by Google or Outlook redirects are found), then in
+ * {@code summary}. Links are read by {@link MeetingLinks}: Google Meet, Zoom, Teams and Jitsi. The first
+ * link found is where the call is: if its platform is not enabled the event is skipped, saying so.
  */
 public final class MeetDetection {
 
@@ -34,13 +39,17 @@ public final class MeetDetection {
   public static final String CANCELLED = "cancelled";
   public static final String ALL_DAY = "all_day";
   public static final String DECLINED = "declined";
+  /** No call link of any platform (the name is kept from when only Meet was read). */
   public static final String NO_MEET_LINK = "no_meet_link";
-  public static final String OTHER_PLATFORM = "other_platform";
+  /** A call on a platform ENABLED_PLATFORMS leaves out. */
+  public static final String PLATFORM_NOT_ENABLED = "platform_not_enabled";
+  /** A conferencing add-on whose link no bot can join (Webex, GoTo...). */
+  public static final String UNSUPPORTED_PLATFORM = "unsupported_platform";
   public static final String NOT_A_MEETING = "not_a_meeting";
   public static final String ENDED = "ended";
   public static final String NO_TIME = "no_time";
 
-  /** Where the Meet code of a scheduled event was found (its reason). */
+  /** Where the link of a scheduled event was found (its reason). */
   public static final String FROM_CONFERENCE_DATA = "conference_data";
   public static final String FROM_HANGOUT_LINK = "hangout_link";
   public static final String FROM_LOCATION = "location";
@@ -48,27 +57,28 @@ public final class MeetDetection {
   public static final String FROM_SUMMARY = "summary";
 
   private static final Pattern CODE = Pattern.compile("^[a-z]{3}-[a-z]{4}-[a-z]{3}$");
-  private static final Pattern MEET_URL = Pattern.compile(
-      "(?i)(?:https?://)?meet\\.google\\.com/(?:_meet/)?([a-z]{3}-[a-z]{4}-[a-z]{3})(?![a-z0-9-])");
-  private static final Pattern OTHER_URL = Pattern.compile(
-      "(?i)(?:[a-z0-9-]+\\.)?(?:zoom\\.us|zoom\\.com|zoomgov\\.com)/(?:j|w|my|s)/|teams\\.microsoft\\.(?:com|us)/|teams\\.live\\.com/meet/");
   private static final Pattern HREF = Pattern.compile("(?i)<a\\s[^>]*?href\\s*=\\s*[\"']([^\"']*)[\"'][^>]*>");
   private static final Pattern TAG = Pattern.compile("<[^>]{0,2000}>");
   private static final Pattern NUMERIC_ENTITY = Pattern.compile("&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});");
 
-  private MeetDetection() {
+  private final PlatformSettings platforms;
+  private final MeetingLinks links;
+
+  public MeetDetection(PlatformSettings platforms) {
+    this.platforms = platforms;
+    this.links = platforms.links();
   }
 
   /**
    * The outcome for one event.
    *
-   * @param decision {@link #SCHEDULED} or {@link #SKIPPED}
-   * @param reason   a skip reason, or where the Meet code was found
-   * @param meetCode the Meet code (lowercase {@code xxx-xxxx-xxx}) of a scheduled event, else null
-   * @param start    null for all-day events and tombstones
+   * @param decision  {@link #SCHEDULED} or {@link #SKIPPED}
+   * @param reason    a skip reason, or where the link was found
+   * @param link      the call of a scheduled event (or of one skipped as {@link #PLATFORM_NOT_ENABLED}), else null
+   * @param start     null for all-day events and tombstones
+   * @param admitters who can let the bot in: the organizer first, then the attendees who accepted (emails)
    */
-  /** @param admitters who can let the bot in: the organizer first, then the attendees who accepted (emails) */
-  public record Detection(String decision, String reason, String meetCode, Instant start, Instant end, String title,
+  public record Detection(String decision, String reason, MeetingLink link, Instant start, Instant end, String title,
                           List<String> admitters) {
 
     public boolean scheduled() {
@@ -80,7 +90,7 @@ public final class MeetDetection {
     }
   }
 
-  public static Detection detect(JsonObject event, Instant now) {
+  public Detection detect(JsonObject event, Instant now) {
     String title = event.getValue("summary") instanceof String s ? s : null;
     JsonObject startJson = object(event, "start");
     JsonObject endJson = object(event, "end");
@@ -108,11 +118,14 @@ public final class MeetDetection {
     if (!end.isAfter(now)) {
       return Detection.skip(ENDED, start, end, title);
     }
-    String[] found = meetCode(event);
-    if (found[0] == null) {
-      return Detection.skip(found[1], start, end, title);
+    Found found = link(event);
+    if (found.link() == null) {
+      return Detection.skip(found.reason(), start, end, title);
     }
-    return new Detection(SCHEDULED, found[1], found[0], start, end, title, admitters(event));
+    if (!platforms.enabled(found.link().platform())) {
+      return new Detection(SKIPPED, PLATFORM_NOT_ENABLED, found.link(), start, end, title, List.of());
+    }
+    return new Detection(SCHEDULED, found.reason(), found.link(), start, end, title, admitters(event));
   }
 
   /** The organizer, then every attendee who accepted, rooms and resources left out; each once. */
@@ -133,53 +146,44 @@ public final class MeetDetection {
     return List.copyOf(emails);
   }
 
-  /** {code, source} when found; {null, skip reason} otherwise. */
-  static String[] meetCode(JsonObject event) {
+  /** The call and where it was found; or no link, and the skip reason. */
+  record Found(MeetingLink link, String reason) {
+  }
+
+  Found link(JsonObject event) {
     JsonObject conference = object(event, "conferenceData");
-    String solution = null;
-    String videoUri = null;
     if (conference != null) {
       JsonObject key = object(object(conference, "conferenceSolution"), "key");
-      solution = key == null ? null : string(key, "type");
-      videoUri = videoEntryPoint(conference);
-      if ("hangoutsMeet".equals(solution) || solution == null) {
-        String id = string(conference, "conferenceId");
-        if ("hangoutsMeet".equals(solution) && id != null && CODE.matcher(id.toLowerCase()).matches()) {
-          return new String[] {id.toLowerCase(), FROM_CONFERENCE_DATA};
-        }
-        String fromVideo = firstCode(videoUri);
-        if (fromVideo != null) {
-          return new String[] {fromVideo, FROM_CONFERENCE_DATA};
-        }
+      String solution = key == null ? null : string(key, "type");
+      String id = string(conference, "conferenceId");
+      if ("hangoutsMeet".equals(solution) && id != null && CODE.matcher(id.toLowerCase(Locale.ROOT)).matches()) {
+        String code = id.toLowerCase(Locale.ROOT);
+        return new Found(new MeetingLink(Platform.GOOGLE_MEET, code, "https://meet.google.com/" + code, null), FROM_CONFERENCE_DATA);
+      }
+      String videoUri = videoEntryPoint(conference);
+      MeetingLink fromVideo = videoUri == null ? null : links.parse(videoUri);
+      if (fromVideo != null) {
+        return new Found(fromVideo, FROM_CONFERENCE_DATA);
+      }
+      if (videoUri != null && !"hangoutsMeet".equals(solution)) {
+        return new Found(null, UNSUPPORTED_PLATFORM); // an add-on's own call, on a platform no bot joins
       }
     }
-    String fromHangout = firstCode(string(event, "hangoutLink"));
+    MeetingLink fromHangout = links.parse(string(event, "hangoutLink"));
     if (fromHangout != null) {
-      return new String[] {fromHangout, FROM_HANGOUT_LINK};
-    }
-    boolean otherPlatform = false;
-    if (conference != null && videoUri != null && !"hangoutsMeet".equals(solution)) {
-      // An add-on (Zoom, Teams...) carries its own URL: the meeting is elsewhere, unless that URL is Meet.
-      String fromAddOn = firstCode(videoUri);
-      if (fromAddOn != null) {
-        return new String[] {fromAddOn, FROM_CONFERENCE_DATA};
-      }
-      otherPlatform = true;
+      return new Found(fromHangout, FROM_HANGOUT_LINK);
     }
     String[][] texts = {{string(event, "location"), FROM_LOCATION}, {string(event, "description"), FROM_DESCRIPTION},
         {string(event, "summary"), FROM_SUMMARY}};
     for (String[] text : texts) {
-      if (text[0] == null || text[0].isBlank()) {
-        continue;
+      if (text[0] != null && !text[0].isBlank()) {
+        MeetingLink link = links.find(normalize(text[0]));
+        if (link != null) {
+          return new Found(link, text[1]);
+        }
       }
-      String normalized = normalize(text[0]);
-      String code = firstCode(normalized);
-      if (code != null) {
-        return new String[] {code, text[1]};
-      }
-      otherPlatform |= OTHER_URL.matcher(normalized).find();
     }
-    return new String[] {null, otherPlatform ? OTHER_PLATFORM : NO_MEET_LINK};
+    return new Found(null, NO_MEET_LINK);
   }
 
   private static String videoEntryPoint(JsonObject conference) {
@@ -194,32 +198,11 @@ public final class MeetDetection {
     return null;
   }
 
-  private static String firstCode(String text) {
-    if (text == null) {
-      return null;
-    }
-    Matcher matcher = MEET_URL.matcher(text);
-    return matcher.find() ? matcher.group(1).toLowerCase() : null;
-  }
-
   /** HTML to text with hrefs kept, entities decoded, percent-encoding undone up to three times. */
   static String normalize(String text) {
     String out = HREF.matcher(text).replaceAll(match -> " " + Matcher.quoteReplacement(match.group(1)) + " ");
     out = TAG.matcher(out).replaceAll(" ");
-    out = decodeEntities(out);
-    for (int i = 0; i < 3 && out.indexOf('%') >= 0; i++) {
-      String decoded;
-      try {
-        decoded = URLDecoder.decode(out.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        break;
-      }
-      if (decoded.equals(out)) {
-        break;
-      }
-      out = decoded;
-    }
-    return out;
+    return MeetingLinks.decoded(decodeEntities(out));
   }
 
   private static String decodeEntities(String text) {

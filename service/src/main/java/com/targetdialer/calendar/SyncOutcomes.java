@@ -1,5 +1,6 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.store.CredentialCipher;
 import com.targetdialer.config.CalendarSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -2,6 +2,7 @@ package com.targetdialer.calendar;
 
 import com.targetdialer.calendar.MeetDetection.Detection;
 import com.targetdialer.meeting.BotStatus;
+import com.targetdialer.platform.MeetingLink;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -20,7 +21,7 @@ import java.util.TreeSet;
  * How a calendar's window becomes writes, decided without the database: events in (what Google says
  * now, and what the last sync recorded of each), decisions out: the {@code td_calendar_events} rows
  * to write, the occurrences to upsert, the rows to move along with their event, the meetings that
- * may have to be cancelled, and the Meet codes to lock. {@link CalendarSync} reads the inputs and
+ * may have to be cancelled, and the calls to lock. {@link CalendarSync} reads the inputs and
  * writes the plan in one transaction; writing fills in what only the database knows (row ids, what
  * a move or a cancellation actually did).
  */
@@ -31,32 +32,37 @@ final class SyncPlan {
 
   private static final Set<BotStatus> NO_BOT_YET = EnumSet.of(BotStatus.SCHEDULED, BotStatus.CANCELLED);
 
-  record Known(String eventId, Long meetingId, String decision, String reason, String meetCode, String summary,
-           Instant startsAt, Instant endsAt, Instant updated, String mCode, Instant mStart, Instant mEnd,
+  /**
+   * @param link  the event's call as {@code platform/native id} ({@link MeetingLink#key()}), null without one
+   * @param mLink the call of the meeting row it leads to, the same way
+   */
+  record Known(String eventId, Long meetingId, String decision, String reason, String link, String summary,
+           Instant startsAt, Instant endsAt, Instant updated, String mLink, Instant mStart, Instant mEnd,
            BotStatus mStatus, Instant mDispatchAt) {
 
     boolean sameRow(Long meeting, Detection d, Instant eventUpdated, String reasonWritten) {
       return Objects.equals(meetingId, meeting) && Objects.equals(decision, d.decision()) && Objects.equals(reason, reasonWritten)
-          && Objects.equals(meetCode, d.meetCode()) && Objects.equals(summary, d.title()) && Objects.equals(startsAt, d.start())
-          && Objects.equals(endsAt, d.end()) && Objects.equals(updated, eventUpdated);
+          && Objects.equals(link, d.link() == null ? null : d.link().key()) && Objects.equals(summary, d.title())
+          && Objects.equals(startsAt, d.start()) && Objects.equals(endsAt, d.end()) && Objects.equals(updated, eventUpdated);
     }
   }
 
   record Seen(Detection detection, Instant updated) {
   }
 
-  record Key(String code, Instant start) implements Comparable<Key> {
+  /** An occurrence: the call ({@link MeetingLink#key()}) and its scheduled start. */
+  record Key(String link, Instant start) implements Comparable<Key> {
     @Override
     public int compareTo(Key other) {
-      int byCode = code.compareTo(other.code);
-      return byCode != 0 ? byCode : start.compareTo(other.start);
+      int byLink = link.compareTo(other.link);
+      return byLink != 0 ? byLink : start.compareTo(other.start);
     }
   }
 
-  record Occurrence(Key key, String title, Instant end, Instant dispatchAt, List<String> admitters) {
+  record Occurrence(Key key, MeetingLink link, String title, Instant end, Instant dispatchAt, List<String> admitters) {
   }
 
-  record Move(String eventId, long fromMeeting, String fromCode, Instant fromStart, Occurrence to) {
+  record Move(String eventId, long fromMeeting, String fromLink, Instant fromStart, Occurrence to) {
   }
 
   /** A td_calendar_events row to write; its meeting is fixed, or the row of {@code key} once upserted. */
@@ -87,7 +93,8 @@ final class SyncPlan {
   final Map<Key, Occurrence> upserts = new HashMap<>();
   final List<Move> moves = new ArrayList<>();
   final Set<Long> cancelChecks = new LinkedHashSet<>();
-  final Set<String> codes = new TreeSet<>();
+  /** The calls ({@link MeetingLink#key()}) whose advisory locks the writes take, in order. */
+  final Set<String> links = new TreeSet<>();
   final Map<Long, Instant> scheduled = new HashMap<>();
   /** meeting id → the log entry (type, detail) to append; at most one per meeting. */
   final Map<Long, JsonObject[]> log = new LinkedHashMap<>();
@@ -137,16 +144,16 @@ final class SyncPlan {
       }
       if (k != null && MeetDetection.SCHEDULED.equals(k.decision()) && k.meetingId() != null) {
         cancelChecks.add(k.meetingId());
-        codes.add(k.mCode());
+        links.add(k.mLink());
         cancelCauses.put(k.meetingId(), new CancelCause(eventId, d.reason()));
       }
       return;
     }
-    Key key = new Key(d.meetCode(), d.start());
+    Key key = new Key(d.link().key(), d.start());
     Instant dispatchAt = d.start().minusSeconds(leadSeconds);
-    Occurrence occurrence = new Occurrence(key, d.title(), d.end(), dispatchAt, d.admitters());
-    boolean linked = k != null && k.meetingId() != null && k.mCode() != null;
-    if (linked && d.meetCode().equals(k.mCode()) && d.start().equals(k.mStart())) {
+    Occurrence occurrence = new Occurrence(key, d.link(), d.title(), d.end(), dispatchAt, d.admitters());
+    boolean linked = k != null && k.meetingId() != null && k.mLink() != null;
+    if (linked && key.link().equals(k.mLink()) && d.start().equals(k.mStart())) {
       boolean waiting = NO_BOT_YET.contains(k.mStatus());
       boolean meetingChanged = !Objects.equals(k.summary(), d.title())
           || (waiting && (!Objects.equals(k.mEnd(), d.end()) || !Objects.equals(k.mDispatchAt(), dispatchAt) || k.mStatus() == BotStatus.CANCELLED));
@@ -161,15 +168,15 @@ final class SyncPlan {
           scheduled.put(k.meetingId(), k.mDispatchAt());
         }
       }
-    } else if (linked && !NO_BOT_YET.contains(k.mStatus()) && d.meetCode().equals(k.mCode()) && overlaps(d.start(), k)) {
+    } else if (linked && !NO_BOT_YET.contains(k.mStatus()) && key.link().equals(k.mLink()) && overlaps(d.start(), k)) {
       // The bot is (or was) in that call: a calendar change never pulls it out, and the row stays where it is.
       if (!k.sameRow(k.meetingId(), d, seen.updated(), MOVED_AFTER_DISPATCH)) {
         rows.add(new EventRow(eventId, d, MOVED_AFTER_DISPATCH, seen.updated(), k.meetingId(), null));
       }
     } else if (linked && NO_BOT_YET.contains(k.mStatus())) {
-      moves.add(new Move(eventId, k.meetingId(), k.mCode(), k.mStart(), occurrence));
-      codes.add(k.mCode());
-      codes.add(key.code());
+      moves.add(new Move(eventId, k.meetingId(), k.mLink(), k.mStart(), occurrence));
+      links.add(k.mLink());
+      links.add(key.link());
       rows.add(new EventRow(eventId, d, d.reason(), seen.updated(), null, key));
     } else {
       upsert(occurrence);
@@ -179,7 +186,7 @@ final class SyncPlan {
 
   void upsert(Occurrence occurrence) {
     upserts.putIfAbsent(occurrence.key(), occurrence);
-    codes.add(occurrence.key().code());
+    links.add(occurrence.key().link());
   }
 
   private static boolean overlaps(Instant newStart, Known k) {

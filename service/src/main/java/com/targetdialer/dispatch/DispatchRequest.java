@@ -1,5 +1,8 @@
 package com.targetdialer.dispatch;
 
+import com.targetdialer.config.PlatformSettings;
+import com.targetdialer.platform.MeetingLink;
+import com.targetdialer.platform.Platform;
 import io.vertx.core.json.JsonObject;
 
 import static com.targetdialer.http.JsonFields.text;
@@ -8,73 +11,84 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A request to send a bot: the seed's {@code {"vexa_meeting_id": "abc-defg-hij", "platform": "google_meet"}},
- * or a Meet URL, with an optional scheduled start that names the occurrence.
+ * A request to send a bot: a call's {@code meeting_url} (Google Meet, Zoom, Teams or Jitsi; platform, id and
+ * passcode derived from it), or the seed's {@code {"vexa_meeting_id": "abc-defg-hij", "platform": "google_meet"}};
+ * an optional {@code passcode}, and an optional scheduled start that names the occurrence. Error messages
+ * never repeat the URL: it may carry the passcode.
  */
-public record DispatchRequest(String platform, String nativeMeetingId, String meetingUrl, OffsetDateTime scheduledStart, String title) {
+public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, String title) {
 
-  private static final Set<String> PLATFORMS = Set.of("google_meet", "teams", "zoom", "jitsi");
   private static final Pattern MEET_CODE = Pattern.compile("^[a-z]{3}-[a-z]{4}-[a-z]{3}$");
   private static final Pattern UNSAFE_ID = Pattern.compile("[?#&=/\\s\\p{Cntrl}]");
 
-  public static DispatchRequest fromJson(JsonObject body) {
-    String platform = text(body, "platform");
-    String meetingUrl = text(body, "meeting_url");
+  public static DispatchRequest fromJson(JsonObject body, PlatformSettings platforms) {
+    String platformName = text(body, "platform");
+    Platform platform = platformName == null ? null : Platform.of(platformName);
+    if (platformName != null && platform == null) {
+      throw new IllegalArgumentException("platform must be one of " + Platform.names() + "; got '" + platformName + "'");
+    }
     String nativeId = text(body, "vexa_meeting_id");
     if (nativeId == null) {
       nativeId = text(body, "native_meeting_id");
     }
-    if (meetingUrl != null) {
-      String fromUrl = meetCodeFromUrl(meetingUrl);
-      if (platform == null && fromUrl != null) {
-        platform = "google_meet";
-      }
-      if (nativeId == null) {
-        nativeId = fromUrl;
-      }
+    String meetingUrl = text(body, "meeting_url");
+    MeetingLink link = meetingUrl != null ? fromUrl(meetingUrl, platform, nativeId, platforms) : fromId(platform, nativeId);
+    String passcode = text(body, "passcode");
+    if (passcode != null) {
+      link = link.withPasscode(passcode);
     }
-    if (platform == null) {
-      platform = "google_meet";
+    if (!platforms.enabled(link.platform())) {
+      throw new IllegalArgumentException(link.platform().displayName() + " calls are not enabled on this service (ENABLED_PLATFORMS)");
     }
-    if (!PLATFORMS.contains(platform)) {
-      throw new IllegalArgumentException("platform must be one of google_meet, teams, zoom, jitsi; got '" + platform + "'");
-    }
-    if (nativeId == null) {
-      throw new IllegalArgumentException("give vexa_meeting_id (the Meet code, e.g. abc-defg-hij) or a meeting_url");
-    }
-    if (platform.equals("google_meet")) {
-      nativeId = nativeId.toLowerCase();
-      if (!MEET_CODE.matcher(nativeId).matches()) {
-        throw new IllegalArgumentException("'" + nativeId + "' is not a Google Meet code like abc-defg-hij");
-      }
-    } else if (nativeId.length() > 255 || UNSAFE_ID.matcher(nativeId).find()) {
-      throw new IllegalArgumentException("meeting id must be at most 255 characters without spaces or ? # & = /");
-    }
-    if ((platform.equals("zoom") || platform.equals("jitsi")) && meetingUrl == null) {
-      throw new IllegalArgumentException(platform + " needs a meeting_url");
-    }
-    return new DispatchRequest(platform, nativeId, meetingUrl, scheduledStart(body), text(body, "title"));
+    return new DispatchRequest(link, scheduledStart(body), text(body, "title"));
   }
 
-  /** The Meet code of a {@code https://meet.google.com/abc-defg-hij} URL, or null for other URLs. */
-  static String meetCodeFromUrl(String url) {
+  private static MeetingLink fromUrl(String url, Platform platform, String nativeId, PlatformSettings platforms) {
     try {
-      URI uri = new URI(url);
+      URI uri = new URI(url.trim());
       if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
         throw new IllegalArgumentException("meeting_url must be an https URL");
       }
-      if (!uri.getHost().equalsIgnoreCase("meet.google.com") || uri.getPath() == null) {
-        return null;
-      }
-      String code = uri.getPath().replaceFirst("^/", "").toLowerCase();
-      return MEET_CODE.matcher(code).matches() ? code : null;
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("meeting_url is not a URL: " + e.getReason());
+      throw new IllegalArgumentException("meeting_url is not a URL (" + e.getReason() + ")");
     }
+    MeetingLink link = platforms.links().parse(url);
+    if (link == null) {
+      throw new IllegalArgumentException("meeting_url is not a link to a Google Meet, Zoom, Teams or Jitsi call"
+          + " (Jitsi hosts other than meet.jit.si must be listed in JITSI_HOSTS)");
+    }
+    if (platform != null && platform != link.platform()) {
+      throw new IllegalArgumentException("platform '" + platform + "' disagrees with meeting_url, which is a " + link.platform() + " link");
+    }
+    if (nativeId != null && !nativeId.equalsIgnoreCase(link.nativeId())) {
+      throw new IllegalArgumentException("native_meeting_id '" + nativeId + "' disagrees with meeting_url, which leads to '" + link.nativeId() + "'");
+    }
+    return link;
+  }
+
+  private static MeetingLink fromId(Platform platform, String nativeId) {
+    Platform chosen = platform == null ? Platform.GOOGLE_MEET : platform;
+    if (nativeId == null) {
+      throw new IllegalArgumentException("give a meeting_url, or vexa_meeting_id (the Meet code, e.g. abc-defg-hij)");
+    }
+    if (chosen == Platform.GOOGLE_MEET) {
+      String code = nativeId.toLowerCase(Locale.ROOT);
+      if (!MEET_CODE.matcher(code).matches()) {
+        throw new IllegalArgumentException("'" + nativeId + "' is not a Google Meet code like abc-defg-hij");
+      }
+      return new MeetingLink(chosen, code, "https://meet.google.com/" + code, null);
+    }
+    if (nativeId.length() > 255 || UNSAFE_ID.matcher(nativeId).find()) {
+      throw new IllegalArgumentException("meeting id must be at most 255 characters without spaces or ? # & = / (give a passcode in 'passcode')");
+    }
+    if (chosen != Platform.TEAMS) {
+      throw new IllegalArgumentException(chosen + " needs a meeting_url");
+    }
+    return new MeetingLink(chosen, nativeId, null, null); // Vexa builds the Teams link from the thread id
   }
 
   private static OffsetDateTime scheduledStart(JsonObject body) {
@@ -89,11 +103,13 @@ public record DispatchRequest(String platform, String nativeMeetingId, String me
     }
   }
 
+  /** For the event bus, within this process: the passcode travels apart from the link, as it is stored. */
   public JsonObject toJson() {
     return new JsonObject()
-        .put("platform", platform)
-        .put("native_meeting_id", nativeMeetingId)
-        .put("meeting_url", meetingUrl)
+        .put("platform", link.platform().wire())
+        .put("native_meeting_id", link.nativeId())
+        .put("meeting_url", link.url())
+        .put("passcode", link.passcode())
         .put("scheduled_start", scheduledStart == null ? null : scheduledStart.toString())
         .put("title", title);
   }

@@ -33,8 +33,11 @@ final class DispatchSql {
       """;
 
   static final String LOAD_MEETING = """
-      SELECT id, platform, native_meeting_id, meeting_url, title, bot_status FROM td_meetings WHERE id = $1
+      SELECT id, platform, native_meeting_id, meeting_url, passcode_enc, title, bot_status FROM td_meetings WHERE id = $1
       """;
+
+  /** A passcode given with a dispatch request is the one to use, whatever the calendar said. */
+  static final String SET_PASSCODE = "UPDATE td_meetings SET passcode_enc = $2 WHERE id = $1";
 
   static final String NEW_SESSION = """
       INSERT INTO td_bot_sessions (meeting_id, attempt, start_reason)

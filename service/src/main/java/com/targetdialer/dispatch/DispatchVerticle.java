@@ -1,6 +1,11 @@
 package com.targetdialer.dispatch;
 
+import com.targetdialer.config.CalendarSettings;
 import com.targetdialer.meeting.MeetingStatus;
+import com.targetdialer.platform.MeetingLink;
+import com.targetdialer.platform.Platform;
+import com.targetdialer.store.CredentialCipher;
+import io.vertx.core.buffer.Buffer;
 import com.targetdialer.bus.Failures;
 import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.meeting.BotStatus;
@@ -39,13 +44,16 @@ public final class DispatchVerticle extends VerticleBase {
   private final Settings settings;
   private final Backends backends;
   private final String webhookSecret;
+  private final CredentialCipher cipher;
   private Pool pg;
   private VexaClient vexa;
 
-  public DispatchVerticle(Settings settings, Backends backends, String webhookSecret) {
+  /** @param cipher opens the calls' passcodes (sealed like calendar credentials) and seals those given to the API */
+  public DispatchVerticle(Settings settings, Backends backends, String webhookSecret, CredentialCipher cipher) {
     this.settings = settings;
     this.backends = backends;
     this.webhookSecret = webhookSecret;
+    this.cipher = cipher;
   }
 
   @Override
@@ -92,9 +100,13 @@ public final class DispatchVerticle extends VerticleBase {
   private void onRequest(Message<JsonObject> message) {
     DispatchRequest request;
     try {
-      request = DispatchRequest.fromJson(message.body());
+      request = DispatchRequest.fromJson(message.body(), settings.platforms());
     } catch (IllegalArgumentException e) {
       message.fail(Failures.BAD_REQUEST, e.getMessage());
+      return;
+    }
+    if (request.link().passcode() != null && !cipher.available()) {
+      message.fail(Failures.UNAVAILABLE, "a call's passcode is stored encrypted, and " + CalendarSettings.KEY_SETTING + " is not set on this service");
       return;
     }
     if (vexa == null) {
@@ -204,8 +216,12 @@ public final class DispatchVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> claim(SqlConnection connection, DispatchRequest request) {
-    Future<Row> occurrence = connection.preparedQuery(DispatchSql.LOCK_LINK).execute(Tuple.of(request.platform(), request.nativeMeetingId()))
-        .compose(locked -> request.scheduledStart() != null ? scheduledOccurrence(connection, request) : openOccurrence(connection, request));
+    MeetingLink link = request.link();
+    Future<Row> occurrence = connection.preparedQuery(DispatchSql.LOCK_LINK).execute(Tuple.of(link.platform().wire(), link.nativeId()))
+        .compose(locked -> request.scheduledStart() != null ? scheduledOccurrence(connection, request) : openOccurrence(connection, request))
+        .compose(row -> link.passcode() == null ? Future.succeededFuture(row)
+            : connection.preparedQuery(DispatchSql.SET_PASSCODE)
+                .execute(Tuple.of(row.getLong("id"), Buffer.buffer(cipher.seal(link.passcode(), link.key())))).map(row));
     return occurrence.compose(row -> MeetingStatus.claim(connection, row.getLong("id"))
         .map(claimed -> new JsonObject()
             .put("meeting_id", row.getLong("id"))
@@ -215,17 +231,19 @@ public final class DispatchVerticle extends VerticleBase {
 
   private Future<Row> scheduledOccurrence(SqlConnection connection, DispatchRequest request) {
     OffsetDateTime start = request.scheduledStart();
+    MeetingLink link = request.link();
     return connection.preparedQuery(DispatchSql.INSERT_OCCURRENCE)
-        .execute(Tuple.of(request.platform(), request.nativeMeetingId(), request.meetingUrl(), request.title(), start))
-        .compose(ignored -> connection.preparedQuery(DispatchSql.FIND_OCCURRENCE).execute(Tuple.of(request.platform(), request.nativeMeetingId(), start)))
+        .execute(Tuple.of(link.platform().wire(), link.nativeId(), link.url(), request.title(), start))
+        .compose(ignored -> connection.preparedQuery(DispatchSql.FIND_OCCURRENCE).execute(Tuple.of(link.platform().wire(), link.nativeId(), start)))
         .map(rows -> rows.iterator().next());
   }
 
   private Future<Row> openOccurrence(SqlConnection connection, DispatchRequest request) {
-    return connection.preparedQuery(DispatchSql.FIND_OPEN_OCCURRENCE).execute(Tuple.of(request.platform(), request.nativeMeetingId()))
+    MeetingLink link = request.link();
+    return connection.preparedQuery(DispatchSql.FIND_OPEN_OCCURRENCE).execute(Tuple.of(link.platform().wire(), link.nativeId()))
         .compose(rows -> rows.iterator().hasNext() ? Future.succeededFuture(rows.iterator().next())
             : connection.preparedQuery(DispatchSql.INSERT_OCCURRENCE_NOW)
-                .execute(Tuple.of(request.platform(), request.nativeMeetingId(), request.meetingUrl(), request.title()))
+                .execute(Tuple.of(link.platform().wire(), link.nativeId(), link.url(), request.title()))
                 .map(inserted -> inserted.iterator().next()));
   }
 
@@ -254,13 +272,28 @@ public final class DispatchVerticle extends VerticleBase {
     if (vexa == null) {
       return recordFailure(label, sessionId, "vexa_not_configured", Failures.UNAVAILABLE);
     }
-    return vexa.startBot(platform, nativeId, meeting.getString("meeting_url"))
+    MeetingLink link;
+    try {
+      link = link(meeting);
+    } catch (CredentialCipher.DecryptionException e) {
+      return recordFailure(label, sessionId, "passcode_unreadable: " + e.getMessage(), Failures.UNAVAILABLE);
+    }
+    return vexa.startBot(link)
         .compose(bot -> recordStarted(meetingId, sessionId, session.getInteger("attempt"), bot), failure -> {
           String reason = failure instanceof VexaException e
               ? (e.unreachable() ? "vexa_unreachable: " : "vexa_refused: " + e.status() + " ") + e.detail()
               : "vexa_error: " + failure.getMessage();
-          return recordFailure(label, sessionId, reason, Failures.BAD_GATEWAY);
+          return recordFailure(label, sessionId, link.redact(reason), Failures.BAD_GATEWAY);
         });
+  }
+
+  /** The meeting's call, with its passcode opened. */
+  private MeetingLink link(Row meeting) {
+    Platform platform = Platform.of(meeting.getString("platform"));
+    String nativeId = meeting.getString("native_meeting_id");
+    Buffer sealed = meeting.getBuffer("passcode_enc");
+    String passcode = sealed == null ? null : cipher.open(sealed.getBytes(), MeetingLink.key(platform.wire(), nativeId));
+    return new MeetingLink(platform, nativeId, meeting.getString("meeting_url"), passcode);
   }
 
   private Future<JsonObject> recordStarted(long meetingId, long sessionId, int attempt, VexaBot bot) {

@@ -1,6 +1,7 @@
 package com.targetdialer.ledger;
 
 import com.targetdialer.calendar.MeetDetection;
+import com.targetdialer.platform.Platform;
 
 /**
  * A calendar event our rules chose not to record (it has no meeting row), as the ledger reports it:
@@ -15,18 +16,24 @@ public final class SkippedEvent {
     return MeetDetection.CANCELLED.equals(reason) ? Outcome.CANCELLED : Outcome.SKIPPED;
   }
 
-  /** The decision reasons of MeetDetection, for a person. */
-  public static String reason(String reason) {
+  /** The decision reasons of MeetDetection, for a person; {@code platform} is the call's, when the event had one. */
+  public static String reason(String reason, String platform) {
     return switch (reason == null ? "" : reason) {
       case MeetDetection.CANCELLED -> "Not recorded: the calendar event was cancelled.";
       case MeetDetection.DECLINED -> "Not recorded: you declined this event.";
       case MeetDetection.ALL_DAY -> "Not recorded: an all-day event is not a call.";
       case MeetDetection.NO_MEET_LINK -> "Not recorded: the event has no video-call link.";
-      case MeetDetection.OTHER_PLATFORM -> "Not recorded: the call is on a platform that is not enabled.";
+      case MeetDetection.PLATFORM_NOT_ENABLED -> "Not recorded: " + platformName(platform) + " calls are not enabled (ENABLED_PLATFORMS).";
+      case MeetDetection.UNSUPPORTED_PLATFORM -> "Not recorded: the call is on a platform no bot can join.";
       case MeetDetection.NOT_A_MEETING -> "Not recorded: the event is focus time, out of office or a working location, not a call.";
       case MeetDetection.NO_TIME -> "Not recorded: the event has no start time.";
       case MeetDetection.ENDED -> "Not recorded: the event had already ended when its calendar was first read.";
       default -> "Not recorded: " + reason.replace('_', ' ') + ".";
     };
+  }
+
+  private static String platformName(String platform) {
+    Platform known = Platform.of(platform);
+    return known == null ? "its platform's" : known.displayName();
   }
 }

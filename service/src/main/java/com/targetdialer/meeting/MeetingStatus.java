@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import com.targetdialer.store.MeetingEvents;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -31,17 +32,21 @@ public final class MeetingStatus {
   // ---- the calendar ----
 
   /** Occurrences (code, start) scheduled or rescheduled, a cancelled one scheduled again; returns id, status, dispatch_at, inserted. */
-  public static Future<RowSet<Row>> upsertOccurrences(SqlClient client, String[] codes, String[] titles, OffsetDateTime[] starts,
+  public static Future<RowSet<Row>> upsertOccurrences(SqlClient client, String[] platforms, String[] nativeIds, String[] urls,
+                                                      Buffer[] sealedPasscodes, String[] titles, OffsetDateTime[] starts,
                                                       OffsetDateTime[] ends, OffsetDateTime[] dispatchAt, JsonArray[] admitters) {
-    return client.preparedQuery(MeetingStatusSql.UPSERT_OCCURRENCES)
-        .execute(Tuple.tuple().addValue(codes).addValue(titles).addValue(starts).addValue(ends).addValue(dispatchAt).addValue(admitters));
+    return client.preparedQuery(MeetingStatusSql.UPSERT_OCCURRENCES).execute(Tuple.tuple().addValue(platforms).addValue(nativeIds)
+        .addValue(urls).addValue(sealedPasscodes).addValue(titles).addValue(starts).addValue(ends).addValue(dispatchAt).addValue(admitters));
   }
 
   /** Moves a meeting no bot was sent to with its event; no row when it cannot be taken along. */
-  public static Future<RowSet<Row>> moveOccurrence(SqlClient client, long meetingId, String code, OffsetDateTime start,
-                                                   OffsetDateTime end, String title, OffsetDateTime dispatchAt, String calendarId) {
+  public static Future<RowSet<Row>> moveOccurrence(SqlClient client, long meetingId, String platform, String nativeId, String url,
+                                                   byte[] sealedPasscode, OffsetDateTime start, OffsetDateTime end, String title,
+                                                   OffsetDateTime dispatchAt, String calendarId) {
     return client.preparedQuery(MeetingStatusSql.MOVE_OCCURRENCE).execute(Tuple.tuple()
-        .addValue(meetingId).addValue(code).addValue(start).addValue(end).addValue(title).addValue(dispatchAt).addValue(calendarId));
+        .addValue(meetingId).addValue(platform).addValue(nativeId).addValue(url)
+        .addValue(sealedPasscode == null ? null : Buffer.buffer(sealedPasscode))
+        .addValue(start).addValue(end).addValue(title).addValue(dispatchAt).addValue(calendarId));
   }
 
   /** scheduled → cancelled, for those of the meetings no calendar event asks for any more; returns their ids. */

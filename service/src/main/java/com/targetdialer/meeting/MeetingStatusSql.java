@@ -18,31 +18,36 @@ final class MeetingStatusSql {
    * occurrence that is back is scheduled again; times change only while no bot was sent.
    */
   static final String UPSERT_OCCURRENCES = """
-      INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, title, scheduled_start, scheduled_end, dispatch_at, source, admitters)
-      SELECT 'google_meet', t.code, 'https://meet.google.com/' || t.code, t.title, t.s, t.e, t.d, 'calendar', coalesce(t.a, '[]')
-      FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::jsonb[]) AS t(code, title, s, e, d, a)
+      INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, passcode_enc, title, scheduled_start, scheduled_end, dispatch_at,
+                               source, admitters)
+      SELECT t.platform, t.native_id, t.url, t.passcode, t.title, t.s, t.e, t.d, 'calendar', coalesce(t.a, '[]')
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
+                  $9::jsonb[]) AS t(platform, native_id, url, passcode, title, s, e, d, a)
       ON CONFLICT ON CONSTRAINT td_meetings_occurrence_key DO UPDATE SET
           title = coalesce(EXCLUDED.title, td_meetings.title),
+          meeting_url = coalesce(EXCLUDED.meeting_url, td_meetings.meeting_url),
+          passcode_enc = coalesce(EXCLUDED.passcode_enc, td_meetings.passcode_enc),
           admitters = CASE WHEN EXCLUDED.admitters = '[]' THEN td_meetings.admitters ELSE EXCLUDED.admitters END,
           scheduled_end = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.scheduled_end ELSE td_meetings.scheduled_end END,
           dispatch_at = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.dispatch_at ELSE td_meetings.dispatch_at END,
           bot_status = CASE WHEN td_meetings.bot_status = 'cancelled' THEN 'scheduled' ELSE td_meetings.bot_status END,
           updated_at = now()
-      RETURNING id, native_meeting_id, scheduled_start, bot_status, dispatch_at, (xmax = 0) AS inserted
+      RETURNING id, platform, native_meeting_id, scheduled_start, bot_status, dispatch_at, (xmax = 0) AS inserted
       """;
 
   /**
    * A moved event takes its row along, while no bot was sent, no other calendar still holds the row at
-   * its old time, and no row exists at the new time already. $7 = this calendar.
+   * its old time, and no row exists at the new time already. The event may now lead to another call
+   * ($2 platform, $3 native id, $4 link, $5 sealed passcode). $10 = this calendar.
    */
   static final String MOVE_OCCURRENCE = """
-      UPDATE td_meetings m SET native_meeting_id = $2, meeting_url = 'https://meet.google.com/' || $2, scheduled_start = $3,
-          scheduled_end = $4, title = coalesce($5, m.title), dispatch_at = $6, bot_status = 'scheduled', updated_at = now()
+      UPDATE td_meetings m SET platform = $2, native_meeting_id = $3, meeting_url = $4, passcode_enc = $5, scheduled_start = $6,
+          scheduled_end = $7, title = coalesce($8, m.title), dispatch_at = $9, bot_status = 'scheduled', updated_at = now()
       WHERE m.id = $1 AND m.bot_status IN ('scheduled', 'cancelled')
         AND NOT EXISTS (SELECT 1 FROM td_calendar_events e
-                        WHERE e.meeting_id = m.id AND e.decision = 'scheduled' AND e.calendar_ref <> $7)
+                        WHERE e.meeting_id = m.id AND e.decision = 'scheduled' AND e.calendar_ref <> $10)
         AND NOT EXISTS (SELECT 1 FROM td_meetings o
-                        WHERE o.platform = m.platform AND o.native_meeting_id = $2 AND o.scheduled_start = $3 AND o.id <> m.id)
+                        WHERE o.platform = $2 AND o.native_meeting_id = $3 AND o.scheduled_start = $6 AND o.id <> m.id)
       RETURNING m.id, m.bot_status, m.dispatch_at
       """;
 

@@ -1,5 +1,6 @@
 package com.targetdialer.persist;
 
+import com.targetdialer.platform.MeetingLink;
 import com.targetdialer.bus.DeadLetter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,7 +55,7 @@ final class DeadLetters {
       return;
     }
     LOG.warn("kept as a dead letter [source: {}, reason: {}, error: {}, like it since the last line: {}, stream id: {}, body: {}]",
-        letter.source(), letter.reason().code(), letter.error(), throttle.suppressed, letter.streamId(), abbreviate(letter.rawBody()));
+        letter.source(), letter.reason().code(), letter.error(), throttle.suppressed, letter.streamId(), MeetingLink.withoutPasscodes(abbreviate(letter.rawBody())));
     throttle.loggedAtMs = nowMs;
     throttle.suppressed = 0;
   }

@@ -1,5 +1,6 @@
 package com.targetdialer.store;
 
+import com.targetdialer.platform.MeetingLink;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -32,7 +33,7 @@ public record MeetingLabel(long id, String title, String platform, String native
           }
           Row row = rows.iterator().next();
           return new MeetingLabel(meetingId, row.getString("title"), row.getString("platform"), row.getString("native_meeting_id"),
-              row.getString("meeting_url"), row.getOffsetDateTime("scheduled_start").toInstant().toString());
+              MeetingLink.withoutPasscodes(row.getString("meeting_url")), row.getOffsetDateTime("scheduled_start").toInstant().toString());
         })
         .otherwise(new MeetingLabel(meetingId, null, null, null));
   }

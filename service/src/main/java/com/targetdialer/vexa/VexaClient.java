@@ -2,6 +2,7 @@ package com.targetdialer.vexa;
 
 import com.targetdialer.config.VexaSettings;
 import com.targetdialer.http.Retries;
+import com.targetdialer.platform.MeetingLink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,14 +45,22 @@ public final class VexaClient {
         .setConnectTimeout(Math.min(settings.timeoutMs(), 5_000)));
   }
 
-  /** {@code POST /bots}. A 409 means a bot is already in that meeting: it is adopted and returned. */
-  public Future<VexaBot> startBot(String platform, String nativeMeetingId, String meetingUrl) {
+  /**
+   * {@code POST /bots} with the call's link (with its passcode, where the platform's links carry one) and
+   * passcode. A 409 means a bot is already in that meeting: it is adopted and returned.
+   */
+  public Future<VexaBot> startBot(MeetingLink link) {
+    String platform = link.platform().wire();
+    String nativeMeetingId = link.nativeId();
     JsonObject body = new JsonObject()
         .put("platform", platform)
         .put("native_meeting_id", nativeMeetingId)
         .put("bot_name", settings.botName());
-    if (meetingUrl != null) {
-      body.put("meeting_url", meetingUrl);
+    if (link.url() != null) {
+      body.put("meeting_url", link.joinUrl());
+    }
+    if (link.passcode() != null) {
+      body.put("passcode", link.passcode());
     }
     return call(HttpMethod.POST, "/bots", body, Set.of(200, 201))
         .map(response -> VexaBot.fromJson(response.bodyAsJsonObject()))

@@ -1,5 +1,6 @@
 package com.targetdialer.vexa;
 
+import com.targetdialer.platform.MeetingLink;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -21,8 +22,9 @@ public final class VexaException extends RuntimeException {
     this.detail = detail;
   }
 
+  /** Vexa's errors may quote the link it was given: a passcode in it is masked before anyone logs the detail. */
   public static VexaException fromResponse(int status, Buffer body) {
-    return new VexaException(status, detailOf(body));
+    return new VexaException(status, MeetingLink.withoutPasscodes(detailOf(body)));
   }
 
   public int status() {

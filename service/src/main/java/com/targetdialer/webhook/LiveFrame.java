@@ -8,19 +8,31 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
  * What one text frame of Vexa's live {@code /ws} means (vexa-api.md §7), decided from the frame
  * alone; the stream then finds the meeting and persists. Shapes: the bot's single {@code segment},
- * bundles of {@code confirmed} and {@code pending} segments (bot and collector), the bare
+ * bundles of {@code confirmed} and {@code pending} segments (bot and collector; the Teams bot's speaker
+ * snapshots among them), the bare
  * {@code transcription_segment}, 0.6-0.10's {@code transcript.mutable} / {@code transcript.finalized},
  * {@code transcript_retract}, both {@code meeting.status} shapes, control frames and errors.
  */
 sealed interface LiveFrame {
 
-  /** Segments as Vexa sent them, each saying whether it is final: confirmed ones are, pending ones and single ones unless they say so are drafts. */
-  record Transcript(Long vexaMeetingId, JsonArray segments) implements LiveFrame {
+  /**
+   * Segments as Vexa sent them, each saying whether it is final: confirmed ones are, pending ones and single ones unless they say so are drafts.
+   *
+   * @param snapshot the bot's speaker snapshot (Teams): its {@code pending} is every draft of that speaker key, so
+   *                 drafts of the key it no longer lists are withdrawn; null for every other frame
+   */
+  record Transcript(Long vexaMeetingId, JsonArray segments, Snapshot snapshot) implements LiveFrame {
+  }
+
+  /** A speaker key's full set of drafts, and the segments it confirmed in the same frame. */
+  record Snapshot(String speakerKey, Set<String> pendingIds, Set<String> confirmedIds) {
   }
 
   record Retract(Long vexaMeetingId, List<String> segmentIds) implements LiveFrame {
@@ -83,7 +95,30 @@ sealed interface LiveFrame {
     if (type.equals("transcription_segment")) {
       segments.add(said(frame, false));
     }
-    return new Transcript(vexaMeetingId(frame), segments);
+    return new Transcript(vexaMeetingId(frame), segments, snapshot(frame));
+  }
+
+  /**
+   * The bot's speaker-snapshot envelope ({@code transcript-redis.ts}): a {@code speaker} key with {@code confirmed}
+   * and {@code pending}, and no {@code ts}. The collector's frames look alike but carry {@code ts} and list only
+   * what changed, so they withdraw nothing.
+   */
+  private static Snapshot snapshot(JsonObject frame) {
+    if (!(frame.getValue("speaker") instanceof String speaker) || frame.containsKey("ts")
+        || !(frame.getValue("pending") instanceof JsonArray pending) || !(frame.getValue("confirmed") instanceof JsonArray confirmed)) {
+      return null;
+    }
+    return new Snapshot(speaker, segmentIds(pending), segmentIds(confirmed));
+  }
+
+  private static Set<String> segmentIds(JsonArray segments) {
+    Set<String> ids = new HashSet<>();
+    segments.forEach(item -> {
+      if (item instanceof JsonObject segment && segment.getValue("segment_id") instanceof String id) {
+        ids.add(id);
+      }
+    });
+    return ids;
   }
 
   /**

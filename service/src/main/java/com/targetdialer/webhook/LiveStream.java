@@ -54,6 +54,7 @@ final class LiveStream {
   private final StreamOutages outages;
   /** Followed meetings by Vexa's meeting id (a restart is a new Vexa id for the same link). */
   private final Map<Long, Followed> followed = new HashMap<>();
+  private final PendingSnapshots snapshots = new PendingSnapshots();
   private WebSocket socket;
   private long reconnectDelayMs = 1_000;
   private long pingTimer;
@@ -108,6 +109,7 @@ final class LiveStream {
     if (previous != null) {
       // A restart: Vexa binds a subscription to the row that was newest when it was made.
       followed.remove(previous.vexaMeetingId());
+      snapshots.forget(previous.vexaMeetingId());
       send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(previous.subscription())));
     }
     if (followed.put(meeting.vexaMeetingId(), meeting) == null) {
@@ -121,6 +123,7 @@ final class LiveStream {
 
   private void unfollow(long vexaMeetingId) {
     Followed gone = followed.remove(vexaMeetingId);
+    snapshots.forget(vexaMeetingId);
     if (gone != null) {
       LOG.info("no longer following meeting [meeting: {}, vexa id: {}]", gone.meetingId(), vexaMeetingId);
       outages.up(List.of(gone.meetingId())); // whoever follows it now (or the backfill) fills what this node missed
@@ -256,8 +259,14 @@ final class LiveStream {
     if (!normalized.unkeyable().isEmpty()) {
       keep(text, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyableError(meeting.meetingId()));
     }
-    if (!normalized.segments().isEmpty()) {
-      persist(text, meeting, normalized.segments());
+    JsonArray segments = normalized.segments();
+    if (transcript.snapshot() != null) {
+      // What the bot's snapshot no longer holds it withdrew: the same as its transcript_retract says.
+      snapshots.withdrawn(meeting.vexaMeetingId(), transcript.snapshot())
+          .forEach(id -> segments.add(VexaSegments.retraction(id, meeting.sessionUid())));
+    }
+    if (!segments.isEmpty()) {
+      persist(text, meeting, segments);
     }
   }
 

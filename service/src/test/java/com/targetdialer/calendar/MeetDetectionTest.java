@@ -1,6 +1,8 @@
 package com.targetdialer.calendar;
 
 import com.targetdialer.calendar.MeetDetection.Detection;
+import com.targetdialer.config.PlatformSettings;
+import com.targetdialer.platform.Platform;
 import com.targetdialer.sim.google.MeetEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.EnumSet;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +22,12 @@ class MeetDetectionTest {
   private static final Instant START = Instant.parse("2030-03-18T09:00:00Z");
   private static final Instant END = START.plusSeconds(1800);
 
+  /** The shipped default: ENABLED_PLATFORMS = google_meet,zoom,teams. */
+  static final MeetDetection DEFAULT = new MeetDetection(
+      new PlatformSettings(EnumSet.of(Platform.GOOGLE_MEET, Platform.ZOOM, Platform.TEAMS), List.of()));
+
   private static Detection detect(JsonObject event) {
-    return MeetDetection.detect(event, NOW);
+    return DEFAULT.detect(event, NOW);
   }
 
   private static JsonObject plain() {
@@ -46,7 +54,7 @@ class MeetDetectionTest {
 
     assertThat(d.decision()).isEqualTo(MeetDetection.SCHEDULED);
     assertThat(d.reason()).isEqualTo(MeetDetection.FROM_CONFERENCE_DATA);
-    assertThat(d.meetCode()).isEqualTo("abc-defg-hij");
+    assertThat(d.link().nativeId()).isEqualTo("abc-defg-hij");
     assertThat(d.start()).isEqualTo(START);
     assertThat(d.end()).isEqualTo(END);
     assertThat(d.title()).isEqualTo("Standup");
@@ -61,23 +69,23 @@ class MeetDetectionTest {
 
     Detection d = detect(event);
 
-    assertThat(d.meetCode()).isEqualTo("abc-defg-hij");
+    assertThat(d.link().nativeId()).isEqualTo("abc-defg-hij");
     assertThat(d.reason()).isEqualTo(MeetDetection.FROM_CONFERENCE_DATA);
   }
 
   @Test
   @DisplayName("hangoutLink, then location (without scheme, any case), then an HTML description with a redirect-wrapped link")
   void fallbacks() {
-    assertThat(detect(plain().put("hangoutLink", "https://meet.google.com/bcd-efgh-ijk")).meetCode()).isEqualTo("bcd-efgh-ijk");
+    assertThat(detect(plain().put("hangoutLink", "https://meet.google.com/bcd-efgh-ijk")).link().nativeId()).isEqualTo("bcd-efgh-ijk");
     assertThat(detect(plain().put("hangoutLink", "https://meet.google.com/bcd-efgh-ijk")).reason()).isEqualTo(MeetDetection.FROM_HANGOUT_LINK);
 
     Detection location = detect(plain().put("location", "Room 4 / Meet.Google.com/CDE-FGHI-JKL?pli=1"));
-    assertThat(location.meetCode()).isEqualTo("cde-fghi-jkl");
+    assertThat(location.link().nativeId()).isEqualTo("cde-fghi-jkl");
     assertThat(location.reason()).isEqualTo(MeetDetection.FROM_LOCATION);
 
     String html = "<p>Join: <a href=\"https://www.google.com/url?q=https%3A%2F%2Fmeet.google.com%2Fdef-ghij-klm&amp;sa=D\">here</a></p>";
     Detection description = detect(plain().put("description", html));
-    assertThat(description.meetCode()).isEqualTo("def-ghij-klm");
+    assertThat(description.link().nativeId()).isEqualTo("def-ghij-klm");
     assertThat(description.reason()).isEqualTo(MeetDetection.FROM_DESCRIPTION);
   }
 
@@ -90,7 +98,7 @@ class MeetDetectionTest {
   }
 
   @Test
-  @DisplayName("skip reasons: cancelled, all_day, declined, no_meet_link, other_platform, not_a_meeting, ended")
+  @DisplayName("skip reasons: cancelled, all_day, declined, no_meet_link, platform_not_enabled, unsupported_platform, not_a_meeting, ended")
   void skipReasons() {
     assertThat(detect(new JsonObject().put("id", "gone1").put("status", "cancelled")).reason()).isEqualTo(MeetDetection.CANCELLED);
     assertThat(detect(MeetEvent.meet("abc-defg-hij", START, END).status("cancelled").json()).reason()).isEqualTo(MeetDetection.CANCELLED);
@@ -106,11 +114,15 @@ class MeetDetectionTest {
         .as("someone else declining changes nothing").isTrue();
 
     assertThat(detect(plain()).reason()).isEqualTo(MeetDetection.NO_MEET_LINK);
-    assertThat(detect(plain().put("location", "https://us02web.zoom.us/j/8123456789?pwd=x")).reason()).isEqualTo(MeetDetection.OTHER_PLATFORM);
-    JsonObject addOn = plain().put("conferenceData", new JsonObject()
+    MeetDetection meetOnly = new MeetDetection(new PlatformSettings(EnumSet.of(Platform.GOOGLE_MEET), List.of()));
+    Detection zoomNotEnabled = meetOnly.detect(plain().put("location", "https://us02web.zoom.us/j/8123456789?pwd=x"), NOW);
+    assertThat(zoomNotEnabled.reason()).isEqualTo(MeetDetection.PLATFORM_NOT_ENABLED);
+    assertThat(zoomNotEnabled.link().platform()).as("the API can say which platform").isEqualTo(Platform.ZOOM);
+    JsonObject webex = plain().put("conferenceData", new JsonObject()
         .put("conferenceSolution", new JsonObject().put("key", new JsonObject().put("type", "addOn")))
-        .put("entryPoints", new JsonArray().add(new JsonObject().put("entryPointType", "video").put("uri", "https://zoom.us/j/123"))));
-    assertThat(detect(addOn).reason()).isEqualTo(MeetDetection.OTHER_PLATFORM);
+        .put("entryPoints", new JsonArray().add(new JsonObject().put("entryPointType", "video").put("uri", "https://acme.webex.com/meet/bob"))));
+    assertThat(detect(webex.put("description", "or https://meet.google.com/abc-defg-hij")).reason())
+        .as("an add-on's own call is where the meeting is").isEqualTo(MeetDetection.UNSUPPORTED_PLATFORM);
     assertThat(detect(MeetEvent.meet("abc-defg-hij", START, END).with("eventType", "focusTime").json()).reason())
         .isEqualTo(MeetDetection.NOT_A_MEETING);
     assertThat(detect(MeetEvent.meet("abc-defg-hij", NOW.minusSeconds(3600), NOW).json()).reason()).isEqualTo(MeetDetection.ENDED);

@@ -2,6 +2,8 @@ package com.targetdialer.calendar;
 
 import com.targetdialer.calendar.MeetDetection.Detection;
 import com.targetdialer.meeting.BotStatus;
+import com.targetdialer.platform.MeetingLink;
+import com.targetdialer.platform.Platform;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -18,16 +20,19 @@ class SyncPlanTest {
   private static final Instant END = START.plusSeconds(1800);
   private static final Instant UPDATED = Instant.parse("2026-11-30T09:00:00Z");
   private static final String CODE = "abc-defg-hij";
+  /** The call as the plan names it: {@code platform/native id}. */
+  private static final String LINK = "google_meet/" + CODE;
 
   private static Detection meet(String code, Instant start) {
-    return new Detection(MeetDetection.SCHEDULED, MeetDetection.FROM_CONFERENCE_DATA, code, start, start.plusSeconds(1800), "Discovery call",
-        java.util.List.of("alice@example.com"));
+    return new Detection(MeetDetection.SCHEDULED, MeetDetection.FROM_CONFERENCE_DATA,
+        new MeetingLink(Platform.GOOGLE_MEET, code, "https://meet.google.com/" + code, null), start, start.plusSeconds(1800),
+        "Discovery call", java.util.List.of("alice@example.com"));
   }
 
   /** What the last sync recorded: the event scheduled onto meeting 7 at START, whose bot is in {@code status}. */
   private static SyncPlan.Known known(BotStatus status) {
-    return new SyncPlan.Known("ev1", 7L, MeetDetection.SCHEDULED, MeetDetection.FROM_CONFERENCE_DATA, CODE, "Discovery call",
-        START, END, UPDATED, CODE, START, END, status, START.minusSeconds(LEAD_S));
+    return new SyncPlan.Known("ev1", 7L, MeetDetection.SCHEDULED, MeetDetection.FROM_CONFERENCE_DATA, LINK, "Discovery call",
+        START, END, UPDATED, LINK, START, END, status, START.minusSeconds(LEAD_S));
   }
 
   private static SyncPlan plan(Detection now, SyncPlan.Known before) {
@@ -40,11 +45,11 @@ class SyncPlanTest {
     SyncPlan plan = plan(meet(CODE, START), null);
 
     assertThat(plan.upserts.values()).singleElement().satisfies(o -> {
-      assertThat(o.key()).isEqualTo(new SyncPlan.Key(CODE, START));
+      assertThat(o.key()).isEqualTo(new SyncPlan.Key(LINK, START));
       assertThat(o.dispatchAt()).isEqualTo(START.minusSeconds(LEAD_S));
     });
-    assertThat(plan.rows).singleElement().satisfies(row -> assertThat(row.key).isEqualTo(new SyncPlan.Key(CODE, START)));
-    assertThat(plan.codes).containsExactly(CODE);
+    assertThat(plan.rows).singleElement().satisfies(row -> assertThat(row.key).isEqualTo(new SyncPlan.Key(LINK, START)));
+    assertThat(plan.links).containsExactly(LINK);
     assertThat(plan.moves).isEmpty();
     assertThat(plan.cancelCauses).isEmpty();
   }
@@ -77,9 +82,9 @@ class SyncPlanTest {
 
     assertThat(plan.moves).singleElement().satisfies(move -> {
       assertThat(move.fromMeeting()).isEqualTo(7L);
-      assertThat(move.to().key()).isEqualTo(new SyncPlan.Key(CODE, later));
+      assertThat(move.to().key()).isEqualTo(new SyncPlan.Key(LINK, later));
     });
-    assertThat(plan.codes).containsExactly(CODE);
+    assertThat(plan.links).containsExactly(LINK);
   }
 
   @Test

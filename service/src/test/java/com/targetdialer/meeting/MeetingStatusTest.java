@@ -4,6 +4,7 @@ import com.targetdialer.testing.SqlProbe;
 import com.targetdialer.testing.TestStores;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -53,10 +54,12 @@ class MeetingStatusTest {
 
   private static Map<String, Statement> statements() {
     Map<String, Statement> all = new LinkedHashMap<>();
-    all.put("upsertOccurrences", (c, m) -> MeetingStatus.upsertOccurrences(c, new String[] {m.code()}, new String[] {"t"},
+    all.put("upsertOccurrences", (c, m) -> MeetingStatus.upsertOccurrences(c, new String[] {"google_meet"}, new String[] {m.code()},
+        new String[] {"https://meet.google.com/" + m.code()}, new Buffer[] {null}, new String[] {"t"},
         new OffsetDateTime[] {m.start()}, new OffsetDateTime[] {m.end()}, new OffsetDateTime[] {m.start().minusMinutes(2)},
         new JsonArray[] {new JsonArray().add("alice@example.com")}));
-    all.put("moveOccurrence", (c, m) -> MeetingStatus.moveOccurrence(c, m.id(), m.code(), m.start().plusHours(1), m.end().plusHours(1),
+    all.put("moveOccurrence", (c, m) -> MeetingStatus.moveOccurrence(c, m.id(), "google_meet", m.code(),
+        "https://meet.google.com/" + m.code(), null, m.start().plusHours(1), m.end().plusHours(1),
         "t", m.start().plusMinutes(58), "calendar"));
     all.put("cancelOrphans", (c, m) -> MeetingStatus.cancelOrphans(c, new Long[] {m.id()}));
     all.put("claim", (c, m) -> MeetingStatus.claim(c, m.id()));

@@ -1,5 +1,7 @@
 package com.targetdialer.vexa;
 
+import com.targetdialer.platform.MeetingLink;
+import com.targetdialer.platform.Platform;
 import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.Settings;
 import com.targetdialer.config.VexaSettings;
@@ -40,13 +42,17 @@ class VexaClientTest {
         .put("VEXA_MAX_ATTEMPTS", 3).put("VEXA_TIMEOUT_MS", 2000)).vexa();
   }
 
+  private static MeetingLink meet(String code) {
+    return new MeetingLink(Platform.GOOGLE_MEET, code, "https://meet.google.com/" + code, null);
+  }
+
   @Test
   @DisplayName("a started bot brings Vexa's meeting id and session uid; a second start adopts it instead of failing")
   void startAndAdopt() {
     vexa.script("abc-defg-hij", BotScript.deaf());
 
-    VexaBot bot = client.startBot("google_meet", "abc-defg-hij", null).await();
-    VexaBot again = client.startBot("google_meet", "abc-defg-hij", null).await();
+    VexaBot bot = client.startBot(meet("abc-defg-hij")).await();
+    VexaBot again = client.startBot(meet("abc-defg-hij")).await();
 
     assertThat(bot.id()).isPositive();
     assertThat(bot.sessionUid()).isNotBlank();
@@ -66,8 +72,8 @@ class VexaClientTest {
   void transcriptionOutcome() {
     vexa.script("abc-defg-hij", BotScript.normal().skipLobby().segments(2));
     vexa.script("bcd-efgh-ijk", BotScript.normal().skipLobby().segments(0));
-    VexaBot talking = client.startBot("google_meet", "abc-defg-hij", null).await();
-    VexaBot silent = client.startBot("google_meet", "bcd-efgh-ijk", null).await();
+    VexaBot talking = client.startBot(meet("abc-defg-hij")).await();
+    VexaBot silent = client.startBot(meet("bcd-efgh-ijk")).await();
 
     VexaBot served = Await.value("finished", Duration.ofSeconds(10), () -> {
       VexaBot row = client.meeting(talking.id()).await();
@@ -87,7 +93,7 @@ class VexaClientTest {
   @DisplayName("stopping twice is fine: the second DELETE's 404 means the bot is already gone")
   void stopTwice() {
     vexa.script("abc-defg-hij", BotScript.deaf());
-    client.startBot("google_meet", "abc-defg-hij", null).await();
+    client.startBot(meet("abc-defg-hij")).await();
 
     client.stopBot("google_meet", "abc-defg-hij").await();
     client.stopBot("google_meet", "abc-defg-hij").await();
@@ -103,7 +109,7 @@ class VexaClientTest {
     assertThat(client.runningBots().await()).isEmpty();
 
     vexa.failNext("POST", "/bots", 422, 1, null);
-    assertThatThrownBy(() -> client.startBot("google_meet", "abc-defg-hij", null).await())
+    assertThatThrownBy(() -> client.startBot(meet("abc-defg-hij")).await())
         .isInstanceOfSatisfying(VexaException.class, e -> {
           assertThat(e.status()).isEqualTo(422);
           assertThat(e.unreachable()).isFalse();
@@ -116,7 +122,7 @@ class VexaClientTest {
   void botLimit() {
     vexa.setMaxConcurrentBots(0);
 
-    assertThatThrownBy(() -> client.startBot("google_meet", "abc-defg-hij", null).await())
+    assertThatThrownBy(() -> client.startBot(meet("abc-defg-hij")).await())
         .isInstanceOfSatisfying(VexaException.class, e -> assertThat(e.botLimitReached()).isTrue());
   }
 
@@ -138,7 +144,7 @@ class VexaClientTest {
   void legacy010() {
     vexa.setLegacy010(true);
     vexa.script("abc-defg-hij", BotScript.normal().untilStopped());
-    VexaBot bot = client.startBot("google_meet", "abc-defg-hij", null).await();
+    VexaBot bot = client.startBot(meet("abc-defg-hij")).await();
 
     List<VexaBot> running = client.runningBots().await();
     client.stopBot("google_meet", "abc-defg-hij").await();

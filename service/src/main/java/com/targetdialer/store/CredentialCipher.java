@@ -1,4 +1,4 @@
-package com.targetdialer.calendar;
+package com.targetdialer.store;
 
 import com.targetdialer.config.CalendarSettings;
 import com.targetdialer.config.ConfigException;
@@ -20,9 +20,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Encrypts calendar credentials before they reach Postgres: AES-256-GCM with TD_ENCRYPTION_KEY, a random
- * 96-bit nonce per value, and the calendar id as associated data (a blob copied to another row does not
- * decrypt). Stored form: version byte 1, nonce, ciphertext with its 128-bit tag.
+ * Encrypts credentials before they reach Postgres (a calendar's OAuth grant, a call's passcode): AES-256-GCM with TD_ENCRYPTION_KEY, a random
+ * 96-bit nonce per value, and what the value belongs to (the calendar id, the call) as associated data (a
+ * blob copied to another row does not decrypt). Stored form: version byte 1, nonce, ciphertext with its 128-bit tag.
  *
  * <p>Without TD_ENCRYPTION_KEY, on the embedded single-node default (no DATABASE_URL), a key is generated
  * once into {@code DATA_DIR/encryption.key} (mode 0600) next to the data it protects. With DATABASE_URL
@@ -123,6 +123,16 @@ public final class CredentialCipher {
 
   public JsonObject decryptJson(byte[] blob, String calendarId) {
     return new JsonObject(new String(decrypt(blob, calendarId), StandardCharsets.UTF_8));
+  }
+
+  /** A secret text sealed for what it belongs to; null stays null. */
+  public byte[] seal(String secret, String belongsTo) {
+    return secret == null ? null : encrypt(secret.getBytes(StandardCharsets.UTF_8), belongsTo);
+  }
+
+  /** The text {@link #seal} sealed; null stays null. */
+  public String open(byte[] sealed, String belongsTo) {
+    return sealed == null ? null : new String(decrypt(sealed, belongsTo), StandardCharsets.UTF_8);
   }
 
   byte[] encrypt(byte[] plaintext, String associated) {

@@ -1,4 +1,4 @@
-package com.targetdialer.calendar;
+package com.targetdialer.store;
 
 import com.targetdialer.config.CalendarSettings;
 import com.targetdialer.config.ConfigException;
