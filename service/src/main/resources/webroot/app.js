@@ -90,6 +90,7 @@
     const title = document.createElement('div');
     title.className = 'title';
     title.textContent = event.title || '(no title)';
+    if (event.platform) title.prepend(platformIcon(event.platform));
     const meta = document.createElement('div');
     meta.className = 'meta';
     meta.append(outcomeBadge(event.outcome), text(timeOf(event.scheduled_start)));
@@ -106,6 +107,7 @@
     const title = document.createElement('div');
     title.className = 'title';
     title.textContent = m.title || m.native_meeting_id;
+    title.prepend(platformIcon(m.platform));
     const meta = document.createElement('div');
     meta.className = 'meta';
     meta.append(statusBadge(m.bot_status), text(timeOf(m.scheduled_start)), text(m.segment_count + ' segments'));
@@ -155,6 +157,16 @@
       bar.append(part);
     });
     return [bar, caption];
+  }
+
+  const platforms = { google_meet: 'Google Meet', zoom: 'Zoom', teams: 'Microsoft Teams', jitsi: 'Jitsi' };
+
+  // <span class="platform" data-platform="zoom" title="Zoom">Z</span>: which call it is, at a glance.
+  function platformIcon(platform) {
+    const icon = badge('platform', platform, (platforms[platform] || platform || '?').charAt(0));
+    icon.title = platforms[platform] || platform;
+    icon.setAttribute('aria-label', icon.title);
+    return icon;
   }
 
   function statusBadge(status) {
@@ -212,6 +224,17 @@
     meta.id = 'meeting-status';
     meta.dataset.status = m.bot_status;
     meta.append(statusBadge(m.bot_status), text(' ' + m.native_meeting_id + (m.restart_count ? ' · restarted ×' + m.restart_count : '')));
+    title.prepend(platformIcon(m.platform));
+    if (m.meeting_url) {
+      // The link as the API gives it: without the passcode, which never leaves the service.
+      const link = document.createElement('a');
+      link.className = 'join-link';
+      link.href = m.meeting_url;
+      link.target = '_blank';
+      link.rel = 'noopener';
+      link.textContent = 'Open in ' + (platforms[m.platform] || 'the meeting');
+      meta.append(text(' · '), link);
+    }
     const outcome = document.createElement('div');
     outcome.id = 'meeting-outcome';
     outcome.className = 'meta';

@@ -231,6 +231,36 @@ class CalendarSyncTest {
   }
 
   @Test
+  @DisplayName("one Zoom call on two calendars, through two links (the add-on's with its passcode, a pasted one without): one row, one bot, with the passcode")
+  void sharedZoomCallOneBot() {
+    String carol = h.newUser("carol");
+    String dave = h.newUser("dave");
+    String zoomId = "8" + (long) (Math.random() * 1_000_000_000L + 1_000_000_000L);
+    Instant start = inSeconds(5);
+    h.google.putEvent(carol, MeetEvent.zoom(zoomId, "Qw3rtyPass", start, start.plusSeconds(1800)).id("zoomA").summary("Pricing call").json());
+    h.google.putEvent(dave, MeetEvent.timed(start, start.plusSeconds(1800)).id("zoomB").summary("Pricing call (copy)")
+        .description("<p>Join Zoom: <a href=\"https://zoom.us/j/" + zoomId + "\">https://zoom.us/j/" + zoomId + "</a></p>").json());
+    // Zoom's links carry an opaque token for the passcode (pwd): the bot opens the link with it.
+    String pwd = MeetEvent.zoomPwd(zoomId, "Qw3rtyPass");
+    h.vexa.script(zoomId, BotScript.normal().requirePasscode("Qw3rtyPass", pwd));
+
+    h.connect(carol);
+    h.connect(dave);
+
+    Await.until("both calendars hold it", SYNCED, () -> h.events(carol).containsKey("zoomA") && h.events(dave).containsKey("zoomB"));
+    assertThat(h.events(carol).get("zoomA").getString("platform")).isEqualTo("zoom");
+    assertThat(h.events(dave).get("zoomB").getString("native_meeting_id")).isEqualTo(zoomId);
+    assertThat(h.events(dave).get("zoomB").getLong("meeting_id")).isEqualTo(h.events(carol).get("zoomA").getLong("meeting_id"));
+    Await.until("bot started", Duration.ofSeconds(15), () -> h.vexa.botsStarted(zoomId) == 1);
+    assertThat(h.vexa.spawnedPasscode("zoom", zoomId)).isEqualTo(pwd);
+    assertThat(h.vexa.spawnedMeetingUrl("zoom", zoomId)).endsWith("/j/" + zoomId + "?pwd=" + pwd);
+    Await.until("the bot is in the call", Duration.ofSeconds(15), () -> "active".equals(h.db.value(
+        "SELECT bot_status FROM td_meetings WHERE platform = 'zoom' AND native_meeting_id = $1", zoomId)));
+    assertThat(h.db.count("SELECT count(*) FROM td_meetings WHERE native_meeting_id = $1", zoomId)).isEqualTo(1);
+    assertThat(h.vexa.botsStarted(zoomId)).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("a weekly standing Meet room gets one row per occurrence in the window")
   void weeklyOccurrences() {
     String user = h.newUser("weekly");

@@ -62,6 +62,7 @@ class LiveTranscriptPageTest {
     env.put("HEALTH_SWEEP_INTERVAL_S", "1");
     env.put("DEAF_TIMEOUT_S", "3");
     env.put("LIVE_RESYNC_INTERVAL_S", "1");
+    env.put("TD_ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
     service = RunningService.start(env);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(service.httpPort()));
     browser = Browser.start();
@@ -225,11 +226,52 @@ class LiveTranscriptPageTest {
     assertThat(outcome).isIn("refused", "closed after open");
   }
 
-  private static long dispatch(String code) {
-    var response = client.post("/dispatch/bot").putHeader("Authorization", "Bearer " + INTERNAL_KEY)
-        .sendJsonObject(new JsonObject().put("vexa_meeting_id", code)).await();
+  @Test
+  @DisplayName("each meeting shows its platform; the header links to the call without its passcode, which the page never holds")
+  void platformsAndPasscodes() throws Exception {
+    String day = "2026-11-21";
+    vexa.script("85512340001", BotScript.normal().skipLobby().segments(2).requirePasscode("PgZoomPw1"));
+    vexa.script("9384750000001", BotScript.normal().skipLobby().segments(2).requirePasscode("PgTeamsPw2"));
+    long zoom = dispatch(new JsonObject().put("meeting_url", "https://us02web.zoom.us/j/85512340001?pwd=PgZoomPw1")
+        .put("title", "Zoom call").put("scheduled_start", day + "T10:00:00Z"));
+    long teams = dispatch(new JsonObject().put("meeting_url", "https://teams.live.com/meet/9384750000001?p=PgTeamsPw2")
+        .put("title", "Teams call").put("scheduled_start", day + "T11:00:00Z"));
+
+    browser.get("http://127.0.0.1:" + service.httpPort() + "/?token=" + UI_TOKEN);
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.until(driver -> "open".equals(driver.findElement(By.id("connection")).getAttribute("data-state")));
+    browser.executeScript("const day = document.getElementById('day'); day.value = '" + day + "'; day.dispatchEvent(new Event('change'));");
+    wait.until(driver -> driver.findElements(By.cssSelector("#meetings .meeting")).size() == 2);
+
+    assertThat(browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + zoom + "'] .platform")).getAttribute("data-platform"))
+        .isEqualTo("zoom");
+    assertThat(browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + teams + "'] .platform")).getAttribute("title"))
+        .isEqualTo("Microsoft Teams");
+    click(wait, ".meeting[data-meeting-id='" + zoom + "']");
+    wait.until(driver -> !driver.findElements(By.cssSelector("#meeting-header .join-link")).isEmpty());
+    WebElement join = browser.findElement(By.cssSelector("#meeting-header .join-link"));
+    assertThat(join.getAttribute("href")).isEqualTo("https://us02web.zoom.us/j/85512340001");
+    assertThat(join.getText()).isEqualTo("Open in Zoom");
+    Await.until("both calls finished", Duration.ofSeconds(30), () -> db.count(
+        "SELECT count(*) FROM td_meetings WHERE id IN ($1, $2) AND bot_status = 'completed'", zoom, teams) == 2);
+    click(wait, ".meeting[data-meeting-id='" + teams + "']");
+    wait.until(driver -> driver.findElement(By.id("meeting-header")).getText().contains("Teams call"));
+    saveScreenshot("platforms.png");
+    assertThat(browser.getPageSource()).doesNotContain("PgZoomPw1").doesNotContain("PgTeamsPw2");
+    @SuppressWarnings("unchecked")
+    List<Object> resources = (List<Object>) browser.executeScript(
+        "return performance.getEntriesByType('resource').map(e => e.name);");
+    assertThat(resources).as("nothing the page fetched names a passcode").noneMatch(name -> String.valueOf(name).contains("Pw"));
+  }
+
+  private static long dispatch(JsonObject body) {
+    var response = client.post("/dispatch/bot").putHeader("Authorization", "Bearer " + INTERNAL_KEY).sendJsonObject(body).await();
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject().getLong("meeting_id");
+  }
+
+  private static long dispatch(String code) {
+    return dispatch(new JsonObject().put("vexa_meeting_id", code));
   }
 
   private static void saveScreenshot(String name) throws Exception {

@@ -44,11 +44,30 @@ final class BotRun {
     state.advance(m, "joining", null, "bot_callback");
     if (s.fate == BotScript.Fate.JOIN_FAILURE) {
       after(s.lobbyDelay, () -> state.fail(m, "join_failure", "navigation to the meeting failed", "bot_callback"));
+    } else if (!s.admits(m.passcode, SimRest.passcodeFromUrl(m.data.getString("constructed_meeting_url")))) {
+      after(s.lobbyDelay, () -> state.fail(m, "join_failure", passcodeError(), "bot_callback"));
     } else if (s.lobby) {
       after(s.lobbyDelay, this::lobby);
     } else {
       after(s.admissionDelay, this::admit);
     }
+  }
+
+  /**
+   * What the bot reports when the passcode prompt stops it ({@code String(e)} of its error). A missing
+   * passcode gets the real Zoom/Jitsi join-module text; Vexa has no wrong-passcode error, so that one is ours.
+   */
+  private String passcodeError() {
+    if (m.passcode != null && !m.passcode.isEmpty()) {
+      return "Error: passcode_rejected: the meeting did not accept botConfig.passcode";
+    }
+    return switch (m.platform) {
+      case "zoom" -> "Error: [Zoom Web] passcode_required: meeting requires a passcode but botConfig.passcode is empty;"
+          + " pass passcode to the embedder or include ?pwd=... in the meeting URL";
+      case "jitsi" -> "Error: [Jitsi] password_required: room is password-protected but botConfig.passcode is empty;"
+          + " pass the room password to the embedder";
+      default -> "Error: passcode_required: meeting requires a passcode but botConfig.passcode is empty";
+    };
   }
 
   private void lobby() {

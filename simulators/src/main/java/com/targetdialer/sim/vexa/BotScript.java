@@ -1,6 +1,8 @@
 package com.targetdialer.sim.vexa;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -58,6 +60,8 @@ public final class BotScript {
   boolean outOfOrderWebhooks;
   Set<String> lostWebhooks = Set.of();
   Duration outOfOrderWindow;
+  /** The passcodes the meeting accepts; null when it asks for none. */
+  Set<String> passcodes;
   double pace = 1.0;
 
   Duration joinDelay = Duration.ofMillis(50);
@@ -93,6 +97,7 @@ public final class BotScript {
     c.outOfOrderWebhooks = outOfOrderWebhooks;
     c.lostWebhooks = lostWebhooks;
     c.outOfOrderWindow = outOfOrderWindow;
+    c.passcodes = passcodes;
     c.pace = pace;
     c.joinDelay = joinDelay;
     c.lobbyDelay = lobbyDelay;
@@ -263,6 +268,18 @@ public final class BotScript {
     });
   }
 
+  /**
+   * The meeting asks for a passcode: the bot gets in only holding {@code passcode} or one of
+   * {@code alsoAccepted} (a Zoom meeting also takes its link's {@code pwd} token), whether it came as
+   * the spawn's {@code passcode} or rides in the link the bot opens ({@code ?pwd=}, {@code ?p=}).
+   * Otherwise the bot fails while joining: failed, join_failure, stage joining, the bot's error as reason.
+   */
+  public BotScript requirePasscode(String passcode, String... alsoAccepted) {
+    Set<String> accepted = new HashSet<>(List.of(alsoAccepted));
+    accepted.add(Objects.requireNonNull(passcode));
+    return copy(s -> s.passcodes = Set.copyOf(accepted));
+  }
+
   /** Multiplies every delay by {@code factor}: 1 = test speed, 10-20 = human speed for a demo. */
   public BotScript pace(double factor) {
     if (factor <= 0) {
@@ -307,6 +324,11 @@ public final class BotScript {
   /** Time from DELETE to the bot's terminal status. */
   public BotScript stopDelay(Duration d) {
     return copy(s -> s.stopDelay = d);
+  }
+
+  /** Whether a bot holding these credentials (any may be null) gets past the meeting's passcode prompt. */
+  boolean admits(String... credentials) {
+    return passcodes == null || Arrays.stream(credentials).anyMatch(c -> c != null && passcodes.contains(c));
   }
 
   /** A delay with the pace applied, in ms (at least 1, as Vert.x timers need). */

@@ -39,6 +39,10 @@ final class SimMeeting {
   /** The stored {@code meeting.data} blob, including the webhook config frozen at spawn. */
   final JsonObject data;
   final WebhookTarget webhook;
+  /** The {@code meeting_url} of the POST /bots, or null when spawned by native id. */
+  final String meetingUrl;
+  /** The passcode the bot was invoked with: the body's, else the one the URL carries; null for none. */
+  final String passcode;
   final Map<String, SimSegment> segments = new LinkedHashMap<>();
   /** Teams bots publish full-replace pending snapshots per speaker key; this is what they hold. */
   final Map<String, Map<String, SimSegment>> pendingBySpeakerKey = new LinkedHashMap<>();
@@ -53,7 +57,7 @@ final class SimMeeting {
   BotRun run;
 
   SimMeeting(long id, long userId, String platform, String nativeId, String sessionUid, Instant createdAt,
-             BotScript script, int attempt, JsonObject data, WebhookTarget webhook) {
+             BotScript script, int attempt, JsonObject data, WebhookTarget webhook, String meetingUrl, String passcode) {
     this.id = id;
     this.userId = userId;
     this.platform = platform;
@@ -66,6 +70,8 @@ final class SimMeeting {
     this.attempt = attempt;
     this.data = data;
     this.webhook = webhook;
+    this.meetingUrl = meetingUrl;
+    this.passcode = passcode;
   }
 
   boolean terminal() {

@@ -9,12 +9,10 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,11 +31,13 @@ final class SimRest {
   private static final Set<String> AUTO_LEAVE_KEYS = Set.of("max_bot_time", "max_wait_for_admission",
       "max_time_left_alone", "no_one_joined_timeout", "waiting_room_timeout", "everyone_left_timeout");
   private static final String URL_CHARS = "?#&=/";
-  private static final Pattern MEET_CODE = Pattern.compile("^/([a-z]{3}-[a-z]{4}-[a-z]{3})/?$");
-  private static final Pattern ZOOM_PATH = Pattern.compile("^/(?:j|wc/join)/(\\d{9,11})/?$");
-  private static final Pattern TEAMS_MEET = Pattern.compile("^/meet/(\\d{10,15})/?$");
-  private static final Pattern TEAMS_JOIN = Pattern.compile("^/l/meetup-join/([^/]+)(?:/.*)?$");
-  private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
+  // collector/meeting_link.py's patterns. Python's \d and \s are Unicode-aware, and its \s also takes \x1c-\x1f.
+  private static final Pattern GMEET_ID = Pattern.compile("[a-z]{3}-[a-z]{4}-[a-z]{3}");
+  private static final Pattern ZOOM_ID = Pattern.compile("\\d{9,11}", Pattern.UNICODE_CHARACTER_CLASS);
+  private static final Pattern TEAMS_THREAD = Pattern.compile("19:meeting_[^@%\\s\\x1c-\\x1f/]+@thread\\.v2",
+      Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS);
+  private static final Pattern TEAMS_SHORT = Pattern.compile("/meet/([^/?#]+)", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+  private static final Pattern JITSI_ROOM = Pattern.compile("[^/?#\\s\\x1c-\\x1f]+", Pattern.UNICODE_CHARACTER_CLASS);
 
   private final SimState state;
   private final SimSettings settings;
@@ -90,11 +90,11 @@ final class SimRest {
         detail(ctx, 422, problem);
         return;
       }
-      meetingUrl = rawUrl.toString().strip();
+      meetingUrl = strip(rawUrl.toString());
     }
     Object passcode = body.getValue("passcode");
     if (nativeId.isEmpty() && meetingUrl != null) {
-      String[] derived = derive(meetingUrl);
+      String[] derived = derive(meetingUrl, settings.jitsiHosts);
       if (derived == null) {
         detail(ctx, 422, "'native_meeting_id' is required: it could not be derived from meeting_url '"
             + meetingUrl + "' (unrecognized meeting link)");
@@ -107,8 +107,8 @@ final class SimRest {
       }
       platform = derived[0];
       nativeId = derived[1];
-      if (passcode == null) {
-        passcode = queryParam(meetingUrl, "pwd", "p");
+      if (falsy(passcode)) {
+        passcode = passcodeFromUrl(meetingUrl);
       }
     }
     if (platform.isEmpty() || (nativeId.isEmpty() && meetingUrl == null)) {
@@ -172,70 +172,159 @@ final class SimRest {
     if (passcode != null) {
       data.put("passcode", passcode);
     }
-    SimMeeting m = state.create(platform, nativeId, data);
+    SimMeeting m = state.create(platform, nativeId, meetingUrl, passcode == null ? null : passcode.toString(), data);
     // Only this answer lists the session uids (bot_spawn/service.py _meeting_response); stored rows do not.
     JsonObject created = m.response(true, settings.legacy010);
     created.getJsonObject("data").put("sessions", new JsonArray().add(m.sessionUid));
     json(ctx, 201, created);
   }
 
+  /** {@code _validate_meeting_url}, on a port of Python's URL parser: what it refuses, this refuses. */
   private static String urlProblem(Object raw) {
-    if (!(raw instanceof String s) || s.isBlank()) {
+    if (!(raw instanceof String s) || strip(s).isEmpty()) {
       return "meeting_url must be a non-empty string";
     }
-    String url = s.strip();
-    URI uri;
+    String url = strip(s);
+    PyUrl parsed;
     try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      return "meeting_url does not parse as a URL: '" + url + "'";
+      parsed = PyUrl.parse(url);
+    } catch (IllegalArgumentException e) {
+      return "meeting_url does not parse as a URL: " + repr(url);
     }
-    if (!"https".equals(uri.getScheme())) {
+    if (!"https".equals(parsed.scheme)) {
       return "meeting_url must use https:// — the bot only joins TLS deployments";
     }
-    String host = uri.getHost();
-    if (host == null || host.isEmpty()) {
+    String host = parsed.hostname();
+    if (host == null) {
       return "meeting_url must have a valid hostname";
     }
-    host = host.toLowerCase();
-    if (host.equals("localhost") || host.endsWith(".localhost")) {
+    String lower = host.toLowerCase(Locale.ROOT);
+    if (lower.equals("localhost") || lower.endsWith(".localhost")) {
       return "meeting_url cannot target localhost";
     }
-    if (IPV4.matcher(host).matches() || host.startsWith("[") || host.contains(":")) {
+    if (PyUrl.isIpAddress(host)) {
       return "meeting_url cannot be an IP literal — use the deployment's hostname";
     }
     return null;
   }
 
-  /** {@code collector/meeting_link.py}, reduced to the common link shapes: {platform, native id} or null. */
-  static String[] derive(String url) {
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
+  /**
+   * {@code collector/meeting_link.py parse_meeting_url} with generic hosts (what POST /bots uses):
+   * {platform, native id}, or null when nothing valid can be extracted.
+   */
+  static String[] derive(String raw, Set<String> jitsiHosts) {
+    String value = raw == null ? "" : strip(raw);
+    if (value.isEmpty()) {
       return null;
     }
-    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase();
-    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    String lower = value.toLowerCase(Locale.ROOT);
+    if (GMEET_ID.matcher(lower).matches()) {
+      return new String[] {"google_meet", lower};
+    }
+    PyUrl url;
+    try {
+      url = PyUrl.parse(value);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    String host = url.hostname();
+    if (host != null) {
+      // .hostname keeps an IPv6 zone's case; meeting_link.py lowercases all of it.
+      return deriveFromHost(value, url, host.toLowerCase(Locale.ROOT), jitsiHosts);
+    }
+    // A bare number is taken for a Zoom id.
+    return ZOOM_ID.matcher(value).matches() ? new String[] {"zoom", value} : null;
+  }
+
+  private static String[] deriveFromHost(String value, PyUrl url, String host, Set<String> jitsiHosts) {
     Matcher m;
-    if (host.equals("meet.google.com") && (m = MEET_CODE.matcher(path.toLowerCase())).matches()) {
-      return new String[] {"google_meet", m.group(1)};
+    if (host.contains("meet.google.com")) {
+      String[] segments = url.path.split("/");
+      String code = segments.length == 0 ? "" : segments[segments.length - 1].toLowerCase(Locale.ROOT);
+      return GMEET_ID.matcher(code).matches() ? new String[] {"google_meet", code} : null;
     }
-    if ((host.equals("zoom.us") || host.endsWith(".zoom.us")) && (m = ZOOM_PATH.matcher(path)).matches()) {
-      return new String[] {"zoom", m.group(1)};
-    }
-    if (host.equals("teams.live.com") || host.equals("teams.microsoft.com") || host.endsWith(".teams.microsoft.com")) {
-      if ((m = TEAMS_MEET.matcher(path)).matches()) {
-        return new String[] {"teams", m.group(1)};
+    if (host.contains("zoom")) {
+      m = ZOOM_ID.matcher(url.path);
+      if (m.find() || (m = ZOOM_ID.matcher(url.query)).find()) {
+        return new String[] {"zoom", m.group()};
       }
-      if ((m = TEAMS_JOIN.matcher(path)).matches()) {
-        return new String[] {"teams", URLDecoder.decode(m.group(1), StandardCharsets.UTF_8)};
-      }
+      return null;
     }
-    if (host.equals("meet.jit.si") && path.length() > 1 && path.indexOf('/', 1) < 0) {
-      return new String[] {"jitsi", path.substring(1)};
+    if (host.contains("teams.microsoft.com") || host.contains("teams.live.com")) {
+      // The classic deep link's thread id, searched in the whole decoded link; else the short /meet/<id> link.
+      if ((m = TEAMS_THREAD.matcher(PyUrl.unquote(value))).find()) {
+        return new String[] {"teams", m.group()};
+      }
+      return (m = TEAMS_SHORT.matcher(url.path)).find() ? new String[] {"teams", m.group(1)} : null;
+    }
+    if (jitsiHost(host, jitsiHosts)) {
+      String room = url.path.replaceAll("^/+|/+$", "");
+      if (!JITSI_ROOM.matcher(room).matches()) {
+        return null;
+      }
+      // Rooms are deployment-scoped: only the public deployment keeps the bare room as id.
+      return new String[] {"jitsi", host.equals("meet.jit.si") ? room : room + "@" + host};
     }
     return null;
+  }
+
+  /** meet.jit.si, a configured host, or (pasted links only) a host naming jitsi or with a "meet" label. */
+  private static boolean jitsiHost(String host, Set<String> configured) {
+    return host.equals("meet.jit.si") || configured.contains(host) || host.contains("jitsi")
+        || Arrays.asList(host.split("\\.", -1)).contains("meet");
+  }
+
+  /** {@code _passcode_from_url}: the link's own passcode, Zoom's {@code ?pwd=} or else Teams' {@code ?p=}. */
+  static String passcodeFromUrl(String url) {
+    if (url == null) {
+      return null;
+    }
+    try {
+      String query = PyUrl.parse(url).query;
+      String pwd = PyUrl.firstValue(query, "pwd");
+      return pwd != null ? pwd : PyUrl.firstValue(query, "p");
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Python's {@code repr} of a str, as the f-string {@code {raw!r}} writes it. */
+  private static String repr(String s) {
+    char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+    StringBuilder out = new StringBuilder().append(quote);
+    s.codePoints().forEach(c -> {
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        default -> {
+          if (c == quote) {
+            out.append('\\').append(quote);
+          } else if (c == ' ' || printable(c)) {
+            out.appendCodePoint(c);
+          } else {
+            out.append(c < 0x100 ? String.format("\\x%02x", c) : c < 0x10000 ? String.format("\\u%04x", c) : String.format("\\U%08x", c));
+          }
+        }
+      }
+    });
+    return out.append(quote).toString();
+  }
+
+  /** {@code str.isprintable} for one character: not a control, format, separator, private or unassigned one. */
+  private static boolean printable(int c) {
+    return switch (Character.getType(c)) {
+      case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+           Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR -> false;
+      default -> true;
+    };
+  }
+
+  /** Python's truthiness, for {@code if not passcode}: an empty or zero passcode counts as none. */
+  private static boolean falsy(Object v) {
+    return v == null || Boolean.FALSE.equals(v) || "".equals(v) || (v instanceof Number n && n.doubleValue() == 0)
+        || (v instanceof JsonObject o && o.isEmpty()) || (v instanceof JsonArray a && a.isEmpty());
   }
 
   private static String constructUrl(String platform, String nativeId) {
@@ -274,7 +363,7 @@ final class SimRest {
       return b;
     }
     if (v instanceof String s) {
-      return switch (s.strip().toLowerCase()) {
+      return switch (strip(s).toLowerCase()) {
         case "true", "1", "yes", "on" -> true;
         case "false", "0", "no", "off" -> false;
         default -> null;
@@ -310,26 +399,6 @@ final class SimRest {
       if (raw != null && !((raw instanceof Integer || raw instanceof Long) && ((Number) raw).longValue() > 0)) {
         return "automatic_leave." + p[0] + " must be a positive integer";
       }
-    }
-    return null;
-  }
-
-  private static String queryParam(String url, String... names) {
-    try {
-      String q = new URI(url).getRawQuery();
-      if (q == null) {
-        return null;
-      }
-      for (String name : names) {
-        for (String pair : q.split("&")) {
-          int eq = pair.indexOf('=');
-          if (eq > 0 && pair.substring(0, eq).equals(name) && eq < pair.length() - 1) {
-            return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-          }
-        }
-      }
-    } catch (URISyntaxException e) {
-      return null;
     }
     return null;
   }
@@ -570,6 +639,26 @@ final class SimRest {
   }
 
   private static String str(Object o) {
-    return o == null ? "" : o.toString().strip();
+    return o == null ? "" : strip(o.toString());
+  }
+
+  /** Python's {@code str.strip()}, whose whitespace also takes in U+0085, no-break spaces and the like. */
+  private static String strip(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && pythonSpace(s.charAt(from))) {
+      from++;
+    }
+    while (to > from && pythonSpace(s.charAt(to - 1))) {
+      to--;
+    }
+    return s.substring(from, to);
+  }
+
+  /** {@code str.isspace}: general category Zs, or bidirectional class WS, B or S. */
+  private static boolean pythonSpace(char c) {
+    byte bidi = Character.getDirectionality(c);
+    return Character.getType(c) == Character.SPACE_SEPARATOR || bidi == Character.DIRECTIONALITY_WHITESPACE
+        || bidi == Character.DIRECTIONALITY_PARAGRAPH_SEPARATOR || bidi == Character.DIRECTIONALITY_SEGMENT_SEPARATOR;
   }
 }

@@ -2,6 +2,7 @@ package com.targetdialer.sim.vexa;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,6 +15,8 @@ final class SimSettings {
   volatile int maxConcurrentBots = 100;
   volatile boolean legacy010;
   volatile BotScript defaultScript = BotScript.normal();
+  /** Vexa's {@code VEXA_JITSI_HOSTS}: lowercased self-hosted Jitsi hostnames. */
+  volatile Set<String> jitsiHosts = Set.of();
   final Map<String, List<BotScript>> scripts = new ConcurrentHashMap<>();
 
   /** Attempt {@code i} (0-based) of a native id uses script {@code i}; the last one repeats. */

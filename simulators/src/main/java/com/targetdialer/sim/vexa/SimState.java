@@ -108,8 +108,11 @@ final class SimState {
     deletes.merge(nativeId, 1, Integer::sum);
   }
 
-  /** A new row for a spawn: frozen webhook config, a fresh session uid, the script for this attempt. */
-  SimMeeting create(String platform, String nativeId, JsonObject data) {
+  /**
+   * A new row for a spawn: frozen webhook config, a fresh session uid, the script for this attempt, and
+   * what the bot was handed (the request's {@code meeting_url} and the passcode its invocation carries).
+   */
+  SimMeeting create(String platform, String nativeId, String meetingUrl, String passcode, JsonObject data) {
     int attempt = started.getOrDefault(nativeId, 0);
     started.put(nativeId, attempt + 1);
     BotScript script = settings.scriptFor(nativeId, attempt);
@@ -127,7 +130,8 @@ final class SimState {
       target = new WebhookTarget(webhookUrl, webhookSecret, webhookEvents == null ? null : webhookEvents.copy());
     }
     data.put("status_transition", new JsonArray());
-    SimMeeting m = new SimMeeting(nextId++, USER_ID, platform, nativeId, session, Instant.now(), script, attempt, data, target);
+    SimMeeting m = new SimMeeting(nextId++, USER_ID, platform, nativeId, session, Instant.now(), script, attempt, data, target,
+        meetingUrl, passcode);
     rows.put(m.id, m);
     m.run = new BotRun(vertx, this, m);
     m.run.start();

@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -155,6 +157,18 @@ public final class VexaSimulator extends VerticleBase {
     return this;
   }
 
+  /**
+   * Self-hosted Jitsi deployments, comma-separated like Vexa's {@code VEXA_JITSI_HOSTS} (default none):
+   * a {@code meeting_url} on one of them derives as jitsi even when its hostname has neither "jitsi"
+   * in it nor a "meet" label.
+   */
+  public VexaSimulator setJitsiHosts(String commaSeparatedHosts) {
+    String raw = commaSeparatedHosts == null ? "" : commaSeparatedHosts;
+    settings.jitsiHosts = Arrays.stream(raw.split(",")).map(String::strip).filter(h -> !h.isEmpty())
+        .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    return this;
+  }
+
   /** Waits between webhook attempts after a retryable failure; after the last one, dead-letter. */
   public VexaSimulator setWebhookRetrySchedule(Duration... waits) {
     retryWaitsMs = Arrays.stream(waits).map(Duration::toMillis).toList();
@@ -286,6 +300,25 @@ public final class VexaSimulator extends VerticleBase {
   /** How many bots were spawned (successful POST /bots) for the native id. */
   public int botsStarted(String nativeMeetingId) {
     return onContext(() -> state.botsStarted(nativeMeetingId));
+  }
+
+  /**
+   * The passcode the newest bot for the link was spawned with: the POST /bots {@code passcode}, else
+   * the one Vexa took from its {@code meeting_url} ({@code ?pwd=}, {@code ?p=}); null for none or no bot.
+   */
+  public String spawnedPasscode(String platform, String nativeMeetingId) {
+    return onContext(() -> {
+      SimMeeting m = state.newest(platform, nativeMeetingId);
+      return m == null ? null : m.passcode;
+    });
+  }
+
+  /** The {@code meeting_url} the newest bot for the link was spawned with; null when by native id or no bot. */
+  public String spawnedMeetingUrl(String platform, String nativeMeetingId) {
+    return onContext(() -> {
+      SimMeeting m = state.newest(platform, nativeMeetingId);
+      return m == null ? null : m.meetingUrl;
+    });
   }
 
   /** How many authenticated DELETE /bots calls named the native id, including the ones answered 404. */
