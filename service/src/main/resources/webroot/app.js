@@ -160,10 +160,11 @@
   }
 
   const platforms = { google_meet: 'Google Meet', zoom: 'Zoom', teams: 'Microsoft Teams', jitsi: 'Jitsi' };
+  const platformLetters = { google_meet: 'G', zoom: 'Z', teams: 'T', jitsi: 'J' };
 
   // <span class="platform" data-platform="zoom" title="Zoom">Z</span>: which call it is, at a glance.
   function platformIcon(platform) {
-    const icon = badge('platform', platform, (platforms[platform] || platform || '?').charAt(0));
+    const icon = badge('platform', platform, platformLetters[platform] || '?');
     icon.title = platforms[platform] || platform;
     icon.setAttribute('aria-label', icon.title);
     return icon;

@@ -60,6 +60,7 @@ class EveryPlatformTest {
     int port = ServiceProcess.freePort();
     Map<String, String> env = RunningService.useVexa(RunningService.env(database, TestStores.redis()), vexa);
     env.put("HTTP_PORT", String.valueOf(port));
+    env.put("PUBLIC_API_URL", "http://127.0.0.1:" + port);
     env.put("INTERNAL_API_KEY", INTERNAL_KEY);
     env.put("UI_TOKEN", UI_TOKEN);
     env.put("ENABLED_PLATFORMS", "google_meet,zoom,teams,jitsi");
@@ -70,6 +71,9 @@ class EveryPlatformTest {
     service = RunningService.start(env);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
     db = new SqlProbe(vertx, database);
+    // Vexa's webhooks bring its reasons; without them the ledger holds a verdict up to a minute.
+    Await.until("webhook registered with Vexa", Duration.ofSeconds(10), () -> client.getAbs(vexa.baseUrl() + "/user/webhook")
+        .putHeader("X-API-Key", vexa.apiKey()).send().await().bodyAsJsonObject().getString("webhook_url") != null);
   }
 
   @AfterAll
