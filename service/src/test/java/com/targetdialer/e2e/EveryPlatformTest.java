@@ -136,6 +136,28 @@ class EveryPlatformTest {
   }
 
   @Test
+  @DisplayName("Teams speaker snapshots replace a speaker's drafts while the call goes on; elsewhere a dropped draft waits for the end")
+  void teamsSnapshotsReplaceDrafts() {
+    BotScript superseding = BotScript.normal().segments(3).supersedeDrafts().untilStopped();
+    vexa.script("9384756100001", superseding);
+    vexa.script("85512300001", superseding);
+
+    long teams = dispatch(new JsonObject().put("meeting_url", "https://teams.live.com/meet/9384756100001")).bodyAsJsonObject().getLong("meeting_id");
+    long zoom = dispatch(new JsonObject().put("meeting_url", "https://zoom.us/j/85512300001")).bodyAsJsonObject().getLong("meeting_id");
+    String confirmed = "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1 AND completed AND NOT retracted";
+    String lingering = "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1 AND NOT completed AND NOT retracted";
+    Await.until("all said on both calls", Duration.ofSeconds(20), () -> db.count(confirmed, teams) == 3 && db.count(confirmed, zoom) == 3);
+
+    assertThat(db.value("SELECT bot_status FROM td_meetings WHERE id = $1", teams)).as("still in the call").isEqualTo("active");
+    assertThat(db.count(lingering, zoom)).as("dropped drafts linger without a snapshot").isEqualTo(3);
+    assertThat(db.count(lingering, teams)).as("each snapshot withdrew the draft it no longer held").isZero();
+    assertThat(db.count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1 AND retracted", teams)).isEqualTo(3);
+    assertThat(vexa.endMeeting("9384756100001")).isTrue();
+    assertThat(vexa.endMeeting("85512300001")).isTrue();
+    Await.until("the dropped drafts go when the call ends", Duration.ofSeconds(30), () -> db.count(lingering, zoom) == 0);
+  }
+
+  @Test
   @DisplayName("a wrong passcode fails the bot while joining, and the reason is kept without the passcode in it")
   void wrongPasscode() {
     vexa.script("81234567890", BotScript.normal().requirePasscode("TheRightOne9"));

@@ -106,7 +106,8 @@ final class BotRun {
     int i = spoken++;
     int who = i % s.speakers.size();
     String line = s.lines.get(i % s.lines.size());
-    SimSegment seg = draft(who, s.editOnConfirm ? prefix(line) : line);
+    SimSegment first = draft(who, s.editOnConfirm ? prefix(line) : line);
+    SimSegment seg = s.supersedeDrafts ? state.supersede(m, first, line) : first;
     after(s.confirmDelay, () -> state.confirm(m, seg, line));
     after(s.segmentInterval, this::speakNext);
   }

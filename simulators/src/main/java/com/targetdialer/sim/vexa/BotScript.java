@@ -55,6 +55,7 @@ public final class BotScript {
   String language = "en";
   boolean editOnConfirm = true;
   boolean retract;
+  boolean supersedeDrafts;
   boolean speakAfterSubscribe;
   boolean duplicateWebhooks;
   boolean outOfOrderWebhooks;
@@ -92,6 +93,7 @@ public final class BotScript {
     c.language = language;
     c.editOnConfirm = editOnConfirm;
     c.retract = retract;
+    c.supersedeDrafts = supersedeDrafts;
     c.speakAfterSubscribe = speakAfterSubscribe;
     c.duplicateWebhooks = duplicateWebhooks;
     c.outOfOrderWebhooks = outOfOrderWebhooks;
@@ -232,6 +234,15 @@ public final class BotScript {
   /** After the spoken segments, emits one more draft and then withdraws it with {@code transcript_retract}. */
   public BotScript withRetract() {
     return copy(s -> s.retract = true);
+  }
+
+  /**
+   * Each segment's draft is superseded by a second draft under a new id before it is confirmed, and the first is
+   * dropped without a {@code transcript_retract} (the rotating window ids of vexa-api.md §7): only a Teams bot's
+   * speaker snapshot says it is gone; on other platforms the old draft lingers until the meeting ends.
+   */
+  public BotScript supersedeDrafts() {
+    return copy(s -> s.supersedeDrafts = true);
   }
 
   /** Holds the first segment until a /ws client has subscribed to the meeting: no race in tests. */

@@ -376,6 +376,18 @@ final class SimState {
     publishSegment(m, seg);
   }
 
+  /** A second draft under a new id replaces the first, which is dropped without a word (only a Teams snapshot leaves it out). */
+  SimSegment supersede(SimMeeting m, SimSegment old, String text) {
+    m.segments.remove(old.segmentId);
+    Map<String, SimSegment> pending = m.pendingBySpeakerKey.get(old.speakerKey);
+    if (pending != null) {
+      pending.remove(old.segmentId);
+    }
+    SimSegment replacement = new SimSegment(old.segmentId + "-2", old.speaker, old.speakerKey, old.language, old.start);
+    draft(m, replacement, text);
+    return replacement;
+  }
+
   void confirm(SimMeeting m, SimSegment seg, String text) {
     Instant now = Instant.now();
     seg.text = text;
