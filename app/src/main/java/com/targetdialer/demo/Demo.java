@@ -27,10 +27,11 @@ import java.util.stream.Stream;
 
 /**
  * {@code java -jar targetdialer.jar demo}: the real service, on embedded Postgres and Redis, against
- * the Google Calendar and Vexa simulators on loopback. A seeded calendar holds three meetings that
+ * the Google Calendar and Vexa simulators on loopback. A seeded calendar holds five meetings that
  * start within a minute: one where people talk, one whose first bot is deaf and gets restarted, one
- * whose bot nobody admits from the lobby; within two minutes all are over, each with its outcome.
- * Only Google and Vexa are simulated.
+ * whose bot nobody admits from the lobby, a Zoom call with its passcode and a Teams call from an
+ * Outlook invitation; within two minutes all are over, each with its outcome. Only Google and Vexa
+ * are simulated.
  */
 public final class Demo {
 
@@ -93,7 +94,8 @@ public final class Demo {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(service, simulators, ownDataDir ? dataDir : null), "demo-stop"));
     LOG.info("demo running [google simulator: {}, vexa simulator: {}, data: {}]", google.calendarBaseUrl(), vexa.baseUrl(), dataDir);
     System.out.println();
-    System.out.println("TargetDialer demo: three meetings start within a minute; the live transcript UI is " + service.uiUrl());
+    System.out.println("TargetDialer demo: five meetings (Meet, Zoom, Teams) start within a minute; the live transcript UI is "
+        + service.uiUrl());
     System.out.println("  simulators: Google Calendar " + google.calendarBaseUrl() + ", Vexa " + vexa.baseUrl()
         + " (their log lines: DEMO_SIM_LOG=info)");
     System.out.println("  data: " + dataDir + (ownDataDir ? " (removed when the demo stops)" : ""));
@@ -117,8 +119,9 @@ public final class Demo {
   }
 
   /**
-   * Three Meet events starting 35-45 s from now, each with the Vexa script that tells its story, and
-   * a declined one. All are over within two minutes, so the day summary shows their outcomes.
+   * Three Meet events starting 35-45 s from now, each with the Vexa script that tells its story, a Zoom
+   * call (the add-on's link, with its passcode) and a Teams call (an Outlook invitation) at 50-55 s, and a
+   * declined one. All are over within two minutes, so the day summary shows their outcomes.
    */
   private static void seedCalendar(GoogleCalendarSimulator google, VexaSimulator vexa, Instant now) {
     BotScript talking = BotScript.normal()
@@ -130,11 +133,18 @@ public final class Demo {
     vexa.script("par-tner-syn", BotScript.neverAdmitted().joinDelay(Duration.ofSeconds(2)).lobbyTimeout(Duration.ofSeconds(45)),
         BotScript.neverAdmitted().joinDelay(Duration.ofSeconds(2)).lobbyTimeout(Duration.ofSeconds(30)));
 
+    String zoomId = "85512340042";
+    vexa.script(zoomId, talking.segments(6).requirePasscode("demo-pass", MeetEvent.zoomPwd(zoomId, "demo-pass")));
+    String teamsThread = "ZGVtby10ZWFtcy1zeW5j";
+    vexa.script(MeetEvent.teamsThreadId(teamsThread), talking.segments(6).speakers("Priya Natarajan", "Tom Becker"));
+
     Instant end = now.plus(Duration.ofMinutes(30));
     google.putEvent(USER, MeetEvent.meet("pip-elin-rev", now.plusSeconds(35), end).summary("Pipeline review").json());
     google.putEvent(USER, MeetEvent.meet("dis-cove-ryc", now.plusSeconds(40), end).summary("Discovery call (its first bot is deaf)").json());
     google.putEvent(USER, MeetEvent.meet("par-tner-syn", now.plusSeconds(45), end).summary("Partner sync (nobody admits the bot)")
         .organizer("alice@example.com").attendee("bob@example.com", "accepted").json());
+    google.putEvent(USER, MeetEvent.zoom(zoomId, "demo-pass", now.plusSeconds(50), end).summary("Customer call on Zoom").json());
+    google.putEvent(USER, MeetEvent.teams(MeetEvent.teamsJoinUrl(teamsThread), now.plusSeconds(55), end).summary("Team sync on Teams").json());
     google.putEvent(USER, MeetEvent.meet("dec-line-dme", now.plusSeconds(50), end).summary("Declined meeting (no bot)")
         .selfStatus("declined").json());
   }

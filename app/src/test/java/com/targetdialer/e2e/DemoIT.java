@@ -38,7 +38,7 @@ class DemoIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Test
-  @DisplayName("java -jar targetdialer.jar demo: a talking meeting, a deaf bot restarted, a bot left in the lobby, then the day summary")
+  @DisplayName("java -jar targetdialer.jar demo: a talking meeting, a deaf bot restarted, a bot left in the lobby, Zoom and Teams calls, then the day summary")
   void demo(@TempDir Path workDir) throws Exception {
     int port = ServiceProcess.freePort();
     Path tmp = Files.createDirectories(workDir.resolve("tmp"));
@@ -69,7 +69,7 @@ class DemoIT {
       });
       JsonObject report = Await.value("every meeting over and accounted for", Duration.ofSeconds(150), () -> {
         JsonObject coverage = new JsonObject(get("http://127.0.0.1:" + port + "/api/coverage", token).body());
-        return coverage.getJsonObject("totals").getInteger("pending") == 0 && coverage.getJsonArray("items").size() == 4 ? coverage : null;
+        return coverage.getJsonObject("totals").getInteger("pending") == 0 && coverage.getJsonArray("items").size() == 6 ? coverage : null;
       });
       assertThat(outcome(report, "Pipeline review")).isEqualTo("captured");
       assertThat(outcome(report, "Discovery call")).isIn("captured", "partial");
@@ -84,18 +84,24 @@ class DemoIT {
               .contains("ask alice@example.com to admit it"));
       assertThat(partnerEvents.stream().map(JsonObject.class::cast).filter(e -> "re_knock".equals(e.getString("type")))).hasSize(1);
       assertThat(outcome(report, "Declined meeting")).isEqualTo("skipped");
+      assertThat(outcome(report, "Customer call on Zoom")).isEqualTo("captured");
+      assertThat(item(report, "Customer call on Zoom").getString("platform")).isEqualTo("zoom");
+      assertThat(outcome(report, "Team sync on Teams")).isEqualTo("captured");
+      assertThat(item(report, "Team sync on Teams").getString("platform")).isEqualTo("teams");
 
       // The page's day summary says the same, and the screenshot shows it.
       ChromeDriver browser = Browser.start();
       try {
         browser.get(url);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        wait.until(driver -> driver.findElements(By.cssSelector("#meetings .meeting")).size() == 4);
+        wait.until(driver -> driver.findElements(By.cssSelector("#meetings .meeting")).size() == 6);
         JsonObject totals = report.getJsonObject("totals");
         String summary = browser.findElement(By.id("summary")).getText();
-        assertThat(summary).startsWith("3 meetings · ").contains(totals.getInteger("captured") + " captured")
+        assertThat(summary).startsWith("5 meetings · ").contains(totals.getInteger("captured") + " captured")
             .contains("1 not admitted").endsWith("1 skipped");
         assertThat(browser.findElements(By.cssSelector(".meeting .bar .gap[data-cause='deaf']"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector(".meeting .platform")).stream().map(icon -> icon.getAttribute("data-platform")))
+            .as("a newcomer sees which call is which").contains("google_meet", "zoom", "teams");
         Path screenshot = Path.of("target", "screenshots", "demo-day-summary.png");
         Files.createDirectories(screenshot.getParent());
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);

@@ -141,4 +141,58 @@ class MeetDetectionTest {
         .put("end", new JsonObject().put("dateTime", "2030-03-18T10:30:00").put("timeZone", "Europe/Berlin"));
     assertThat(detect(noOffset).start()).isEqualTo(START);
   }
+
+  @Test
+  @DisplayName("a Zoom add-on's conferenceData: the Zoom call with its passcode token, found where a Meet code would be")
+  void zoomAddOn() {
+    Detection d = detect(MeetEvent.zoom("85512345678", "s3cret", START, END).summary("Pricing").json());
+
+    assertThat(d.scheduled()).isTrue();
+    assertThat(d.reason()).isEqualTo(MeetDetection.FROM_CONFERENCE_DATA);
+    assertThat(d.link().key()).isEqualTo("zoom/85512345678");
+    assertThat(d.link().passcode()).isEqualTo(MeetEvent.zoomPwd("85512345678", "s3cret"));
+    assertThat(d.link().url()).isEqualTo("https://us02web.zoom.us/j/85512345678");
+  }
+
+  @Test
+  @DisplayName("an Outlook Teams invitation: the meetup-join link in the HTML description, also behind SafeLinks; a channel link is no call")
+  void teamsFromOutlook() {
+    String token = "ZGVtby10ZWFtcy1zeW5j";
+    Detection plainLink = detect(MeetEvent.teams(MeetEvent.teamsJoinUrl(token), START, END).json());
+    Detection safeLinks = detect(MeetEvent.teams(MeetEvent.teamsJoinUrl(token), START, END)
+        .description(MeetEvent.teamsDescription(MeetEvent.teamsJoinUrl(token), true)).json());
+
+    assertThat(plainLink.reason()).isEqualTo(MeetDetection.FROM_DESCRIPTION);
+    assertThat(plainLink.link().key()).isEqualTo("teams/" + MeetEvent.teamsThreadId(token));
+    assertThat(safeLinks.link().key()).isEqualTo(plainLink.link().key());
+    assertThat(safeLinks.link().url()).startsWith("https://teams.microsoft.com/l/meetup-join/").contains("context=");
+    assertThat(detect(plain().put("description", "Files: https://teams.microsoft.com/l/channel/19%3a4a95f7d8%40thread.tacv2/General")).reason())
+        .isEqualTo(MeetDetection.NO_MEET_LINK);
+  }
+
+  @Test
+  @DisplayName("Jitsi: skipped as not enabled by default, scheduled once ENABLED_PLATFORMS names it; other hosts only from JITSI_HOSTS")
+  void jitsi() {
+    MeetDetection withJitsi = new MeetDetection(new PlatformSettings(EnumSet.allOf(Platform.class), List.of("video.acme.io")));
+
+    assertThat(detect(MeetEvent.jitsi("SalesStandup", START, END).json()).reason()).isEqualTo(MeetDetection.PLATFORM_NOT_ENABLED);
+    assertThat(withJitsi.detect(MeetEvent.jitsi("SalesStandup", START, END).json(), NOW).link().key()).isEqualTo("jitsi/SalesStandup");
+    assertThat(withJitsi.detect(plain().put("location", "https://video.acme.io/standup"), NOW).link().key())
+        .isEqualTo("jitsi/standup@video.acme.io");
+    assertThat(withJitsi.detect(plain().put("location", "https://video.other.io/standup"), NOW).reason()).isEqualTo(MeetDetection.NO_MEET_LINK);
+  }
+
+  @Test
+  @DisplayName("precedence: the add-on's call beats a link in the text; location beats description; the first link of a text wins")
+  void precedence() {
+    Detection addOnFirst = detect(MeetEvent.zoom("85512345678", null, START, END).location("https://meet.google.com/abc-defg-hij").json());
+    Detection locationFirst = detect(plain().put("location", "https://teams.live.com/meet/9384756102938")
+        .put("description", "https://meet.google.com/abc-defg-hij"));
+    Detection firstInText = detect(plain().put("description", "Zoom: https://zoom.us/j/9876543210 or Meet: https://meet.google.com/abc-defg-hij"));
+
+    assertThat(addOnFirst.link().platform()).isEqualTo(Platform.ZOOM);
+    assertThat(locationFirst.link().platform()).isEqualTo(Platform.TEAMS);
+    assertThat(locationFirst.reason()).isEqualTo(MeetDetection.FROM_LOCATION);
+    assertThat(firstInText.link().key()).isEqualTo("zoom/9876543210");
+  }
 }
