@@ -14,7 +14,7 @@ final class MeetingStatusSql {
   // ---- the calendar: scheduled, moved, cancelled (no bot sent yet) ----
 
   /**
-   * One row per occurrence (Meet code + start), shared by every calendar that holds it. A cancelled
+   * One row per occurrence (call + start), shared by every calendar that holds it. A cancelled
    * occurrence that is back is scheduled again; times change only while no bot was sent.
    */
   static final String UPSERT_OCCURRENCES = """

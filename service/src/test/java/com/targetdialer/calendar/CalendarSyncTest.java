@@ -243,6 +243,8 @@ class CalendarSyncTest {
     // Zoom's links carry an opaque token for the passcode (pwd): the bot opens the link with it.
     String pwd = MeetEvent.zoomPwd(zoomId, "Qw3rtyPass");
     h.vexa.script(zoomId, BotScript.normal().requirePasscode("Qw3rtyPass", pwd));
+    h.google.putEvent(carol, MeetEvent.jitsi("CarolStandup", start.plusSeconds(3600), start.plusSeconds(4800)).id("jitsiC")
+        .summary("Standup on Jitsi").json());
 
     h.connect(carol);
     h.connect(dave);
@@ -258,6 +260,16 @@ class CalendarSyncTest {
         "SELECT bot_status FROM td_meetings WHERE platform = 'zoom' AND native_meeting_id = $1", zoomId)));
     assertThat(h.db.count("SELECT count(*) FROM td_meetings WHERE native_meeting_id = $1", zoomId)).isEqualTo(1);
     assertThat(h.vexa.botsStarted(zoomId)).isEqualTo(1);
+
+    JsonObject jitsi = h.events(carol).get("jitsiC");
+    assertThat(jitsi.getString("decision")).isEqualTo("skipped");
+    assertThat(jitsi.getString("reason")).as("not enabled by default, and said so").isEqualTo("platform_not_enabled");
+    assertThat(jitsi.getString("platform")).isEqualTo("jitsi");
+    JsonObject coverage = h.client().get("/api/coverage?from=" + start.minusSeconds(3600) + "&to=" + start.plusSeconds(3 * 3600)).putHeader("Authorization", "Bearer " + CalendarHarness.UI_TOKEN).send().await()
+        .bodyAsJsonObject();
+    assertThat(coverage.getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(item -> "jitsiC".equals(item.getString("calendar_event_id"))).findFirst().orElseThrow().getString("outcome_reason"))
+        .isEqualTo("Not recorded: Jitsi calls are not enabled (ENABLED_PLATFORMS).");
   }
 
   @Test
