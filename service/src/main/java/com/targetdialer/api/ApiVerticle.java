@@ -1,5 +1,8 @@
 package com.targetdialer.api;
 
+import com.targetdialer.access.MeetingAccess;
+import com.targetdialer.access.Viewer;
+import com.targetdialer.access.ViewerAuth;
 import com.targetdialer.cluster.Membership;
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;
@@ -42,6 +45,7 @@ public final class ApiVerticle extends VerticleBase {
   private final Membership membership;
   private final int port;
   private final Clock clock;
+  private ViewerAuth viewers;
 
   /**
    * @param port  the port every instance listens on (HTTP_PORT, or the free one chosen for 0)
@@ -64,9 +68,10 @@ public final class ApiVerticle extends VerticleBase {
     redis = backends.redisClient(vertx);
     readiness = new ReadinessCheck(pg, redis, backends.schemaVersion());
 
+    viewers = new ViewerAuth(vertx, settings.access(), secrets.uiToken());
     Router router = Router.router(vertx);
     // Before the body handler: SockJS transports read their own request bodies.
-    router.route("/eventbus/*").subRouter(EventBusBridge.router(vertx, secrets.uiToken()));
+    router.route("/eventbus/*").subRouter(EventBusBridge.router(vertx, viewers, new MeetingAccess(pg)));
     router.route().handler(BodyHandler.create(false).setBodyLimit(settings.httpBodyLimitBytes()));
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
@@ -76,7 +81,8 @@ public final class ApiVerticle extends VerticleBase {
     inboxConnection = new PinnedRedisConnection(redis);
     router.post("/webhook/vexa").handler(new VexaWebhookHandler(new Inbox(redis, backends.redisKeyPrefix()), inboxConnection,
         new WebhookSignature(secrets.vexaWebhook(), settings.vexa().webhookToleranceSeconds()), settings.vexa().acceptBearer()));
-    BearerAuth uiAuth = new BearerAuth("UI_TOKEN", secrets.uiToken());
+    ViewerHandler uiAuth = new ViewerHandler(viewers);
+    router.get("/api/me").handler(uiAuth).handler(ApiVerticle::me);
     MeetingsHandler meetings = new MeetingsHandler(pg);
     router.get("/api/meetings").handler(uiAuth).handler(meetings::list);
     router.get("/api/meetings/:id").handler(uiAuth).handler(meetings::one);
@@ -86,7 +92,7 @@ public final class ApiVerticle extends VerticleBase {
     CalendarsHandler calendars = new CalendarsHandler(vertx);
     router.post("/calendars").handler(calendarsAuth).handler(calendars::connect);
     router.get("/calendars").handler(calendarsAuth).handler(calendars::list);
-    router.get("/api/calendars").handler(uiAuth).handler(calendars::list); // the page's banner: calendars that need re-authorising
+    router.get("/api/calendars").handler(uiAuth).handler(calendars::listOwn); // the page's banner: calendars that need re-authorising
     router.delete("/calendars/:id").handler(calendarsAuth).handler(calendars::disconnect);
     router.get("/calendars/:id/events").handler(calendarsAuth).handler(calendars::events);
     router.post("/calendar/notifications").handler(new CalendarNotificationsHandler(vertx));
@@ -96,13 +102,20 @@ public final class ApiVerticle extends VerticleBase {
     router.errorHandler(404, JsonErrors::handleFailure);
     router.errorHandler(405, JsonErrors::handleFailure);
 
-    return vertx.createHttpServer()
+    return viewers.start().compose(ignored -> vertx.createHttpServer()
         .requestHandler(router)
-        .listen(port, settings.httpHost());
+        .listen(port, settings.httpHost()));
+  }
+
+  /** {@code GET /api/me}: who the token says this is, for the page's "signed in as". */
+  private static void me(RoutingContext ctx) {
+    Viewer viewer = ViewerHandler.viewer(ctx);
+    ctx.json(new JsonObject().put("person", viewer.person()).put("admin", viewer.admin()));
   }
 
   @Override
   public Future<?> stop() {
+    viewers.close();
     return Future.join(pg.close(), inboxConnection.close()).eventually(redis::close);
   }
 

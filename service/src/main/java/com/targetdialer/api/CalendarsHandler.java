@@ -1,5 +1,6 @@
 package com.targetdialer.api;
 
+import com.targetdialer.access.Viewer;
 import com.targetdialer.bus.ReplyTimeouts;
 import com.targetdialer.bus.Failures;
 import com.targetdialer.bus.Addresses;
@@ -8,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -45,6 +47,20 @@ final class CalendarsHandler {
 
   void list(RoutingContext ctx) {
     forward(ctx, Addresses.CALENDAR_LIST, new JsonObject()).onSuccess(reply -> ctx.json(reply.body()));
+  }
+
+  /** The page's list: a person sees the calendars they own, an admin all. */
+  void listOwn(RoutingContext ctx) {
+    Viewer viewer = ViewerHandler.viewer(ctx);
+    forward(ctx, Addresses.CALENDAR_LIST, new JsonObject()).onSuccess(reply -> {
+      JsonArray own = new JsonArray();
+      reply.body().getJsonArray("calendars").forEach(calendar -> {
+        if (viewer.admin() || viewer.person().equals(((JsonObject) calendar).getString("owner"))) {
+          own.add(calendar);
+        }
+      });
+      ctx.json(new JsonObject().put("calendars", own));
+    });
   }
 
   void disconnect(RoutingContext ctx) {

@@ -58,7 +58,7 @@ final class CoverageHandler {
       JsonErrors.send(ctx, 400, e.getMessage());
       return;
     }
-    Tuple range = Tuple.of(from, to);
+    Tuple range = Tuple.of(from, to, ViewerHandler.viewer(ctx).scope());
     OffsetDateTime start = from;
     OffsetDateTime end = to;
     pg.preparedQuery(ReadSql.COVERAGE_MEETINGS).execute(range)

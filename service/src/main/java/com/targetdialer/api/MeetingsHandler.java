@@ -1,6 +1,7 @@
 package com.targetdialer.api;
 
 import com.targetdialer.meeting.BotStatus;
+import com.targetdialer.access.MeetingAccess;
 import com.targetdialer.platform.MeetingLink;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -28,9 +29,11 @@ final class MeetingsHandler {
   private static final int MAX_PAGE = 1_000;
 
   private final Pool pg;
+  private final MeetingAccess access;
 
   MeetingsHandler(Pool pg) {
     this.pg = pg;
+    this.access = new MeetingAccess(pg);
   }
 
   /** {@code GET /api/meetings?status=&from=&to=&limit=}. */
@@ -51,7 +54,7 @@ final class MeetingsHandler {
       JsonErrors.send(ctx, 400, e.getMessage());
       return;
     }
-    pg.preparedQuery(ReadSql.MEETINGS).execute(Tuple.of(status, from, to, limit))
+    pg.preparedQuery(ReadSql.MEETINGS).execute(Tuple.of(status, from, to, limit, ViewerHandler.viewer(ctx).scope()))
         .onSuccess(rows -> {
           JsonArray meetings = json(rows);
           meetings.forEach(meeting -> withoutPasscode((JsonObject) meeting));
@@ -66,22 +69,22 @@ final class MeetingsHandler {
     if (id == null) {
       return;
     }
-    pg.preparedQuery(ReadSql.MEETING).execute(Tuple.of(id)).compose(meetings -> {
-      if (!meetings.iterator().hasNext()) {
-        return Future.succeededFuture((JsonObject) null);
-      }
-      JsonObject meeting = withoutPasscode(meetings.iterator().next().toJson());
-      return pg.preparedQuery(ReadSql.SESSIONS).execute(Tuple.of(id))
-          .compose(sessions -> pg.preparedQuery(ReadSql.EVENTS).execute(Tuple.of(id)).map(events -> {
-            return meeting.put("bot_sessions", json(sessions)).put("events", json(events));
-          }));
-    }).onSuccess(meeting -> {
-      if (meeting == null) {
-        JsonErrors.send(ctx, 404, "no meeting " + id);
-      } else {
-        ctx.json(meeting);
-      }
-    }).onFailure(ctx::fail);
+    visible(ctx, id).compose(visible -> visible ? pg.preparedQuery(ReadSql.MEETING).execute(Tuple.of(id)) : Future.succeededFuture(null))
+        .compose(meetings -> {
+          if (meetings == null || !meetings.iterator().hasNext()) {
+            return Future.succeededFuture((JsonObject) null);
+          }
+          JsonObject meeting = withoutPasscode(meetings.iterator().next().toJson());
+          return pg.preparedQuery(ReadSql.SESSIONS).execute(Tuple.of(id))
+              .compose(sessions -> pg.preparedQuery(ReadSql.EVENTS).execute(Tuple.of(id))
+                  .map(events -> meeting.put("bot_sessions", json(sessions)).put("events", json(events))));
+        }).onSuccess(meeting -> {
+          if (meeting == null) {
+            JsonErrors.send(ctx, 404, "no meeting " + id);
+          } else {
+            ctx.json(meeting);
+          }
+        }).onFailure(ctx::fail);
   }
 
   /** {@code GET /api/meetings/{id}/transcript?cursor=&limit=}. */
@@ -107,18 +110,30 @@ final class MeetingsHandler {
       return;
     }
     int pageSize = limit;
-    pg.preparedQuery(ReadSql.TRANSCRIPT).execute(Tuple.of(id, afterTime, afterId, pageSize)).onSuccess(rows -> {
-      JsonArray segments = new JsonArray();
-      String next = null;
-      for (Row row : rows) {
-        JsonObject segment = row.toJson();
-        segment.remove("spoken_at");
-        segments.add(segment);
-        next = row.getOffsetDateTime("spoken_at").toInstant() + "_" + row.getLong("id");
-      }
-      ctx.json(new JsonObject().put("meeting_id", id).put("segments", segments)
-          .put("next_cursor", segments.size() == pageSize ? next : null));
-    }).onFailure(ctx::fail);
+    Tuple page = Tuple.of(id, afterTime, afterId, pageSize);
+    visible(ctx, id).compose(visible -> visible ? pg.preparedQuery(ReadSql.TRANSCRIPT).execute(page) : Future.succeededFuture(null))
+        .onSuccess(rows -> {
+          if (rows == null) {
+            JsonErrors.send(ctx, 404, "no meeting " + id);
+            return;
+          }
+          JsonArray segments = new JsonArray();
+          String next = null;
+          for (Row row : rows) {
+            JsonObject segment = row.toJson();
+            segment.remove("spoken_at");
+            segments.add(segment);
+            next = row.getOffsetDateTime("spoken_at").toInstant() + "_" + row.getLong("id");
+          }
+          ctx.json(new JsonObject().put("meeting_id", id).put("segments", segments)
+              .put("next_cursor", segments.size() == pageSize ? next : null));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Whether the viewer may see the meeting: an admin any; a person theirs. Another's is a 404, so existence is not told. */
+  private Future<Boolean> visible(RoutingContext ctx, long id) {
+    return access.meeting(ViewerHandler.viewer(ctx), id);
   }
 
   /** The link as a person may see it: passcodes live encrypted apart, but a link stored before they did may hold one. */

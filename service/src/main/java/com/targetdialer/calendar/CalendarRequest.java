@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 import static com.targetdialer.http.JsonFields.text;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -14,10 +15,12 @@ import java.util.regex.Pattern;
  * it may also sit next to {@code credentials}). Validated without any network call.
  *
  * @param credentials the credentials JSON, with {@code subject} folded in for service accounts
+ * @param owner       whose meetings the calendar holds: {@code owner} when given, else the id when it is an email, else null
  */
-public record CalendarRequest(String id, String calendarId, String credentialsType, JsonObject credentials) {
+public record CalendarRequest(String id, String calendarId, String credentialsType, JsonObject credentials, String owner) {
 
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@+:-]{0,127}$");
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,200}@[^@\\s]{1,200}$");
 
   public static CalendarRequest fromJson(JsonObject body) {
     String id = text(body, "id");
@@ -49,18 +52,25 @@ public record CalendarRequest(String id, String calendarId, String credentialsTy
       credentials.put("subject", subject);
     }
     CalendarCredentials.validate(type, credentials);
-    return new CalendarRequest(id, calendarId, type, credentials);
+    String owner = text(body, "owner");
+    if (owner != null && !EMAIL.matcher(owner).matches()) {
+      throw new IllegalArgumentException("owner must be the email of the person whose calendar this is");
+    }
+    if (owner == null && EMAIL.matcher(id).matches()) {
+      owner = id;
+    }
+    return new CalendarRequest(id, calendarId, type, credentials, owner == null ? null : owner.toLowerCase(Locale.ROOT));
   }
 
   /** The event-bus form; it carries the credentials, so it never leaves the process's own event bus in logs. */
   public JsonObject toJson() {
     return new JsonObject().put("id", id).put("calendar_id", calendarId).put("credentials_type", credentialsType)
-        .put("credentials", credentials);
+        .put("credentials", credentials).put("owner", owner);
   }
 
   public static CalendarRequest fromBus(JsonObject json) {
     return new CalendarRequest(json.getString("id"), json.getString("calendar_id"), json.getString("credentials_type"),
-        json.getJsonObject("credentials"));
+        json.getJsonObject("credentials"), json.getString("owner"));
   }
 
   @Override

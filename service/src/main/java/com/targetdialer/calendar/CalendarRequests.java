@@ -62,7 +62,7 @@ final class CalendarRequests {
     CalendarRequest request = CalendarRequest.fromBus(message.body());
     byte[] encrypted = cipher.encrypt(request.credentials(), request.id());
     pg.preparedQuery(CalendarSql.UPSERT_API)
-        .execute(Tuple.of(request.id(), request.calendarId(), request.credentialsType(), Buffer.buffer(encrypted)))
+        .execute(Tuple.of(request.id(), request.calendarId(), request.credentialsType(), Buffer.buffer(encrypted), request.owner()))
         .onSuccess(rows -> {
           if (rows.size() == 0) {
             message.fail(Failures.CONFLICT, "calendar " + request.id() + " is connected in the config file; change it there");
@@ -221,6 +221,7 @@ final class CalendarRequests {
         .put("last_sync_at", iso(row.getOffsetDateTime("last_sync_at")))
         .put("last_error", row.getString("last_error"))
         .put("source", row.getString("source"))
+        .put("owner", row.getString("owner"))
         .put("needs_reauth_since", iso(row.getOffsetDateTime("needs_reauth_since")))
         .put("at_risk_meetings", row.getLong("at_risk_meetings"));
   }

@@ -9,7 +9,7 @@ final class CalendarSql {
   // ---- calendars ----
 
   private static final String CLAIMED_COLUMNS =
-      "id, calendar_id, credentials_type, credentials_enc, failure_count, now() AS claimed_at";
+      "id, calendar_id, credentials_type, credentials_enc, failure_count, owner, now() AS claimed_at";
 
   /**
    * The poll: claims up to $3 calendars whose sync is due and that no node holds, for $2 seconds.
@@ -71,22 +71,25 @@ final class CalendarSql {
 
   /** POST /calendars: new, or new credentials for a calendar connected over the API (never one of the config file). */
   static final String UPSERT_API = """
-      INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at)
-      VALUES ($1, $2, $3, $4, 'api', 'ok', now())
+      INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at, owner)
+      VALUES ($1, $2, $3, $4, 'api', 'ok', now(), $5)
       ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
+          owner = EXCLUDED.owner,
           credentials_enc = EXCLUDED.credentials_enc, status = 'ok', needs_reauth_since = NULL, last_error = NULL, failure_count = 0,
           credentials_since = CASE WHEN td_calendars.credentials_enc = EXCLUDED.credentials_enc THEN td_calendars.credentials_since ELSE now() END,
           failing_since = NULL, warned_at = NULL,
           backoff_until = NULL, next_sync_at = now(), sync_requested_at = now(), updated_at = now()
       WHERE td_calendars.source = 'api'
-      RETURNING id, calendar_id, status, last_sync_at, last_error, source, needs_reauth_since, 0 AS at_risk_meetings, (xmax = 0) AS created
+      RETURNING id, calendar_id, status, last_sync_at, last_error, source, owner, needs_reauth_since, 0 AS at_risk_meetings,
+                (xmax = 0) AS created
       """;
 
   /** A calendar of the config file; it takes over an API calendar of the same id. */
   static final String UPSERT_CONFIG = """
-      INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at)
-      VALUES ($1, $2, $3, $4, 'config', 'ok', now())
+      INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at, owner)
+      VALUES ($1, $2, $3, $4, 'config', 'ok', now(), $5)
       ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
+          owner = EXCLUDED.owner,
           credentials_enc = EXCLUDED.credentials_enc, source = 'config', status = 'ok', needs_reauth_since = NULL, last_error = NULL,
           credentials_since = CASE WHEN td_calendars.credentials_enc = EXCLUDED.credentials_enc THEN td_calendars.credentials_since ELSE now() END,
           failure_count = 0,
@@ -94,7 +97,7 @@ final class CalendarSql {
       """;
 
   static final String LOAD_CALENDAR = """
-      SELECT id, calendar_id, credentials_type, credentials_enc, source, status FROM td_calendars WHERE id = $1
+      SELECT id, calendar_id, credentials_type, credentials_enc, source, status, owner FROM td_calendars WHERE id = $1
       """;
 
   static final String CONFIG_CALENDARS = "SELECT id FROM td_calendars WHERE source = 'config'";
@@ -103,7 +106,7 @@ final class CalendarSql {
 
   /** Each calendar; one that needs re-authorisation with how many of its meetings to come it can no longer check. */
   static final String LIST_CALENDARS = """
-      SELECT c.id, c.calendar_id, c.status, c.last_sync_at, c.last_error, c.source, c.needs_reauth_since,
+      SELECT c.id, c.calendar_id, c.status, c.last_sync_at, c.last_error, c.source, c.owner, c.needs_reauth_since,
              CASE WHEN c.status <> 'needs_reauth' THEN 0 ELSE
                (SELECT count(DISTINCT m.id) FROM td_calendar_events e JOIN td_meetings m ON m.id = e.meeting_id
                 WHERE e.calendar_ref = c.id AND e.decision = 'scheduled' AND m.bot_status NOT IN ('completed', 'failed', 'cancelled')
@@ -163,6 +166,16 @@ final class CalendarSql {
           reason = EXCLUDED.reason, platform = EXCLUDED.platform, native_meeting_id = EXCLUDED.native_meeting_id,
           summary = EXCLUDED.summary, starts_at = EXCLUDED.starts_at,
           ends_at = EXCLUDED.ends_at, event_updated = EXCLUDED.event_updated, seen_at = now()
+      """;
+
+  /** Whose meetings they are, by this calendar ($1 = 'calendar:<id>'): what it said before about meetings $2 goes... */
+  static final String FORGET_OWNERS = "DELETE FROM td_meeting_owners WHERE via = $1 AND meeting_id = ANY($2::bigint[])";
+
+  /** ... and what it says now: ($3[i], $4[i]) = (meeting, person). */
+  static final String ADD_OWNERS = """
+      INSERT INTO td_meeting_owners (owner, meeting_id, via)
+      SELECT DISTINCT t.owner, t.meeting_id, $1 FROM unnest($2::bigint[], $3::text[]) AS t(meeting_id, owner)
+      ON CONFLICT DO NOTHING
       """;
 
   /** Appends one entry per meeting to td_meeting_events (ids must be distinct), seq bumped in the same statement. */

@@ -23,6 +23,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Reconciles one calendar's window with the database: a decision with its reason for every event
@@ -36,12 +38,14 @@ import java.util.Map;
 final class CalendarSync {
 
   /** A calendar this node has claimed for one sync. */
-  record Claimed(String id, String calendarId, String credentialsType, byte[] credentialsEnc, int failureCount,
+  /** @param owner whose meetings the calendar holds (an email), or null when that is not known */
+  record Claimed(String id, String calendarId, String credentialsType, byte[] credentialsEnc, int failureCount, String owner,
                  OffsetDateTime claimedAt) {
 
     static Claimed from(Row row) {
       return new Claimed(row.getString("id"), row.getString("calendar_id"), row.getString("credentials_type"),
-          row.getBuffer("credentials_enc").getBytes(), row.getInteger("failure_count"), row.getOffsetDateTime("claimed_at"));
+          row.getBuffer("credentials_enc").getBytes(), row.getInteger("failure_count"), row.getString("owner"),
+          row.getOffsetDateTime("claimed_at"));
     }
   }
 
@@ -93,7 +97,7 @@ final class CalendarSync {
     for (SyncPlan.Known k : missing) {
       chain = chain.compose(ignored -> google.getEvent(tokens, calendar.calendarId(), k.eventId()).map(event -> {
         Detection detected = event == null
-            ? new Detection(MeetDetection.SKIPPED, MeetDetection.CANCELLED, null, k.startsAt(), k.endsAt(), k.summary(), List.of())
+            ? new Detection(MeetDetection.SKIPPED, MeetDetection.CANCELLED, null, k.startsAt(), k.endsAt(), k.summary(), List.of(), List.of())
             : detection.detect(event, now);
         seen.put(k.eventId(), new SyncPlan.Seen(detected, event == null ? k.updated() : updated(event)));
         return null;
@@ -111,6 +115,7 @@ final class CalendarSync {
             .compose(ignored -> moves(connection, calendar, plan))
             .compose(ignored -> upserts(connection, calendar, plan))
             .compose(ignored -> writeRows(connection, calendar, plan))
+            .compose(ignored -> writeOwners(connection, calendar, plan))
             .compose(ignored -> cancel(connection, calendar, plan))
             .compose(ignored -> appendLog(connection, plan)))
         .map(ignored -> new Outcome(seen.size(), plan.rows.size(), plan.scheduled, plan.changed));
@@ -247,6 +252,41 @@ final class CalendarSync {
     return connection.preparedQuery(CalendarSql.UPSERT_EVENTS).execute(Tuple.tuple().addValue(calendar.id())
             .addValue(ids).addValue(meetings).addValue(decisions).addValue(reasons).addValue(platforms).addValue(nativeIds).addValue(summaries)
             .addValue(starts).addValue(ends).addValue(updated))
+        .mapEmpty();
+  }
+
+  /**
+   * Whose meetings these are: the calendar's owner and everyone on each event it schedules, rewritten with
+   * the event (someone taken off the invitation no longer reads the meeting; an event no longer scheduled
+   * no longer gives the meeting to anyone through this calendar).
+   */
+  private Future<Void> writeOwners(SqlConnection connection, Claimed calendar, SyncPlan plan) {
+    Set<Long> touched = new LinkedHashSet<>();
+    List<Long> meetings = new ArrayList<>();
+    List<String> owners = new ArrayList<>();
+    for (SyncPlan.EventRow row : plan.rows) {
+      if (row.meetingId == null) {
+        continue;
+      }
+      touched.add(row.meetingId);
+      if (row.detection.scheduled()) {
+        Set<String> people = new LinkedHashSet<>(row.detection.people());
+        if (calendar.owner() != null) {
+          people.add(calendar.owner());
+        }
+        people.forEach(person -> {
+          meetings.add(row.meetingId);
+          owners.add(person);
+        });
+      }
+    }
+    if (touched.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String via = "calendar:" + calendar.id();
+    return connection.preparedQuery(CalendarSql.FORGET_OWNERS).execute(Tuple.tuple().addValue(via).addValue(touched.toArray(new Long[0])))
+        .compose(ignored -> meetings.isEmpty() ? Future.succeededFuture() : connection.preparedQuery(CalendarSql.ADD_OWNERS)
+            .execute(Tuple.tuple().addValue(via).addValue(meetings.toArray(new Long[0])).addValue(owners.toArray(new String[0]))))
         .mapEmpty();
   }
 

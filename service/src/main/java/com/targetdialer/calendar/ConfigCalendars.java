@@ -66,13 +66,14 @@ final class ConfigCalendars {
       if (rows.size() == 1) {
         Row row = rows.iterator().next();
         if ("config".equals(row.getString("source")) && request.credentialsType().equals(row.getString("credentials_type"))
-            && request.calendarId().equals(row.getString("calendar_id")) && sameCredentials(row, request)) {
+            && request.calendarId().equals(row.getString("calendar_id")) && sameCredentials(row, request)
+            && java.util.Objects.equals(request.owner(), row.getString("owner"))) {
           return Future.succeededFuture(); // unchanged: keep its state (a needs_reauth stays until the credentials change)
         }
       }
       byte[] encrypted = cipher.encrypt(request.credentials(), request.id());
       return pg.preparedQuery(CalendarSql.UPSERT_CONFIG)
-          .execute(Tuple.of(request.id(), request.calendarId(), request.credentialsType(), Buffer.buffer(encrypted)))
+          .execute(Tuple.of(request.id(), request.calendarId(), request.credentialsType(), Buffer.buffer(encrypted), request.owner()))
           .onSuccess(ignored -> LOG.info("calendar connected from the config file [calendar: {}, calendar id: {}, type: {}]",
               request.id(), request.calendarId(), request.credentialsType()))
           .mapEmpty();

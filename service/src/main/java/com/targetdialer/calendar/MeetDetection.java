@@ -77,16 +77,18 @@ public final class MeetDetection {
    * @param link      the call of a scheduled event (or of one skipped as {@link #PLATFORM_NOT_ENABLED}), else null
    * @param start     null for all-day events and tombstones
    * @param admitters who can let the bot in: the organizer first, then the attendees who accepted (emails)
+   * @param people    everyone on the event, whatever their answer: the organizer, then the attendees (emails); the
+   *                  meeting is theirs to read
    */
   public record Detection(String decision, String reason, MeetingLink link, Instant start, Instant end, String title,
-                          List<String> admitters) {
+                          List<String> admitters, List<String> people) {
 
     public boolean scheduled() {
       return SCHEDULED.equals(decision);
     }
 
     static Detection skip(String reason, Instant start, Instant end, String title) {
-      return new Detection(SKIPPED, reason, null, start, end, title, List.of());
+      return new Detection(SKIPPED, reason, null, start, end, title, List.of(), List.of());
     }
   }
 
@@ -123,13 +125,13 @@ public final class MeetDetection {
       return Detection.skip(found.reason(), start, end, title);
     }
     if (!platforms.enabled(found.link().platform())) {
-      return new Detection(SKIPPED, PLATFORM_NOT_ENABLED, found.link(), start, end, title, List.of());
+      return new Detection(SKIPPED, PLATFORM_NOT_ENABLED, found.link(), start, end, title, List.of(), List.of());
     }
-    return new Detection(SCHEDULED, found.reason(), found.link(), start, end, title, admitters(event));
+    return new Detection(SCHEDULED, found.reason(), found.link(), start, end, title, people(event, true), people(event, false));
   }
 
-  /** The organizer, then every attendee who accepted, rooms and resources left out; each once. */
-  static List<String> admitters(JsonObject event) {
+  /** The organizer, then every attendee (who accepted, when {@code acceptedOnly}), rooms and resources left out; each once. */
+  static List<String> people(JsonObject event, boolean acceptedOnly) {
     Set<String> emails = new LinkedHashSet<>();
     String organizer = string(object(event, "organizer"), "email");
     if (organizer != null && !Boolean.TRUE.equals(object(event, "organizer").getValue("resource"))) {
@@ -137,7 +139,7 @@ public final class MeetDetection {
     }
     if (event.getValue("attendees") instanceof JsonArray attendees) {
       for (Object entry : attendees) {
-        if (entry instanceof JsonObject attendee && "accepted".equals(attendee.getValue("responseStatus"))
+        if (entry instanceof JsonObject attendee && (!acceptedOnly || "accepted".equals(attendee.getValue("responseStatus")))
             && !Boolean.TRUE.equals(attendee.getValue("resource")) && string(attendee, "email") != null) {
           emails.add(string(attendee, "email").toLowerCase(Locale.ROOT));
         }

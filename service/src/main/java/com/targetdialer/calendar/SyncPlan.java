@@ -132,7 +132,8 @@ final class SyncPlan {
     Detection d = seen.detection();
     if (!d.scheduled() && d.start() == null && k != null) {
       // A tombstone carries only its id: keep the times and title we knew, for the API and the purge.
-      d = new Detection(d.decision(), d.reason(), null, k.startsAt(), k.endsAt(), d.title() != null ? d.title() : k.summary(), List.of());
+      d = new Detection(d.decision(), d.reason(), null, k.startsAt(), k.endsAt(), d.title() != null ? d.title() : k.summary(), List.of(),
+          List.of());
     }
     if (MeetDetection.ENDED.equals(d.reason()) && k != null && MeetDetection.SCHEDULED.equals(k.decision())) {
       return; // the meeting is over; what was decided before stands

@@ -3,6 +3,7 @@ package com.targetdialer.dispatch;
 import com.targetdialer.config.PlatformSettings;
 import com.targetdialer.platform.MeetingLink;
 import com.targetdialer.platform.Platform;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import static com.targetdialer.http.JsonFields.text;
@@ -11,6 +12,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -20,8 +23,9 @@ import java.util.regex.Pattern;
  * an optional {@code passcode}, and an optional scheduled start that names the occurrence. Error messages
  * never repeat the URL: it may carry the passcode.
  */
-public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, String title) {
+public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, String title, List<String> owners) {
 
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,200}@[^@\\s]{1,200}$");
   private static final Pattern MEET_CODE = Pattern.compile("^[a-z]{3}-[a-z]{4}-[a-z]{3}$");
   private static final Pattern UNSAFE_ID = Pattern.compile("[?#&=/\\s\\p{Cntrl}]");
 
@@ -44,7 +48,26 @@ public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, S
     if (!platforms.enabled(link.platform())) {
       throw new IllegalArgumentException(link.platform().displayName() + " calls are not enabled on this service (ENABLED_PLATFORMS)");
     }
-    return new DispatchRequest(link, scheduledStart(body), text(body, "title"));
+    return new DispatchRequest(link, scheduledStart(body), text(body, "title"), owners(body));
+  }
+
+  /** {@code owners}: the people (emails) whose meeting this is, beside those of the calendars that hold it. */
+  private static List<String> owners(JsonObject body) {
+    Object given = body.getValue("owners");
+    if (given == null) {
+      return List.of();
+    }
+    if (!(given instanceof JsonArray array) || array.size() > 100) {
+      throw new IllegalArgumentException("owners must be an array of at most 100 emails");
+    }
+    List<String> owners = new ArrayList<>();
+    for (Object owner : array) {
+      if (!(owner instanceof String email) || !EMAIL.matcher(email.trim()).matches()) {
+        throw new IllegalArgumentException("owners must be emails, like [\"alice@example.com\"]");
+      }
+      owners.add(email.trim().toLowerCase(Locale.ROOT));
+    }
+    return List.copyOf(owners);
   }
 
   private static MeetingLink fromUrl(String url, Platform platform, String nativeId, PlatformSettings platforms) {
@@ -111,6 +134,7 @@ public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, S
         .put("meeting_url", link.url())
         .put("passcode", link.passcode())
         .put("scheduled_start", scheduledStart == null ? null : scheduledStart.toString())
-        .put("title", title);
+        .put("title", title)
+        .put("owners", new JsonArray(new ArrayList<>(owners)));
   }
 }

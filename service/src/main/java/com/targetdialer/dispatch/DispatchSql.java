@@ -36,6 +36,13 @@ final class DispatchSql {
       SELECT id, platform, native_meeting_id, meeting_url, passcode_enc, title, bot_status FROM td_meetings WHERE id = $1
       """;
 
+  /** The people a dispatch request names as the meeting's ($2). */
+  static final String ADD_OWNERS = """
+      INSERT INTO td_meeting_owners (owner, meeting_id, via)
+      SELECT DISTINCT owner, $1, 'dispatch' FROM unnest($2::text[]) AS owner
+      ON CONFLICT DO NOTHING
+      """;
+
   /** A passcode given with a dispatch request is the one to use, whatever the calendar said. */
   static final String SET_PASSCODE = "UPDATE td_meetings SET passcode_enc = $2 WHERE id = $1";
 

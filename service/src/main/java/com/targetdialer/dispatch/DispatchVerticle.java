@@ -221,7 +221,10 @@ public final class DispatchVerticle extends VerticleBase {
         .compose(locked -> request.scheduledStart() != null ? scheduledOccurrence(connection, request) : openOccurrence(connection, request))
         .compose(row -> link.passcode() == null ? Future.succeededFuture(row)
             : connection.preparedQuery(DispatchSql.SET_PASSCODE)
-                .execute(Tuple.of(row.getLong("id"), Buffer.buffer(cipher.seal(link.passcode(), link.key())))).map(row));
+                .execute(Tuple.of(row.getLong("id"), Buffer.buffer(cipher.seal(link.passcode(), link.key())))).map(row))
+        .compose(row -> request.owners().isEmpty() ? Future.succeededFuture(row)
+            : connection.preparedQuery(DispatchSql.ADD_OWNERS)
+                .execute(Tuple.tuple().addValue(row.getLong("id")).addValue(request.owners().toArray(new String[0]))).map(row));
     return occurrence.compose(row -> MeetingStatus.claim(connection, row.getLong("id"))
         .map(claimed -> new JsonObject()
             .put("meeting_id", row.getLong("id"))

@@ -44,6 +44,8 @@ class MeetDetectionTest {
         .put("responseStatus", "accepted"));
 
     assertThat(detect(event).admitters()).containsExactly("alice@example.com", "bob@example.com");
+    assertThat(detect(event).people()).as("whose meeting it is: everyone invited, whatever they answered")
+        .containsExactly("alice@example.com", "bob@example.com", "carol@example.com", "dan@example.com");
     assertThat(detect(MeetEvent.meet("abc-defg-hij", START, END).json()).admitters()).isEmpty();
   }
 

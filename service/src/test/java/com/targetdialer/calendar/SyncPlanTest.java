@@ -26,7 +26,7 @@ class SyncPlanTest {
   private static Detection meet(String code, Instant start) {
     return new Detection(MeetDetection.SCHEDULED, MeetDetection.FROM_CONFERENCE_DATA,
         new MeetingLink(Platform.GOOGLE_MEET, code, "https://meet.google.com/" + code, null), start, start.plusSeconds(1800),
-        "Discovery call", java.util.List.of("alice@example.com"));
+        "Discovery call", java.util.List.of("alice@example.com"), java.util.List.of("alice@example.com", "bob@example.com"));
   }
 
   /** What the last sync recorded: the event scheduled onto meeting 7 at START, whose bot is in {@code status}. */

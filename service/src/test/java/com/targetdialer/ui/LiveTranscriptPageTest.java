@@ -243,15 +243,12 @@ class LiveTranscriptPageTest {
     browser.executeScript("const day = document.getElementById('day'); day.value = '" + day + "'; day.dispatchEvent(new Event('change'));");
     wait.until(driver -> driver.findElements(By.cssSelector("#meetings .meeting")).size() == 2);
 
-    assertThat(browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + zoom + "'] .platform")).getAttribute("data-platform"))
-        .isEqualTo("zoom");
-    assertThat(browser.findElement(By.cssSelector(".meeting[data-meeting-id='" + teams + "'] .platform")).getAttribute("title"))
-        .isEqualTo("Microsoft Teams");
+    assertThat(attribute(wait, ".meeting[data-meeting-id='" + zoom + "'] .platform", "data-platform")).isEqualTo("zoom");
+    assertThat(attribute(wait, ".meeting[data-meeting-id='" + teams + "'] .platform", "title")).isEqualTo("Microsoft Teams");
     click(wait, ".meeting[data-meeting-id='" + zoom + "']");
     wait.until(driver -> !driver.findElements(By.cssSelector("#meeting-header .join-link")).isEmpty());
-    WebElement join = browser.findElement(By.cssSelector("#meeting-header .join-link"));
-    assertThat(join.getAttribute("href")).isEqualTo("https://us02web.zoom.us/j/85512340001");
-    assertThat(join.getText()).isEqualTo("Open in Zoom");
+    assertThat(attribute(wait, "#meeting-header .join-link", "href")).isEqualTo("https://us02web.zoom.us/j/85512340001");
+    assertThat(attribute(wait, "#meeting-header .join-link", "textContent")).isEqualTo("Open in Zoom");
     Await.until("both calls finished", Duration.ofSeconds(30), () -> db.count(
         "SELECT count(*) FROM td_meetings WHERE id IN ($1, $2) AND bot_status = 'completed'", zoom, teams) == 2);
     click(wait, ".meeting[data-meeting-id='" + teams + "']");
@@ -278,6 +275,11 @@ class LiveTranscriptPageTest {
     Path target = Path.of("target", "screenshots", name);
     Files.createDirectories(target.getParent());
     Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** An attribute of an element of a list that is redrawn on every update: read again when the element went. */
+  private static String attribute(WebDriverWait wait, String selector, String name) {
+    return wait.ignoring(StaleElementReferenceException.class).until(driver -> driver.findElement(By.cssSelector(selector)).getAttribute(name));
   }
 
   /** The meeting list is redrawn on every update: an element found a moment ago may be gone, so find it again. */

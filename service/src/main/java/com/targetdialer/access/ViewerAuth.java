@@ -1,0 +1,169 @@
+package com.targetdialer.access;
+
+import com.targetdialer.config.AccessSettings;
+import com.targetdialer.http.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.WebClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a presented token into a {@link Viewer}: UI_TOKEN is the operator; otherwise a JWT verified by
+ * vertx-auth-jwt, with UI_JWT_SECRET (HS256) and/or the keys of UI_JWKS_URL (RS256/ES256), {@code exp}
+ * required, {@code iss} and {@code aud} checked when set. The keys of the JWKS endpoint are fetched at
+ * start, every UI_JWKS_REFRESH_S, and again when a token does not verify with the keys held (a rotated
+ * key), at most every {@value #MIN_REFETCH_MS} ms. One per verticle instance: it lives on its event loop.
+ */
+public final class ViewerAuth {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ViewerAuth.class);
+  private static final long MIN_REFETCH_MS = 10_000;
+  private static final int LEEWAY_S = 30;
+
+  private final Vertx vertx;
+  private final AccessSettings settings;
+  private final String uiToken;
+  private final JWTAuth sharedSecret;
+  private final WebClient web;
+  private JWTAuth published;
+  private long fetchedAtMs = Long.MIN_VALUE / 2;
+  private Future<Void> fetching;
+  private long refreshTimer = -1;
+
+  public ViewerAuth(Vertx vertx, AccessSettings settings, String uiToken) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.uiToken = uiToken;
+    this.sharedSecret = settings.jwtSecret() == null ? null : JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(settings.jwtSecret()))
+        .setJWTOptions(jwtOptions()));
+    this.web = settings.jwksUrl() == null ? null : WebClient.create(vertx);
+  }
+
+  /** Fetches the JWKS keys (an endpoint that is down is logged, not fatal: tokens wait for it), then keeps them fresh. */
+  public Future<Void> start() {
+    if (web == null) {
+      return Future.succeededFuture();
+    }
+    refreshTimer = vertx.setPeriodic(settings.jwksRefreshSeconds() * 1_000L, id -> fetchKeys());
+    return fetchKeys().otherwiseEmpty();
+  }
+
+  public void close() {
+    vertx.cancelTimer(refreshTimer);
+    if (web != null) {
+      web.close();
+    }
+  }
+
+  public Future<Viewer> authenticate(String token) {
+    if (token == null || token.isBlank()) {
+      return Future.failedFuture(new AccessDenied("no token"));
+    }
+    if (uiToken != null && Tokens.matches(uiToken, token)) {
+      return Future.succeededFuture(Viewer.OPERATOR);
+    }
+    if (!settings.jwtEnabled()) {
+      return Future.failedFuture(new AccessDenied("the token is not UI_TOKEN"));
+    }
+    return verify(token).compose(ViewerAuth::viewer);
+  }
+
+  private Future<User> verify(String token) {
+    Future<User> bySecret = sharedSecret == null ? Future.failedFuture("no UI_JWT_SECRET") : sharedSecret.authenticate(new TokenCredentials(token));
+    if (web == null) {
+      return bySecret.recover(failure -> Future.failedFuture(denied(failure)));
+    }
+    return bySecret
+        .recover(ignored -> published == null ? Future.failedFuture("no keys from UI_JWKS_URL yet") : published.authenticate(new TokenCredentials(token)))
+        .recover(failure -> {
+          if (System.currentTimeMillis() - fetchedAtMs < MIN_REFETCH_MS) {
+            return Future.failedFuture(denied(failure));
+          }
+          // Perhaps signed with a key published since: fetch them again once, then try again.
+          return fetchKeys().compose(fetched -> published.authenticate(new TokenCredentials(token)))
+              .recover(again -> Future.failedFuture(denied(again)));
+        });
+  }
+
+  private static Future<Viewer> viewer(User user) {
+    JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+    if (!(claims.getValue("exp") instanceof Number)) {
+      return Future.failedFuture(new AccessDenied("the token has no exp: tokens must expire"));
+    }
+    Object email = claims.getValue("email");
+    Object subject = claims.getValue("sub");
+    String person = email instanceof String e && !e.isBlank() ? e : subject instanceof String s && !s.isBlank() ? s : null;
+    if (person == null) {
+      return Future.failedFuture(new AccessDenied("the token names no one: give an email or sub claim"));
+    }
+    return Future.succeededFuture(new Viewer(person.trim().toLowerCase(Locale.ROOT), "admin".equals(claims.getValue("role"))));
+  }
+
+  private static AccessDenied denied(Throwable failure) {
+    return failure instanceof AccessDenied denied ? denied : new AccessDenied("the token is not valid: " + failure.getMessage());
+  }
+
+  private Future<Void> fetchKeys() {
+    if (fetching != null) {
+      return fetching;
+    }
+    fetchedAtMs = System.currentTimeMillis();
+    fetching = web.getAbs(settings.jwksUrl()).timeout(5_000).send()
+        .compose(response -> {
+          if (response.statusCode() != 200) {
+            return Future.failedFuture("UI_JWKS_URL answered " + response.statusCode());
+          }
+          JsonArray keys = response.bodyAsJsonObject().getJsonArray("keys", new JsonArray());
+          List<JsonObject> jwks = new ArrayList<>();
+          keys.forEach(key -> {
+            if (key instanceof JsonObject jwk) {
+              jwks.add(withAlgorithm(jwk));
+            }
+          });
+          published = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks).setJWTOptions(jwtOptions()));
+          LOG.info("JWT keys fetched [url: {}, keys: {}]", settings.jwksUrl(), jwks.size());
+          return Future.<Void>succeededFuture();
+        })
+        .onFailure(e -> LOG.warn("cannot fetch the JWT keys; tokens signed with them are refused until it works [url: {}, error: {}]",
+            settings.jwksUrl(), e.getMessage()))
+        .eventually(() -> {
+          fetching = null;
+          return Future.succeededFuture();
+        });
+    return fetching;
+  }
+
+  /** A JWK without {@code alg} gets its key type's usual one (RSA → RS256, EC P-256 → ES256). */
+  private static JsonObject withAlgorithm(JsonObject jwk) {
+    if (jwk.getValue("alg") instanceof String) {
+      return jwk;
+    }
+    String alg = "EC".equals(jwk.getValue("kty")) ? "ES256" : "RS256";
+    return jwk.copy().put("alg", alg);
+  }
+
+  private JWTOptions jwtOptions() {
+    JWTOptions options = new JWTOptions().setLeeway(LEEWAY_S);
+    if (settings.issuer() != null) {
+      options.setIssuer(settings.issuer());
+    }
+    if (settings.audience() != null) {
+      options.setAudience(List.of(settings.audience()));
+    }
+    return options;
+  }
+}
