@@ -43,8 +43,10 @@ public final class MeetDetection {
   public static final String NO_MEET_LINK = "no_meet_link";
   /** A call on a platform ENABLED_PLATFORMS leaves out. */
   public static final String PLATFORM_NOT_ENABLED = "platform_not_enabled";
-  /** A conferencing add-on whose link no bot can join (Webex, GoTo...). */
+  /** A conferencing add-on whose link no bot can join (Webex, GoTo...), and no other call link. */
   public static final String UNSUPPORTED_PLATFORM = "unsupported_platform";
+  /** Only a personal Zoom link (zoom.us/my/name): it names no meeting id, so no bot can be sent to it. */
+  public static final String ZOOM_PERSONAL_LINK = "zoom_personal_link";
   public static final String NOT_A_MEETING = "not_a_meeting";
   public static final String ENDED = "ended";
   public static final String NO_TIME = "no_time";
@@ -93,7 +95,8 @@ public final class MeetDetection {
   }
 
   public Detection detect(JsonObject event, Instant now) {
-    String title = event.getValue("summary") instanceof String s ? s : null;
+    // A title may hold the call's link, passcode and all (links are read from it): it is kept and shown without one.
+    String title = event.getValue("summary") instanceof String s ? MeetingLink.withoutPasscodes(s) : null;
     JsonObject startJson = object(event, "start");
     JsonObject endJson = object(event, "end");
     Instant start = time(startJson);
@@ -154,6 +157,7 @@ public final class MeetDetection {
 
   Found link(JsonObject event) {
     JsonObject conference = object(event, "conferenceData");
+    boolean unsupportedAddOn = false;
     if (conference != null) {
       JsonObject key = object(object(conference, "conferenceSolution"), "key");
       String solution = key == null ? null : string(key, "type");
@@ -167,9 +171,8 @@ public final class MeetDetection {
       if (fromVideo != null) {
         return new Found(fromVideo, FROM_CONFERENCE_DATA);
       }
-      if (videoUri != null && !"hangoutsMeet".equals(solution)) {
-        return new Found(null, UNSUPPORTED_PLATFORM); // an add-on's own call, on a platform no bot joins
-      }
+      // An add-on's own call on a platform no bot joins: said so unless the event links a call elsewhere.
+      unsupportedAddOn = videoUri != null && !"hangoutsMeet".equals(solution);
     }
     MeetingLink fromHangout = links.parse(string(event, "hangoutLink"));
     if (fromHangout != null) {
@@ -177,15 +180,18 @@ public final class MeetDetection {
     }
     String[][] texts = {{string(event, "location"), FROM_LOCATION}, {string(event, "description"), FROM_DESCRIPTION},
         {string(event, "summary"), FROM_SUMMARY}};
+    boolean personalZoom = false;
     for (String[] text : texts) {
       if (text[0] != null && !text[0].isBlank()) {
-        MeetingLink link = links.find(normalize(text[0]));
+        String normalized = normalize(text[0]);
+        MeetingLink link = links.find(normalized);
         if (link != null) {
           return new Found(link, text[1]);
         }
+        personalZoom |= MeetingLinks.hasPersonalZoomLink(normalized);
       }
     }
-    return new Found(null, NO_MEET_LINK);
+    return new Found(null, unsupportedAddOn ? UNSUPPORTED_PLATFORM : personalZoom ? ZOOM_PERSONAL_LINK : NO_MEET_LINK);
   }
 
   private static String videoEntryPoint(JsonObject conference) {

@@ -156,8 +156,10 @@ final class SyncPlan {
     boolean linked = k != null && k.meetingId() != null && k.mLink() != null;
     if (linked && key.link().equals(k.mLink()) && d.start().equals(k.mStart())) {
       boolean waiting = NO_BOT_YET.contains(k.mStatus());
+      // A passcode is not compared (it is sealed): an edited event that carries one rewrites the row while no bot was sent.
       boolean meetingChanged = !Objects.equals(k.summary(), d.title())
-          || (waiting && (!Objects.equals(k.mEnd(), d.end()) || !Objects.equals(k.mDispatchAt(), dispatchAt) || k.mStatus() == BotStatus.CANCELLED));
+          || (waiting && (!Objects.equals(k.mEnd(), d.end()) || !Objects.equals(k.mDispatchAt(), dispatchAt) || k.mStatus() == BotStatus.CANCELLED
+              || (d.link().passcode() != null && !Objects.equals(k.updated(), seen.updated()))));
       if (meetingChanged) {
         upsert(occurrence);
         rows.add(new EventRow(eventId, d, d.reason(), seen.updated(), null, key));

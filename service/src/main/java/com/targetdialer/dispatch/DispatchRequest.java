@@ -2,6 +2,7 @@ package com.targetdialer.dispatch;
 
 import com.targetdialer.config.PlatformSettings;
 import com.targetdialer.platform.MeetingLink;
+import com.targetdialer.platform.MeetingLinks;
 import com.targetdialer.platform.Platform;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +49,7 @@ public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, S
     if (!platforms.enabled(link.platform())) {
       throw new IllegalArgumentException(link.platform().displayName() + " calls are not enabled on this service (ENABLED_PLATFORMS)");
     }
-    return new DispatchRequest(link, scheduledStart(body), text(body, "title"), owners(body));
+    return new DispatchRequest(link, scheduledStart(body), MeetingLink.withoutPasscodes(text(body, "title")), owners(body));
   }
 
   /** {@code owners}: the people (emails) whose meeting this is, beside those of the calendars that hold it. */
@@ -80,6 +81,10 @@ public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, S
       throw new IllegalArgumentException("meeting_url is not a URL (" + e.getReason() + ")");
     }
     MeetingLink link = platforms.links().parse(url);
+    if (link == null && MeetingLinks.hasPersonalZoomLink(MeetingLinks.decoded(url))) {
+      throw new IllegalArgumentException("meeting_url is a personal Zoom link (/my/...), which names no meeting: Vexa's bot cannot join it;"
+          + " give the meeting's own link (/j/<id>)");
+    }
     if (link == null) {
       throw new IllegalArgumentException("meeting_url is not a link to a Google Meet, Zoom, Teams or Jitsi call"
           + " (Jitsi hosts other than meet.jit.si must be listed in JITSI_HOSTS)");
@@ -111,7 +116,8 @@ public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, S
     if (chosen != Platform.TEAMS) {
       throw new IllegalArgumentException(chosen + " needs a meeting_url");
     }
-    return new MeetingLink(chosen, nativeId, null, null); // Vexa builds the Teams link from the thread id
+    // Vexa builds a meetup-join link from a thread id itself; a short link's id it would build wrong.
+    return new MeetingLink(chosen, nativeId, nativeId.startsWith("19:") ? null : "https://teams.microsoft.com/meet/" + nativeId, null);
   }
 
   private static OffsetDateTime scheduledStart(JsonObject body) {

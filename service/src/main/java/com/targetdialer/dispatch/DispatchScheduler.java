@@ -147,8 +147,8 @@ public final class DispatchScheduler {
             recheck(meetingId);
             return;
           }
-          LOG.info("dispatching scheduled meeting [meeting: {}, meet code: {}, start: {}]",
-              meetingId, claimed.getString("native_meeting_id"), claimed.getOffsetDateTime("scheduled_start"));
+          LOG.info("dispatching scheduled meeting [meeting: {}, call: {}/{}, start: {}]", meetingId, claimed.getString("platform"),
+              claimed.getString("native_meeting_id"), claimed.getOffsetDateTime("scheduled_start"));
           MeetingUpdate.status(meetingId, BotStatus.REQUESTED).publish(vertx.eventBus());
           send(meetingId, StartReason.DISPATCH);
         })

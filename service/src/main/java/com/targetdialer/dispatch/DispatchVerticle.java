@@ -281,6 +281,11 @@ public final class DispatchVerticle extends VerticleBase {
     } catch (CredentialCipher.DecryptionException e) {
       return recordFailure(label, sessionId, "passcode_unreadable: " + e.getMessage(), Failures.UNAVAILABLE);
     }
+    if (!settings.platforms().enabled(link.platform())) {
+      // Scheduled while its platform was enabled, due after ENABLED_PLATFORMS dropped it.
+      return recordFailure(label, sessionId, "platform_not_enabled: " + link.platform().displayName() + " is not in ENABLED_PLATFORMS",
+          Failures.BAD_REQUEST);
+    }
     return vexa.startBot(link)
         .compose(bot -> recordStarted(meetingId, sessionId, session.getInteger("attempt"), bot), failure -> {
           String reason = failure instanceof VexaException e
@@ -296,7 +301,7 @@ public final class DispatchVerticle extends VerticleBase {
     String nativeId = meeting.getString("native_meeting_id");
     Buffer sealed = meeting.getBuffer("passcode_enc");
     String passcode = sealed == null ? null : cipher.open(sealed.getBytes(), MeetingLink.key(platform.wire(), nativeId));
-    return new MeetingLink(platform, nativeId, meeting.getString("meeting_url"), passcode);
+    return MeetingLink.stored(platform, nativeId, meeting.getString("meeting_url"), passcode);
   }
 
   private Future<JsonObject> recordStarted(long meetingId, long sessionId, int attempt, VexaBot bot) {

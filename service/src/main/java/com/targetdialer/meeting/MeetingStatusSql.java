@@ -73,7 +73,7 @@ final class MeetingStatusSql {
       UPDATE td_meetings SET bot_status = 'requested', failure_reason = NULL, updated_at = now()
       WHERE id = $1 AND bot_status = 'scheduled' AND dispatch_at <= $2::timestamptz + interval '500 milliseconds'
         AND (scheduled_end IS NULL OR scheduled_end > $2::timestamptz)
-      RETURNING id, native_meeting_id, scheduled_start, dispatch_at
+      RETURNING id, platform, native_meeting_id, scheduled_start, dispatch_at
       """;
 
   /** Calendar meetings that ended by $1 (now) while still waiting for their bot (the service was down throughout). */

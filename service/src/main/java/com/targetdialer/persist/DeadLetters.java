@@ -35,7 +35,9 @@ final class DeadLetters {
 
   Future<Void> keep(DeadLetter letter) {
     return pg.preparedQuery(PersistSql.DEAD_LETTER)
-        .execute(Tuple.of(letter.source(), letter.reason().code(), letter.streamId(), letter.rawBody(), letter.error(), letter.attempts()))
+        // Kept as it came but for passcodes (Vexa's payloads carry the link it was given): nothing replays them.
+        .execute(Tuple.of(letter.source(), letter.reason().code(), letter.streamId(), MeetingLink.withoutPasscodes(letter.rawBody()),
+            letter.error(), letter.attempts()))
         .onSuccess(ignored -> {
           counter(letter).increment();
           log(letter, System.currentTimeMillis());
@@ -55,7 +57,7 @@ final class DeadLetters {
       return;
     }
     LOG.warn("kept as a dead letter [source: {}, reason: {}, error: {}, like it since the last line: {}, stream id: {}, body: {}]",
-        letter.source(), letter.reason().code(), letter.error(), throttle.suppressed, letter.streamId(), MeetingLink.withoutPasscodes(abbreviate(letter.rawBody())));
+        letter.source(), letter.reason().code(), letter.error(), throttle.suppressed, letter.streamId(), abbreviate(MeetingLink.withoutPasscodes(letter.rawBody())));
     throttle.loggedAtMs = nowMs;
     throttle.suppressed = 0;
   }

@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
  */
 public record MeetingLink(Platform platform, String nativeId, String url, String passcode) {
 
-  private static final Pattern PASSCODE_PARAMETER = Pattern.compile("(?i)([?&](?:pwd|p)=|\"passcode\"\\s*:\\s*\")[^&\\s\"']+");
+  /** A link's pwd/p parameter (also percent-encoded), a JSON or Python {@code passcode} field: their values are masked. */
+  private static final Pattern PASSCODE_PARAMETER = Pattern.compile(
+      "(?i)((?:[?&]|%3F|%26)(?:pwd|p)(?:=|%3D)|[\"']passcode[\"']\\s*:\\s*[\"'])[^&\\s\"']+");
+  private static final Pattern PASSCODE_IN_LINK = Pattern.compile("([?&])(?:pwd|p)=([^&#]*)&?");
 
   /** {@code platform/nativeId}: how locks and logs name the call. */
   public String key() {
@@ -50,6 +53,20 @@ public record MeetingLink(Platform platform, String nativeId, String url, String
   /** Any link's {@code pwd}/{@code p} parameter, and any JSON {@code passcode} field, masked. */
   public static String withoutPasscodes(String text) {
     return text == null ? null : PASSCODE_PARAMETER.matcher(text).replaceAll("$1***");
+  }
+
+  /**
+   * A call as stored: a link stored before passcodes were kept apart may still carry one; it is taken out
+   * (and used when none was sealed), so the bot never gets two.
+   */
+  public static MeetingLink stored(Platform platform, String nativeId, String url, String sealedPasscode) {
+    if (url == null) {
+      return new MeetingLink(platform, nativeId, null, sealedPasscode);
+    }
+    java.util.regex.Matcher inLink = PASSCODE_IN_LINK.matcher(url);
+    String fromLink = inLink.find() && !inLink.group(2).isEmpty() ? inLink.group(2) : null;
+    String bare = PASSCODE_IN_LINK.matcher(url).replaceAll("$1").replaceAll("[?&]$", "");
+    return new MeetingLink(platform, nativeId, bare, sealedPasscode != null ? sealedPasscode : fromLink);
   }
 
   public MeetingLink withPasscode(String given) {

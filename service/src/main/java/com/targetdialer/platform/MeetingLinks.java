@@ -27,7 +27,9 @@ public final class MeetingLinks {
 
   private static final Pattern MEET_PATH = Pattern.compile("/(?:_meet/)?([a-z]{3}-[a-z]{4}-[a-z]{3})/?", Pattern.CASE_INSENSITIVE);
   private static final Pattern ZOOM_MEETING = Pattern.compile("/(?:j|w)/(\\d{9,11})(?:/.*)?");
-  private static final Pattern ZOOM_PERSONAL = Pattern.compile("/my/([a-z0-9._-]{1,64})/?", Pattern.CASE_INSENSITIVE);
+  /** A personal link (/my/name) names no meeting id: Vexa cannot derive one, and its bot cannot join one on zoom.us. */
+  private static final Pattern ZOOM_PERSONAL = Pattern.compile(
+      "(?i)(?:https?://)?(?:[a-z0-9-]+\\.)*(?:zoom\\.us|zoom\\.com|zoomgov\\.com)/my/[a-z0-9._-]+");
   private static final Pattern ZOOM_HOST = Pattern.compile("(?:[a-z0-9-]+\\.)*(?:zoom\\.us|zoom\\.com|zoomgov\\.com)");
   private static final Pattern TEAMS_THREAD = Pattern.compile("19:meeting_[^@%\\s/]+@thread\\.v2", Pattern.CASE_INSENSITIVE);
   private static final Pattern TEAMS_SHORT = Pattern.compile("/meet/([^/?#\\s]+)/?", Pattern.CASE_INSENSITIVE);
@@ -37,6 +39,8 @@ public final class MeetingLinks {
   private static final Pattern LINKISH = Pattern.compile(
       "(?i)(?:https?://)?(?:[a-z0-9-]+\\.)+[a-z]{2,}(?::\\d{1,5})?(?:[/?][^\\s<>\"'\\[\\]]*)?");
   private static final String TRAILING_PUNCTUATION = ").,;:!?";
+  /** How far past a Teams link its {@code context} may run (it holds quotes, which end what looks like a link). */
+  private static final int CONTEXT_CHARS = 1_000;
 
   private final Set<String> jitsiHosts;
 
@@ -52,18 +56,24 @@ public final class MeetingLinks {
       return null;
     }
     Matcher matcher = LINKISH.matcher(text);
+    String lower = text.toLowerCase(Locale.ROOT);
     int from = 0;
     while (from < text.length() && matcher.find(from)) {
       String candidate = trimTrailing(matcher.group());
-      MeetingLink link = parseDecoded(candidate, text.substring(matcher.start()));
+      MeetingLink link = parseDecoded(candidate, text.substring(matcher.start(), Math.min(text.length(), matcher.start() + CONTEXT_CHARS)));
       if (link != null) {
         return link;
       }
       // A wrapper (Google's or Outlook's redirect) holds the real link inside its own.
-      int inner = text.toLowerCase(Locale.ROOT).indexOf("http", matcher.start() + 1);
+      int inner = lower.indexOf("http", matcher.start() + 1);
       from = inner > 0 && inner < matcher.end() ? inner : matcher.end();
     }
     return null;
+  }
+
+  /** Whether the text has a personal Zoom link ({@code /my/name}): a call no bot can be sent to, which deserves saying so. */
+  public static boolean hasPersonalZoomLink(String text) {
+    return text != null && ZOOM_PERSONAL.matcher(text).find();
   }
 
   /** One link given on purpose (a dispatch request): percent-encoding undone, then read like text. */
@@ -89,7 +99,7 @@ public final class MeetingLinks {
     return out;
   }
 
-  /** @param rest the text from the candidate on: a Teams link's context can run past what looks like a link */
+  /** @param rest the text from the candidate on (a bounded stretch): a Teams link's context can run past what looks like a link */
   private MeetingLink parseDecoded(String candidate, String rest) {
     String withoutScheme = candidate.replaceFirst("(?i)^https?://", "");
     int pathAt = indexOfAny(withoutScheme, "/?#");
@@ -126,17 +136,11 @@ public final class MeetingLinks {
 
   private static MeetingLink zoom(String host, String path, String query) {
     Matcher meeting = ZOOM_MEETING.matcher(path);
-    if (meeting.matches()) {
-      String kind = path.substring(1, 2);
-      return new MeetingLink(Platform.ZOOM, meeting.group(1), "https://" + host + "/" + kind + "/" + meeting.group(1),
-          parameter(query, "pwd"));
+    if (!meeting.matches()) {
+      return null;
     }
-    Matcher personal = ZOOM_PERSONAL.matcher(path);
-    if (personal.matches()) {
-      String name = personal.group(1).toLowerCase(Locale.ROOT);
-      return new MeetingLink(Platform.ZOOM, name, "https://" + host + "/my/" + name, parameter(query, "pwd"));
-    }
-    return null;
+    // Vexa's bot turns a zoom.us link into the web client's by its /j/<id>: a webinar's /w/ is joined the same way.
+    return new MeetingLink(Platform.ZOOM, meeting.group(1), "https://" + host + "/j/" + meeting.group(1), parameter(query, "pwd"));
   }
 
   private static MeetingLink teams(String host, String path, String query, String rest) {
@@ -147,7 +151,7 @@ public final class MeetingLinks {
       }
       String id = thread.group();
       String url = "https://teams.microsoft.com/l/meetup-join/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/0";
-      Matcher context = TEAMS_CONTEXT.matcher(rest.length() > 1_000 ? rest.substring(0, 1_000) : rest);
+      Matcher context = TEAMS_CONTEXT.matcher(rest);
       if (context.find()) {
         url += "?context=" + URLEncoder.encode(context.group(1), StandardCharsets.UTF_8);
       }
@@ -166,9 +170,11 @@ public final class MeetingLinks {
     if (!JITSI_ROOM.matcher(room).matches()) {
       return null;
     }
+    // As a link carries it (percent-encoded), which is how Vexa keeps it; the text was decoded to find the link.
+    String encoded = URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20");
     // A room name is the deployment's own: off meet.jit.si the host is part of the identity, as in Vexa.
-    String id = host.equals("meet.jit.si") ? room : room + "@" + host;
-    return new MeetingLink(Platform.JITSI, id, "https://" + host + "/" + room, null);
+    String id = host.equals("meet.jit.si") ? encoded : encoded + "@" + host;
+    return new MeetingLink(Platform.JITSI, id, "https://" + host + "/" + encoded, null);
   }
 
   private static String parameter(String query, String name) {

@@ -1,5 +1,6 @@
 package com.targetdialer.webhook;
 
+import com.targetdialer.platform.MeetingLink;
 import com.targetdialer.bus.SegmentBatch;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.bus.Addresses;
@@ -248,7 +249,7 @@ final class LiveStream {
     } else if (frame instanceof LiveFrame.Status status) {
       onStatus(status);
     } else if (frame instanceof LiveFrame.Error) {
-      LOG.warn("live stream error frame [frame: {}]", text);
+      LOG.warn("live stream error frame [frame: {}]", MeetingLink.withoutPasscodes(text));
     } else if (frame instanceof LiveFrame.Unusable unusable) {
       keep(text, unusable.reason(), unusable.why());
     }
@@ -338,6 +339,6 @@ final class LiveStream {
   private void keep(String frame, DeadLetter.Reason reason, String error) {
     DeadLetter.of(DeadLetter.LIVE, reason, null, frame, error).keep(vertx.eventBus())
         .onFailure(e -> LOG.error("live frame lost: not applied and not kept as a dead letter [reason: {}, error: {}, dead letter error: {}, frame: {}]",
-            reason.code(), error, e.getMessage(), frame));
+            reason.code(), error, e.getMessage(), MeetingLink.withoutPasscodes(frame)));
   }
 }

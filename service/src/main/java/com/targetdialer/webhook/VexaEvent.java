@@ -128,7 +128,7 @@ sealed interface VexaEvent {
     JsonObject meeting = body.getValue("meeting") instanceof JsonObject m ? m : body;
     Object id = meeting.getValue("meeting_id", meeting.getValue("id"));
     Long vexaId = id instanceof Number n ? n.longValue() : null;
-    String platform = string(meeting, "platform", "google_meet");
+    String platform = string(meeting, "platform", null); // unsaid: the native id alone names the call
     String nativeId = string(meeting, "native_meeting_id", string(meeting, "vexa_meeting_id", null));
     if (vexaId == null && nativeId == null) {
       return new Unusable(DeadLetter.Reason.MISSING_ID, "segments without a meeting id or native_meeting_id");

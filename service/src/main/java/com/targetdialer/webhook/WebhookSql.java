@@ -43,7 +43,7 @@ final class WebhookSql {
    * the call, else the latest one already due.
    */
   static final String MEETING_BY_LINK = """
-      SELECT id AS meeting_id FROM td_meetings WHERE platform = $1 AND native_meeting_id = $2
+      SELECT id AS meeting_id FROM td_meetings WHERE ($1::text IS NULL OR platform = $1) AND native_meeting_id = $2
       ORDER BY bot_status IN ('joining', 'awaiting_admission', 'active', 'restarting', 'stopping') DESC,
                scheduled_start <= now() + interval '15 minutes' DESC, scheduled_start DESC
       LIMIT 1

@@ -123,8 +123,10 @@ class MeetDetectionTest {
     JsonObject webex = plain().put("conferenceData", new JsonObject()
         .put("conferenceSolution", new JsonObject().put("key", new JsonObject().put("type", "addOn")))
         .put("entryPoints", new JsonArray().add(new JsonObject().put("entryPointType", "video").put("uri", "https://acme.webex.com/meet/bob"))));
-    assertThat(detect(webex.put("description", "or https://meet.google.com/abc-defg-hij")).reason())
-        .as("an add-on's own call is where the meeting is").isEqualTo(MeetDetection.UNSUPPORTED_PLATFORM);
+    assertThat(detect(webex.copy()).reason()).as("an add-on's own call no bot joins, and nothing else").isEqualTo(MeetDetection.UNSUPPORTED_PLATFORM);
+    assertThat(detect(webex.put("description", "or https://meet.google.com/abc-defg-hij")).link().key())
+        .as("a call linked elsewhere on the event is still found").isEqualTo("google_meet/abc-defg-hij");
+    assertThat(detect(plain().put("location", "https://zoom.us/my/jane.doe")).reason()).isEqualTo(MeetDetection.ZOOM_PERSONAL_LINK);
     assertThat(detect(MeetEvent.meet("abc-defg-hij", START, END).with("eventType", "focusTime").json()).reason())
         .isEqualTo(MeetDetection.NOT_A_MEETING);
     assertThat(detect(MeetEvent.meet("abc-defg-hij", NOW.minusSeconds(3600), NOW).json()).reason()).isEqualTo(MeetDetection.ENDED);
@@ -182,6 +184,15 @@ class MeetDetectionTest {
     assertThat(withJitsi.detect(plain().put("location", "https://video.acme.io/standup"), NOW).link().key())
         .isEqualTo("jitsi/standup@video.acme.io");
     assertThat(withJitsi.detect(plain().put("location", "https://video.other.io/standup"), NOW).reason()).isEqualTo(MeetDetection.NO_MEET_LINK);
+  }
+
+  @Test
+  @DisplayName("a passcode in the title is read from it, and the title is kept without it")
+  void titleWithPasscode() {
+    Detection d = detect(plain().put("summary", "Pricing https://zoom.us/j/85512345678?pwd=TitlePw9"));
+
+    assertThat(d.link().passcode()).isEqualTo("TitlePw9");
+    assertThat(d.title()).isEqualTo("Pricing https://zoom.us/j/85512345678?pwd=***");
   }
 
   @Test

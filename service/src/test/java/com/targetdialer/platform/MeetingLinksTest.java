@@ -6,7 +6,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.targetdialer.sim.vexa.VexaSimulator;
+
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,22 +26,26 @@ class MeetingLinksTest {
       https://meet.google.com/_meet/abc-defg-hij?ijlm=1                      | google_meet | abc-defg-hij   | https://meet.google.com/abc-defg-hij           | -
       https://us02web.zoom.us/j/85512345678?pwd=aBcD1234.1                   | zoom        | 85512345678    | https://us02web.zoom.us/j/85512345678          | aBcD1234.1
       https://zoom.us/j/855123456                                            | zoom        | 855123456      | https://zoom.us/j/855123456                    | -
-      https://acme.zoom.com/w/8551234567?tk=x&pwd=s3cret                     | zoom        | 8551234567     | https://acme.zoom.com/w/8551234567             | s3cret
+      https://acme.zoom.com/w/8551234567?tk=x&pwd=s3cret                     | zoom        | 8551234567     | https://acme.zoom.com/j/8551234567             | s3cret
       https://acme.zoomgov.com/j/1601234567                                  | zoom        | 1601234567     | https://acme.zoomgov.com/j/1601234567          | -
-      https://zoom.us/my/Jane.Doe?pwd=xyz                                    | zoom        | jane.doe       | https://zoom.us/my/jane.doe                    | xyz
       https://teams.live.com/meet/9384756102938?p=Xk2Lm9                     | teams       | 9384756102938  | https://teams.live.com/meet/9384756102938      | Xk2Lm9
       https://teams.microsoft.com/meet/2345678901234?p=hJ8s                  | teams       | 2345678901234  | https://teams.microsoft.com/meet/2345678901234 | hJ8s
       https://meet.jit.si/DailyStandupAcme                                   | jitsi       | DailyStandupAcme | https://meet.jit.si/DailyStandupAcme         | -
       https://jitsi.acme.io/sales-sync                                       | jitsi       | sales-sync@jitsi.acme.io | https://jitsi.acme.io/sales-sync     | -
+      https://meet.jit.si/caf%C3%A9-sync                                     | jitsi       | caf%C3%A9-sync | https://meet.jit.si/caf%C3%A9-sync             | -
       """)
   void shapes(String text, String platform, String nativeId, String url, String passcode) {
     MeetingLink link = LINKS.parse(text);
+    String[] vexas = VexaSimulator.deriveLikeVexa(text.startsWith("http") ? text : "https://" + text, Set.of("jitsi.acme.io"));
 
     assertThat(link).as(text).isNotNull();
     assertThat(link.platform().wire()).isEqualTo(platform);
     assertThat(link.nativeId()).isEqualTo(nativeId);
     assertThat(link.url()).isEqualTo(url);
     assertThat(link.passcode()).isEqualTo(passcode);
+    assertThat(vexas).as("Vexa's own parser (ported in the simulator) names the same call").containsExactly(platform, nativeId);
+    assertThat(VexaSimulator.deriveLikeVexa(link.joinUrl(), Set.of("jitsi.acme.io"))).as("and so does the link we send")
+        .containsExactly(platform, nativeId);
   }
 
   @Test
@@ -97,11 +104,31 @@ class MeetingLinksTest {
       "https://jitsi.other.org/room",
       "https://jitsi.github.io/handbook/docs/intro",
       "https://meet.google.com/new",
+      "https://zoom.us/my/jane.doe",
       "https://meet.google.com/abc-defg-hijk",
       "notmeet.google.com.evil/abc-defg-hij",
       "https://calendar.google.com/calendar/event?eid=abc"})
   void lookAlikes(String text) {
     assertThat(LINKS.find(text)).isNull();
+  }
+
+  @Test
+  @DisplayName("a personal Zoom link names no meeting: it is no call, and is recognised so the reason can say so")
+  void personalZoomLinks() {
+    assertThat(LINKS.parse("https://zoom.us/my/jane.doe?pwd=xyz")).isNull();
+    assertThat(MeetingLinks.hasPersonalZoomLink("Join me at https://acme.zoom.us/my/jane.doe")).isTrue();
+    assertThat(MeetingLinks.hasPersonalZoomLink("https://zoom.us/j/85512345678")).isFalse();
+  }
+
+  @Test
+  @DisplayName("a link stored with its passcode (before passcodes were kept apart) gives it up: the bot never gets two")
+  void storedLinks() {
+    MeetingLink legacy = MeetingLink.stored(Platform.ZOOM, "85512345678", "https://zoom.us/j/85512345678?pwd=old1&uname=x", null);
+    MeetingLink sealed = MeetingLink.stored(Platform.ZOOM, "85512345678", "https://zoom.us/j/85512345678?pwd=old1", "new2");
+
+    assertThat(legacy.url()).isEqualTo("https://zoom.us/j/85512345678?uname=x");
+    assertThat(legacy.passcode()).isEqualTo("old1");
+    assertThat(sealed.joinUrl()).isEqualTo("https://zoom.us/j/85512345678?pwd=new2");
   }
 
   @Test
@@ -117,5 +144,7 @@ class MeetingLinksTest {
         .doesNotContain("aBcD1234").contains("pwd=***");
     assertThat(MeetingLink.withoutPasscodes("{\"passcode\": \"hunter2\", \"url\": \"https://t/meet/1?p=abc&x=1\"}"))
         .doesNotContain("hunter2").doesNotContain("p=abc").contains("x=1");
+    assertThat(MeetingLink.withoutPasscodes("{'passcode': 'hunter3'} q=https%3A%2F%2Fzoom.us%2Fj%2F1%3Fpwd%3Dhunter4"))
+        .as("Python's repr, percent-encoded links").doesNotContain("hunter3").doesNotContain("hunter4");
   }
 }

@@ -162,6 +162,14 @@ public final class VexaSimulator extends VerticleBase {
    * a {@code meeting_url} on one of them derives as jitsi even when its hostname has neither "jitsi"
    * in it nor a "meet" label.
    */
+  /**
+   * What Vexa's own parser ({@code collector/meeting_link.py}, as POST /bots runs it) makes of a link:
+   * {@code {platform, native_meeting_id}}, or null. For tests that hold a client's idea of a call against Vexa's.
+   */
+  public static String[] deriveLikeVexa(String url, java.util.Set<String> jitsiHosts) {
+    return SimRest.derive(url, jitsiHosts);
+  }
+
   public VexaSimulator setJitsiHosts(String commaSeparatedHosts) {
     String raw = commaSeparatedHosts == null ? "" : commaSeparatedHosts;
     settings.jitsiHosts = Arrays.stream(raw.split(",")).map(String::strip).filter(h -> !h.isEmpty())
