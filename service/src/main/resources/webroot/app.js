@@ -28,11 +28,30 @@
   async function api(path) {
     const response = await fetch(path, { headers: { Authorization: 'Bearer ' + token } });
     if (response.status === 401 || response.status === 503) {
-      $('auth-error').hidden = false;
+      refused();
       throw new Error('not authorised');
     }
     if (!response.ok) throw new Error(path + ': ' + response.status);
     return response.json();
+  }
+
+  // A sign-in token (a JWT: three dotted parts) that is refused has expired; anything else is the wrong key.
+  function refused() {
+    if (token.split('.').length === 3) {
+      $('auth-error').textContent = 'This link has expired. Open the transcripts from TargetDialer again to get a new one.';
+    }
+    $('auth-error').hidden = false;
+    $('connection').dataset.state = 'closed';
+    $('connection').textContent = 'signed out';
+    document.querySelector('main').hidden = true;
+    if (bus) bus.enableReconnect(false);
+  }
+
+  // "Signed in as alice@example.com": whose meetings these are (an admin or the operator sees everyone's).
+  async function loadViewer() {
+    const me = await api('/api/me');
+    $('signed-in').textContent = me.person ? 'Signed in as ' + me.person + (me.admin ? ' (all meetings)' : '') : 'Operator (all meetings)';
+    $('signed-in').hidden = false;
   }
 
   function localDay(date) {
@@ -423,5 +442,7 @@
     renderMeetings();
   });
   window.tdSelect = select; // for tests and deep links
-  loadMeetings().then(connect).catch(() => { $('connection').dataset.state = 'closed'; $('connection').textContent = 'not connected'; });
+  loadViewer().then(loadMeetings).then(connect).catch(() => {
+    if ($('auth-error').hidden) { $('connection').dataset.state = 'closed'; $('connection').textContent = 'not connected'; }
+  });
 })();

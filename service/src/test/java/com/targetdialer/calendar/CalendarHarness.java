@@ -93,7 +93,7 @@ public final class CalendarHarness implements AutoCloseable {
   }
 
   /** With {@code beforeStart} run once the simulators are up and before the service starts. */
-  static CalendarHarness start(Map<String, String> overrides, Consumer<CalendarHarness> beforeStart) throws Exception {
+  public static CalendarHarness start(Map<String, String> overrides, Consumer<CalendarHarness> beforeStart) throws Exception {
     return new CalendarHarness(TestStores.newDatabase(), TestStores.redis(), overrides, beforeStart);
   }
 
@@ -118,6 +118,11 @@ public final class CalendarHarness implements AutoCloseable {
       service.stop();
       service = null;
     }
+  }
+
+  /** The running service (its event bus, for tests that publish what the service would). */
+  public TargetDialer service() {
+    return service;
   }
 
   public int port() {

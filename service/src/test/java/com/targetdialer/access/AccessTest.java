@@ -1,0 +1,327 @@
+package com.targetdialer.access;
+
+import com.targetdialer.bus.Addresses;
+import com.targetdialer.calendar.CalendarHarness;
+import com.targetdialer.sim.google.MeetEvent;
+import com.targetdialer.testing.Await;
+import com.targetdialer.testing.LogCapture;
+import com.targetdialer.testing.TestStores;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Per-person access: two people with a calendar each and one meeting they share, a third only invited; each sees
+ * their own meetings, on the read API and on the bridge; bad tokens of every kind are refused; JWKS keys rotate.
+ */
+@ExtendWith(TestStores.class)
+class AccessTest {
+
+  private static final String SECRET = "access-test-secret-0123456789-abcdef";
+  private static final String ISSUER = "https://app.targetdialer.test";
+  private static final String AUDIENCE = "capture";
+
+  private static CalendarHarness h;
+  private static LogCapture logs;
+  private static JWTAuth hs256;
+  private static volatile JsonArray publishedKeys = new JsonArray();
+  private static final List<String> TOKENS_USED = new CopyOnWriteArrayList<>();
+  private static String alice;
+  private static String bob;
+  private static final String CAROL = "carol@example.com";
+  private static long aliceOnly;
+  private static long bobOnly;
+  private static long shared;
+  private static String from;
+  private static String to;
+
+  @BeforeAll
+  static void start() throws Exception {
+    logs = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    h = CalendarHarness.start(Map.of("UI_JWT_SECRET", SECRET, "UI_JWT_ISSUER", ISSUER, "UI_JWT_AUDIENCE", AUDIENCE,
+        "UI_JWKS_REFRESH_S", "3600"), harness -> {
+          HttpServer jwks = harness.vertx.createHttpServer().requestHandler(request -> request.response()
+              .putHeader("content-type", "application/json").end(new JsonObject().put("keys", publishedKeys).encode()));
+          harness.setEnv("UI_JWKS_URL", "http://127.0.0.1:" + jwks.listen(0, "127.0.0.1").await().actualPort() + "/.well-known/jwks.json");
+        });
+    hs256 = JWTAuth.create(h.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+    alice = h.newUser("alice");
+    bob = h.newUser("bob");
+    Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(30));
+    from = start.minusSeconds(3600).toString();
+    to = start.plusSeconds(6 * 3600).toString();
+    String aliceCode = MeetEvent.randomMeetCode();
+    String bobCode = MeetEvent.randomMeetCode();
+    String sharedCode = MeetEvent.randomMeetCode();
+    h.google.putEvent(alice, MeetEvent.meet(aliceCode, start, start.plusSeconds(1800)).id("alice1").summary("Alice's pipeline")
+        .organizer(alice).attendee(CAROL, "needsAction").json());
+    h.google.putEvent(bob, MeetEvent.meet(bobCode, start.plusSeconds(3600), start.plusSeconds(5400)).id("bob1").summary("Bob's forecast").json());
+    JsonObject both = MeetEvent.meet(sharedCode, start.plusSeconds(7200), start.plusSeconds(9000)).id("shared1").summary("Deal review")
+        .organizer(alice).attendee(alice, "accepted").attendee(bob, "tentative").json();
+    h.google.putEvent(alice, both);
+    h.google.putEvent(bob, both);
+    h.connect(alice);
+    h.connect(bob);
+    Await.until("the three meetings scheduled", Duration.ofSeconds(10), () -> h.db.count(
+        "SELECT count(*) FROM td_meetings WHERE native_meeting_id IN ($1, $2, $3)", aliceCode, bobCode, sharedCode) == 3
+        && h.db.count("SELECT count(*) FROM td_meeting_owners") >= 6);
+    aliceOnly = id(aliceCode);
+    bobOnly = id(bobCode);
+    shared = id(sharedCode);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (h != null) {
+      h.close();
+    }
+    assertThat(logs.lines()).as("no token in any log line").noneMatch(line -> TOKENS_USED.stream().anyMatch(line::contains));
+    logs.close();
+  }
+
+  @Test
+  @DisplayName("each person sees their own meetings and the shared one, never the other's: list, one, transcript, coverage")
+  void eachTheirOwn() {
+    assertThat(meetingIds(person(alice))).containsExactlyInAnyOrder(aliceOnly, shared);
+    assertThat(meetingIds(person(bob))).containsExactlyInAnyOrder(bobOnly, shared);
+    assertThat(meetingIds(person(CAROL))).as("invited, without a calendar of her own").containsExactly(aliceOnly);
+    assertThat(meetingIds(person("dave@example.com"))).isEmpty();
+
+    String aliceToken = person(alice);
+    assertThat(get("/api/meetings/" + shared, aliceToken).statusCode()).isEqualTo(200);
+    assertThat(get("/api/meetings/" + shared + "/transcript", aliceToken).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> others = get("/api/meetings/" + bobOnly, aliceToken);
+    assertThat(others.statusCode()).as("another's meeting does not exist for her").isEqualTo(404);
+    assertThat(others.bodyAsJsonObject().getString("detail")).isEqualTo(get("/api/meetings/99999999", aliceToken).bodyAsJsonObject().getString("detail")
+        .replace("99999999", String.valueOf(bobOnly)));
+    assertThat(get("/api/meetings/" + bobOnly + "/transcript", aliceToken).statusCode()).isEqualTo(404);
+    JsonArray coverage = get("/api/coverage?from=" + from + "&to=" + to, aliceToken).bodyAsJsonObject().getJsonArray("items");
+    assertThat(coverage.stream().map(item -> ((JsonObject) item).getLong("id")).toList()).containsExactlyInAnyOrder(aliceOnly, shared);
+    assertThat(get("/api/me", aliceToken).bodyAsJsonObject()).isEqualTo(new JsonObject().put("person", alice).put("admin", false));
+    assertThat(get("/api/calendars", aliceToken).bodyAsJsonObject().getJsonArray("calendars").stream()
+        .map(c -> ((JsonObject) c).getString("id")).toList()).containsExactly(alice);
+  }
+
+  @Test
+  @DisplayName("an admin token and UI_TOKEN see every meeting")
+  void adminsSeeAll() {
+    String admin = token(claims("ops@example.com").put("role", "admin"));
+    assertThat(meetingIds(admin)).contains(aliceOnly, bobOnly, shared);
+    assertThat(meetingIds(CalendarHarness.UI_TOKEN)).contains(aliceOnly, bobOnly, shared);
+    assertThat(get("/api/meetings/" + bobOnly, admin).statusCode()).isEqualTo(200);
+    assertThat(get("/api/me", CalendarHarness.UI_TOKEN).bodyAsJsonObject().getBoolean("admin")).isTrue();
+  }
+
+  @Test
+  @DisplayName("expired, not yet valid, wrong signature, alg none, no exp, wrong audience or issuer, malformed: 401 on the API and a refused socket")
+  void badTokens() {
+    long now = Instant.now().getEpochSecond();
+    JWTAuth otherKey = JWTAuth.create(h.vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer("another-secret-another-secret-0123")));
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put("expired", token(claims(alice).put("exp", now - 3600)));
+    bad.put("not yet valid", token(claims(alice).put("nbf", now + 3600)));
+    bad.put("wrong signature", otherKey.generateToken(claims(alice), new JWTOptions().setAlgorithm("HS256")));
+    bad.put("alg none", unsigned(claims(alice)));
+    bad.put("no exp", token(claims(alice).put("exp", (Object) null)));
+    bad.put("wrong audience", token(claims(alice).put("aud", "billing")));
+    bad.put("wrong issuer", token(claims(alice).put("iss", "https://evil.test")));
+    bad.put("malformed", "eyJhbGciOiJIUzI1NiJ9.not-json.sig");
+    bad.put("garbage", "hello");
+    TOKENS_USED.addAll(bad.values());
+    bad.forEach((kind, token) -> {
+      HttpResponse<Buffer> response = get("/api/meetings", token);
+      assertThat(response.statusCode()).as(kind).isEqualTo(401);
+      assertThat(response.bodyAsJsonObject().getString("error")).as(kind).isEqualTo("unauthorized");
+      assertThat(response.bodyAsString()).as(kind + ": the answer never quotes the token").doesNotContain(token);
+      WebSocket socket = socket(token, new CopyOnWriteArrayList<>());
+      Await.until(kind + ": socket refused", Duration.ofSeconds(5), socket::isClosed);
+    });
+  }
+
+  @Test
+  @DisplayName("a person's socket: registers only on their meetings' live transcripts, and gets only their meetings' and calendars' updates")
+  void bridge() {
+    List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    WebSocket socket = socket(person(alice), frames);
+    send(socket, "register", Addresses.TRANSCRIPT_LIVE_PREFIX + bobOnly);
+    send(socket, "register", Addresses.TRANSCRIPT_LIVE_PREFIX + aliceOnly);
+    send(socket, "register", Addresses.MEETINGS_UPDATES);
+    var bus = h.service().vertx().eventBus();
+    Await.until("registered", Duration.ofSeconds(5), () -> {
+      bus.publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", aliceOnly).put("probe", true));
+      return frames.stream().anyMatch(f -> "rec".equals(f.getString("type")));
+    });
+    bus.publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", bobOnly).put("bot_status", "active"));
+    bus.publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("type", "alert").put("id", bobOnly).put("message", "bob's bot is deaf"));
+    bus.publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("type", "calendar").put("calendar_id", bob).put("status", "ok"));
+    bus.publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("type", "calendar").put("calendar_id", alice).put("status", "ok"));
+    bus.publish(Addresses.MEETINGS_UPDATES, new JsonObject().put("id", shared).put("bot_status", "joining"));
+    bus.publish(Addresses.TRANSCRIPT_LIVE_PREFIX + bobOnly, new JsonObject().put("text", "bob's words"));
+    bus.publish(Addresses.TRANSCRIPT_LIVE_PREFIX + aliceOnly, new JsonObject().put("text", "alice's words"));
+    Await.until("her updates and her transcript arrived", Duration.ofSeconds(5), () -> received(frames).contains("live:" + aliceOnly)
+        && received(frames).contains("update:" + shared) && received(frames).contains("calendar:" + alice));
+
+    assertThat(frames.stream().filter(f -> "err".equals(f.getString("type"))).map(f -> f.getString("body")).toList())
+        .as("the other's live transcript is refused").containsExactly("rejected");
+    assertThat(received(frames)).as("nothing of Bob's").doesNotContain("update:" + bobOnly, "live:" + bobOnly, "calendar:" + bob)
+        .contains("update:" + aliceOnly);
+    socket.close();
+  }
+
+  @Test
+  @DisplayName("JWKS: a token signed with the endpoint's key is accepted; after the keys rotate, the new key's token is, the retired key's is not")
+  void jwksRotation() throws Exception {
+    KeyPair first = rsa();
+    KeyPair second = rsa();
+    publishedKeys = new JsonArray().add(jwk(first, "k1"));
+    String oldKey = rsaToken(first, "k1", claims(bob));
+    Await.until("the first key fetched", Duration.ofSeconds(20), () -> get("/api/meetings", oldKey).statusCode() == 200);
+    assertThat(meetingIds(oldKey)).containsExactlyInAnyOrder(bobOnly, shared);
+
+    publishedKeys = new JsonArray().add(jwk(second, "k2"));
+    String newKey = rsaToken(second, "k2", claims(bob));
+    Await.until("the rotated key picked up", Duration.ofSeconds(20), () -> get("/api/meetings", newKey).statusCode() == 200);
+    assertThat(get("/api/meetings", oldKey).statusCode()).as("the retired key").isEqualTo(401);
+  }
+
+  // ---- tokens ----
+
+  private static JsonObject claims(String person) {
+    long now = Instant.now().getEpochSecond();
+    return new JsonObject().put("email", person).put("iss", ISSUER).put("aud", AUDIENCE).put("exp", now + 600);
+  }
+
+  private static String person(String email) {
+    return token(claims(email));
+  }
+
+  private static String token(JsonObject claims) {
+    JsonObject without = new JsonObject();
+    claims.forEach(entry -> {
+      if (entry.getValue() != null) {
+        without.put(entry.getKey(), entry.getValue());
+      }
+    });
+    String token = hs256.generateToken(without, new JWTOptions().setAlgorithm("HS256"));
+    TOKENS_USED.add(token);
+    return token;
+  }
+
+  /** The {@code alg: none} attack: a token with no signature, made by hand on purpose. */
+  private static String unsigned(JsonObject claims) {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    return b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+        + b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8)) + ".";
+  }
+
+  private static KeyPair rsa() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    return generator.generateKeyPair();
+  }
+
+  private static JsonObject jwk(KeyPair pair, String kid) {
+    RSAPublicKey key = (RSAPublicKey) pair.getPublic();
+    return new JsonObject().put("kty", "RSA").put("kid", kid).put("use", "sig").put("alg", "RS256")
+        .put("n", unsigned(key.getModulus())).put("e", unsigned(key.getPublicExponent()));
+  }
+
+  private static String unsigned(BigInteger value) {
+    byte[] bytes = value.toByteArray();
+    int skip = bytes.length > 1 && bytes[0] == 0 ? 1 : 0;
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOfRange(bytes, skip, bytes.length));
+  }
+
+  private static String rsaToken(KeyPair pair, String kid, JsonObject claims) {
+    String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    JWTAuth signer = JWTAuth.create(h.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(pem).setId(kid)));
+    String token = signer.generateToken(claims, new JWTOptions().setAlgorithm("RS256"));
+    TOKENS_USED.add(token);
+    return token;
+  }
+
+  // ---- the API and the bridge ----
+
+  private static HttpResponse<Buffer> get(String path, String token) {
+    return h.client().get(path).putHeader("Authorization", "Bearer " + token).send().await();
+  }
+
+  private static Set<Long> meetingIds(String token) {
+    HttpResponse<Buffer> response = get("/api/meetings?from=" + from + "&to=" + to, token);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    Set<Long> ids = new TreeSet<>();
+    response.bodyAsJsonObject().getJsonArray("meetings").forEach(m -> ids.add(((JsonObject) m).getLong("id")));
+    return ids;
+  }
+
+  private static WebSocket socket(String token, List<JsonObject> frames) {
+    WebSocket socket = h.vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(h.port())
+        .setURI("/eventbus/websocket?token=" + token)).await();
+    try {
+      socket.handler((Buffer data) -> frames.add(data.toJsonObject()));
+    } catch (IllegalStateException closedAlready) {
+      // a refused socket may be closed by the time it is handed over
+    }
+    return socket;
+  }
+
+  private static void send(WebSocket socket, String type, String address) {
+    socket.writeTextMessage(new JsonObject().put("type", type).put("address", address).encode());
+  }
+
+  /** What the socket was given: "update:<id>", "live:<id>", "calendar:<id>". */
+  private static List<String> received(List<JsonObject> frames) {
+    List<String> seen = new ArrayList<>();
+    for (JsonObject frame : frames) {
+      if (!"rec".equals(frame.getString("type"))) {
+        continue;
+      }
+      String address = frame.getString("address");
+      JsonObject body = frame.getJsonObject("body");
+      if (address.startsWith(Addresses.TRANSCRIPT_LIVE_PREFIX)) {
+        seen.add("live:" + address.substring(Addresses.TRANSCRIPT_LIVE_PREFIX.length()));
+      } else if (body.containsKey("id")) {
+        seen.add("update:" + body.getLong("id"));
+      } else if (body.containsKey("calendar_id")) {
+        seen.add("calendar:" + body.getString("calendar_id"));
+      }
+    }
+    return seen;
+  }
+
+  private static long id(String code) {
+    return ((Number) h.db.value("SELECT id FROM td_meetings WHERE native_meeting_id = $1", code)).longValue();
+  }
+}
