@@ -4,6 +4,7 @@ import com.targetdialer.bus.Addresses;
 import com.targetdialer.calendar.CalendarHarness;
 import com.targetdialer.sim.google.MeetEvent;
 import com.targetdialer.testing.Await;
+import com.targetdialer.testing.Browser;
 import com.targetdialer.testing.LogCapture;
 import com.targetdialer.testing.TestStores;
 import io.vertx.core.buffer.Buffer;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +74,7 @@ class AccessTest {
   static void start() throws Exception {
     logs = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
     h = CalendarHarness.start(Map.of("UI_JWT_SECRET", SECRET, "UI_JWT_ISSUER", ISSUER, "UI_JWT_AUDIENCE", AUDIENCE,
-        "UI_JWKS_REFRESH_S", "3600"), harness -> {
+        "UI_JWKS_REFRESH_S", "3600", "CALENDAR_WINDOW_HOURS", "96"), harness -> {
           HttpServer jwks = harness.vertx.createHttpServer().requestHandler(request -> request.response()
               .putHeader("content-type", "application/json").end(new JsonObject().put("keys", publishedKeys).encode()));
           harness.setEnv("UI_JWKS_URL", "http://127.0.0.1:" + jwks.listen(0, "127.0.0.1").await().actualPort() + "/.well-known/jwks.json");
@@ -78,7 +82,8 @@ class AccessTest {
     hs256 = JWTAuth.create(h.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
     alice = h.newUser("alice");
     bob = h.newUser("bob");
-    Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(30));
+    // The day after tomorrow, 09:00 to 11:30 UTC: within the calendar window, one day on the page.
+    Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(2)).plus(Duration.ofHours(9));
     from = start.minusSeconds(3600).toString();
     to = start.plusSeconds(6 * 3600).toString();
     String aliceCode = MeetEvent.randomMeetCode();
@@ -214,6 +219,31 @@ class AccessTest {
     String newKey = rsaToken(second, "k2", claims(bob));
     Await.until("the rotated key picked up", Duration.ofSeconds(20), () -> get("/api/meetings", newKey).statusCode() == 200);
     assertThat(get("/api/meetings", oldKey).statusCode()).as("the retired key").isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("the page with a person's JWT: who is signed in, only their meetings; with an expired one: the link has expired")
+  void page() throws Exception {
+    String day = to.substring(0, 10);
+    ChromeDriver browser = Browser.start();
+    try {
+      browser.get("http://127.0.0.1:" + h.port() + "/?token=" + person(bob));
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+      wait.until(driver -> "open".equals(driver.findElement(By.id("connection")).getAttribute("data-state")));
+      assertThat(browser.findElement(By.id("signed-in")).getText()).isEqualTo("Signed in as " + bob);
+      browser.executeScript("const day = document.getElementById('day'); day.value = '" + day + "'; day.dispatchEvent(new Event('change'));");
+      // One answer fills the day: once two are shown, all of them are.
+      wait.until(driver -> driver.findElements(By.cssSelector("#meetings .meeting")).size() >= 2);
+      assertThat(browser.findElements(By.cssSelector("#meetings .meeting")).stream().map(m -> Long.parseLong(m.getAttribute("data-meeting-id"))))
+          .containsExactlyInAnyOrder(bobOnly, shared);
+
+      browser.get("http://127.0.0.1:" + h.port() + "/?token=" + token(claims(bob).put("exp", Instant.now().getEpochSecond() - 60)));
+      wait.until(driver -> driver.findElement(By.id("auth-error")).isDisplayed());
+      assertThat(browser.findElement(By.id("auth-error")).getText()).startsWith("This link has expired.");
+      assertThat(browser.findElements(By.cssSelector("#meetings .meeting"))).isEmpty();
+    } finally {
+      browser.quit();
+    }
   }
 
   // ---- tokens ----
