@@ -21,6 +21,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The SockJS event-bus bridge at {@code /eventbus}: outbound only, on {@code transcript.live.<id>}
@@ -33,15 +34,17 @@ final class EventBusBridge {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventBusBridge.class);
   private static final String LIVE_PREFIX = Addresses.TRANSCRIPT_LIVE_PREFIX;
-  /** A meeting found not to be a person's is asked again after this long (they may be invited since). */
-  private static final long NOT_YOURS_FOR_MS = 30_000;
+  /** How often a socket's person's meetings are read again (they may have been invited since). */
+  private static final long RELOAD_MS = 30_000;
 
+  private final Vertx vertx;
   private final ViewerAuth auth;
   private final MeetingAccess access;
   /** Each open socket's viewer, and what it was found to see (its answers, kept for the socket's life). */
   private final Map<SockJSSocket, Seen> sockets = new HashMap<>();
 
-  private EventBusBridge(ViewerAuth auth, MeetingAccess access) {
+  private EventBusBridge(Vertx vertx, ViewerAuth auth, MeetingAccess access) {
+    this.vertx = vertx;
     this.auth = auth;
     this.access = access;
   }
@@ -50,7 +53,7 @@ final class EventBusBridge {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(LIVE_PREFIX.replace(".", "\\.") + "[0-9]+"))
         .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.MEETINGS_UPDATES));
-    return SockJSHandler.create(vertx).bridge(options, new EventBusBridge(auth, access)::onEvent);
+    return SockJSHandler.create(vertx).bridge(options, new EventBusBridge(vertx, auth, access)::onEvent);
   }
 
   private void onEvent(BridgeEvent event) {
@@ -67,7 +70,10 @@ final class EventBusBridge {
       return;
     }
     if (event.type() == BridgeEventType.SOCKET_CLOSED) {
-      sockets.remove(socket);
+      Seen closed = sockets.remove(socket);
+      if (closed != null) {
+        closed.close();
+      }
       event.complete(true);
       return;
     }
@@ -99,31 +105,58 @@ final class EventBusBridge {
     }
   }
 
-  /** One socket's viewer and the answers about what it may see; pending answers are shared, so updates keep their order. */
+  /**
+   * One socket's viewer and what it may see. A person's meetings are read once when the socket opens and
+   * again every {@value #RELOAD_MS} ms, so each message is checked in memory; a meeting newer than the
+   * last read is asked about once. Checks wait for the first read, in order, so updates keep their order.
+   */
   private final class Seen {
     private final Viewer viewer;
-    private final Map<Long, Future<Boolean>> meetings = new HashMap<>();
-    private final Map<Long, Long> refusedAt = new HashMap<>();
+    private Future<Void> loaded;
+    private Set<Long> mine = Set.of();
+    private long newestKnown = Long.MAX_VALUE;
+    private final Map<Long, Future<Boolean>> asked = new HashMap<>();
     private final Map<String, Future<Boolean>> calendars = new HashMap<>();
+    private long reloadTimer = -1;
 
     Seen(Viewer viewer) {
       this.viewer = viewer;
+      if (!viewer.admin()) {
+        loaded = reload();
+        reloadTimer = vertx.setPeriodic(RELOAD_MS, id -> reload());
+      }
+    }
+
+    private Future<Void> reload() {
+      // The newest id first: a meeting made while the person's are read is newer, so it is asked about.
+      return access.newestMeeting().compose(newest -> access.meetingsOf(viewer.person()).map(ids -> {
+        mine = ids;
+        newestKnown = newest;
+        asked.clear();
+        calendars.clear();
+        return (Void) null;
+      })).onFailure(e -> LOG.info("cannot read a viewer's meetings; asking per meeting [error: {}]", e.getMessage()));
+    }
+
+    void close() {
+      vertx.cancelTimer(reloadTimer);
     }
 
     Future<Boolean> meeting(long meetingId) {
       if (viewer.admin()) {
         return Future.succeededFuture(true);
       }
-      Long refused = refusedAt.get(meetingId);
-      if (refused != null && System.currentTimeMillis() - refused > NOT_YOURS_FOR_MS) {
-        meetings.remove(meetingId);
-        refusedAt.remove(meetingId);
+      if (!loaded.isComplete()) {
+        return loaded.transform(ignored -> meeting(meetingId));
       }
-      return meetings.computeIfAbsent(meetingId, id -> access.meeting(viewer, id).otherwise(false).onSuccess(yours -> {
-        if (!yours) {
-          refusedAt.put(id, System.currentTimeMillis());
-        }
-      }));
+      if (mine.contains(meetingId)) {
+        return Future.succeededFuture(true);
+      }
+      if (meetingId <= newestKnown && loaded.succeeded()) {
+        return Future.succeededFuture(false);
+      }
+      // A meeting created since the last read: asked once, until the next read.
+      return asked.computeIfAbsent(meetingId, id -> access.meeting(viewer, id).otherwise(false));
     }
 
     /** A meetings.updates message: a meeting's (it names its "id"), a calendar's, or for admins only. */

@@ -39,7 +39,7 @@ final class DispatchSql {
   /** The people a dispatch request names as the meeting's ($2). */
   static final String ADD_OWNERS = """
       INSERT INTO td_meeting_owners (owner, meeting_id, via)
-      SELECT DISTINCT owner, $1, 'dispatch' FROM unnest($2::text[]) AS owner
+      SELECT DISTINCT owner, $1::bigint, 'dispatch' FROM unnest($2::text[]) AS owner
       ON CONFLICT DO NOTHING
       """;
 

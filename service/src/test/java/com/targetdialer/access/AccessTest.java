@@ -202,6 +202,15 @@ class AccessTest {
         .as("the other's live transcript is refused").containsExactly("rejected");
     assertThat(received(frames)).as("nothing of Bob's").doesNotContain("update:" + bobOnly, "live:" + bobOnly, "calendar:" + bob)
         .contains("update:" + aliceOnly);
+
+    // A meeting made after the socket opened, dispatched for her: its updates reach her.
+    HttpResponse<Buffer> dispatched = h.client().post("/dispatch/bot").putHeader("Authorization", "Bearer " + CalendarHarness.INTERNAL_KEY)
+        .sendJsonObject(new JsonObject().put("meeting_url", "https://meet.google.com/" + MeetEvent.randomMeetCode()).put("owners", new JsonArray().add(alice)))
+        .await();
+    long adHoc = dispatched.bodyAsJsonObject().getLong("meeting_id");
+    Await.until("the new meeting's updates", Duration.ofSeconds(10), () -> received(frames).contains("update:" + adHoc));
+    assertThat(get("/api/meetings/" + adHoc, person(alice)).statusCode()).isEqualTo(200);
+    assertThat(get("/api/meetings/" + adHoc, person(bob)).statusCode()).isEqualTo(404);
     socket.close();
   }
 

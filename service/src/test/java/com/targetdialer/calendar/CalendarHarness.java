@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  */
 public final class CalendarHarness implements AutoCloseable {
 
-  static final String INTERNAL_KEY = "internal-key-for-calendar-tests";
+  public static final String INTERNAL_KEY = "internal-key-for-calendar-tests";
   public static final String UI_TOKEN = "ui-token-for-calendar-tests";
   static final String ENCRYPTION_KEY = "q3Nq3mR0c2VjcmV0LWtleS1mb3ItY2FsZW5kYXItdGU=";
   static final String CLIENT_ID = "td-test.apps.googleusercontent.com";
