@@ -2,6 +2,7 @@ package com.targetdialer.api;
 
 import com.targetdialer.ledger.Outcome;
 import com.targetdialer.ledger.SkippedEvent;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -58,10 +59,13 @@ final class CoverageHandler {
       JsonErrors.send(ctx, 400, e.getMessage());
       return;
     }
-    Tuple range = Tuple.of(from, to, ViewerHandler.viewer(ctx).scope());
+    String person = ViewerHandler.viewer(ctx).scope();
+    Tuple range = Tuple.of(from, to, person);
     OffsetDateTime start = from;
     OffsetDateTime end = to;
-    pg.preparedQuery(ReadSql.COVERAGE_MEETINGS).execute(range)
+    Future<RowSet<Row>> meetingsFound = person == null ? pg.preparedQuery(ReadSql.COVERAGE_MEETINGS).execute(Tuple.of(from, to))
+        : pg.preparedQuery(ReadSql.COVERAGE_MEETINGS_OF).execute(range);
+    meetingsFound
         .compose(meetings -> pg.preparedQuery(ReadSql.COVERAGE_SKIPPED).execute(range).map(skipped -> report(start, end, meetings, skipped)))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);

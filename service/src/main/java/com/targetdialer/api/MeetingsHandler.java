@@ -54,7 +54,10 @@ final class MeetingsHandler {
       JsonErrors.send(ctx, 400, e.getMessage());
       return;
     }
-    pg.preparedQuery(ReadSql.MEETINGS).execute(Tuple.of(status, from, to, limit, ViewerHandler.viewer(ctx).scope()))
+    String person = ViewerHandler.viewer(ctx).scope();
+    Future<RowSet<Row>> found = person == null ? pg.preparedQuery(ReadSql.MEETINGS).execute(Tuple.of(status, from, to, limit))
+        : pg.preparedQuery(ReadSql.MEETINGS_OF).execute(Tuple.of(status, from, to, limit, person));
+    found
         .onSuccess(rows -> {
           JsonArray meetings = json(rows);
           meetings.forEach(meeting -> withoutPasscode((JsonObject) meeting));

@@ -6,7 +6,8 @@ final class ReadSql {
   private ReadSql() {
   }
 
-  static final String MEETINGS = """
+  /** Everyone's meetings ($1 status, [$2, $3) start, $4 limit), for an admin; %s is where a person's are singled out. */
+  private static final String MEETINGS_WHERE = """
       SELECT id, title, platform, native_meeting_id, meeting_url, scheduled_start, scheduled_end, bot_status, restart_count,
              segment_count, failure_reason, bot_active_at, last_segment_at, updated_at, outcome, outcome_reason, coverage_ratio,
              coverage_from, coverage_to, gaps,
@@ -21,10 +22,15 @@ final class ReadSql {
       WHERE ($1::text IS NULL OR bot_status = $1)
         AND ($2::timestamptz IS NULL OR scheduled_start >= $2)
         AND ($3::timestamptz IS NULL OR scheduled_start < $3)
-        AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM td_meeting_owners o WHERE o.owner = $5 AND o.meeting_id = m.id))
+        %s
       ORDER BY scheduled_start DESC, id DESC
       LIMIT $4
       """;
+
+  static final String MEETINGS = MEETINGS_WHERE.formatted("");
+
+  /** Person $5's: their few meetings found through td_meeting_owners' primary key first, not every meeting checked. */
+  static final String MEETINGS_OF = MEETINGS_WHERE.formatted("AND m.id IN (SELECT meeting_id FROM td_meeting_owners WHERE owner = $5)");
 
   static final String MEETING = """
       SELECT id, title, platform, native_meeting_id, meeting_url, source, scheduled_start, scheduled_end, bot_status,
@@ -58,21 +64,25 @@ final class ReadSql {
       LIMIT $4
       """;
 
-  /** The coverage report's meetings: every occurrence that starts in [$1, $2) (person $3's, or everyone's for null). */
-  static final String COVERAGE_MEETINGS = """
+  /** The coverage report's meetings: every occurrence that starts in [$1, $2); %s singles out a person's. */
+  private static final String COVERAGE_WHERE = """
       SELECT id, title, platform, native_meeting_id, scheduled_start, scheduled_end, outcome, outcome_reason, coverage_ratio, gaps,
              coverage_from, coverage_to
       FROM td_meetings m WHERE scheduled_start >= $1 AND scheduled_start < $2
-        AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM td_meeting_owners o WHERE o.owner = $3 AND o.meeting_id = m.id))
+        %s
       ORDER BY scheduled_start, id
       """;
+
+  static final String COVERAGE_MEETINGS = COVERAGE_WHERE.formatted("");
+
+  static final String COVERAGE_MEETINGS_OF = COVERAGE_WHERE.formatted("AND m.id IN (SELECT meeting_id FROM td_meeting_owners WHERE owner = $3)");
 
   /** Calendar events in [$1, $2) that have no meeting: skipped by our rules (one row an event, across calendars; person $3's calendars'). */
   static final String COVERAGE_SKIPPED = """
       SELECT DISTINCT ON (event_id) event_id, summary, platform, native_meeting_id, starts_at, ends_at, reason
       FROM td_calendar_events
       WHERE meeting_id IS NULL AND decision = 'skipped' AND starts_at >= $1 AND starts_at < $2
-        AND ($3::text IS NULL OR calendar_ref IN (SELECT id FROM td_calendars WHERE owner = $3))
+        AND ($3::text IS NULL OR calendar_ref IN (SELECT id FROM td_calendars WHERE owner = $3::text))
         -- declined here, scheduled on another calendar: it is that meeting's item
         AND NOT EXISTS (SELECT 1 FROM td_calendar_events o WHERE o.event_id = td_calendar_events.event_id AND o.meeting_id IS NOT NULL)
       ORDER BY event_id, seen_at DESC
