@@ -51,7 +51,8 @@ class CalendarApiTest {
           Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3_600);
           harness.google.putEvent(staticUser, MeetEvent.meet(CalendarHarness.randomCode(), start, start.plusSeconds(1800)).id("fromfile1").json());
           JsonObject config = new JsonObject().put("calendars", new JsonArray().add(new JsonObject()
-              .put("id", STATIC_CALENDAR).put("calendar_id", "primary").put("credentials", harness.userCredentials(staticUser))));
+              .put("id", STATIC_CALENDAR).put("calendar_id", "primary").put("owner", "Static.Owner@example.com")
+              .put("credentials", harness.userCredentials(staticUser))));
           try {
             Files.writeString(configFile, config.encodePrettily());
           } catch (java.io.IOException e) {
@@ -258,7 +259,11 @@ class CalendarApiTest {
   void configFileCalendar() {
     Await.until("synced", SOON, () -> h.calendar(STATIC_CALENDAR) != null && h.calendar(STATIC_CALENDAR).getString("last_sync_at") != null);
     assertThat(h.calendar(STATIC_CALENDAR).getString("source")).isEqualTo("config");
+    assertThat(h.calendar(STATIC_CALENDAR).getString("owner")).as("its meetings are this person's").isEqualTo("static.owner@example.com");
     assertThat(h.events(STATIC_CALENDAR).get("fromfile1").getString("decision")).isEqualTo("scheduled");
+    long meeting = h.events(STATIC_CALENDAR).get("fromfile1").getLong("meeting_id");
+    assertThat(h.db.count("SELECT count(*) FROM td_meeting_owners WHERE owner = 'static.owner@example.com' AND meeting_id = $1", meeting))
+        .isEqualTo(1);
 
     HttpResponse<Buffer> delete = h.delete("/calendars/" + STATIC_CALENDAR);
     assertThat(delete.statusCode()).isEqualTo(409);
