@@ -16,9 +16,11 @@ CREATE TABLE td_meeting_owners (
 
 CREATE INDEX td_meeting_owners_meeting_idx ON td_meeting_owners (meeting_id);
 
--- Meetings already scheduled from calendars belong to those calendars' owners; their attendees are
--- added when each event is next written.
+-- Meetings already scheduled from calendars belong to those calendars' owners now ...
 INSERT INTO td_meeting_owners (owner, meeting_id, via)
 SELECT DISTINCT c.owner, e.meeting_id, 'calendar:' || c.id
 FROM td_calendar_events e JOIN td_calendars c ON c.id = e.calendar_ref
 WHERE e.meeting_id IS NOT NULL AND e.decision = 'scheduled' AND c.owner IS NOT NULL;
+
+-- ... and the people on each event when the next sync rewrites it: every event is marked unread.
+UPDATE td_calendar_events SET event_updated = NULL;

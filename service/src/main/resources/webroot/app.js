@@ -47,6 +47,18 @@
     if (bus) bus.enableReconnect(false);
   }
 
+  // Whether a sign-in token's exp has passed (read, not verified: the service verifies it).
+  function expired() {
+    const parts = token.split('.');
+    if (parts.length !== 3) return false;
+    try {
+      const claims = JSON.parse(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')));
+      return typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now();
+    } catch (e) {
+      return false;
+    }
+  }
+
   // "Signed in as alice@example.com": whose meetings these are (an admin or the operator sees everyone's).
   async function loadViewer() {
     const me = await api('/api/me');
@@ -420,6 +432,7 @@
       if (selected !== null) loadTranscript(selected).catch(() => {});
     };
     bus.onclose = () => {
+      if (expired()) { refused(); return; } // the service closes a socket when its sign-in token expires
       $('connection').dataset.state = 'closed';
       $('connection').textContent = 'reconnecting…';
     };

@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Base64;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a presented token into a {@link Viewer}: UI_TOKEN is the operator; otherwise a JWT verified by
@@ -32,6 +36,9 @@ public final class ViewerAuth {
   private static final Logger LOG = LoggerFactory.getLogger(ViewerAuth.class);
   private static final long MIN_REFETCH_MS = 10_000;
   private static final int LEEWAY_S = 30;
+  private static final Set<Object> SIGNED_WITH = Set.of("HS256", "RS256", "ES256");
+  /** Refusals about the token itself, which other keys would not change. */
+  private static final Pattern TOKEN_ITSELF = Pattern.compile("(?i)expired|audience|issuer|not yet|no exp");
 
   private final Vertx vertx;
   private final AccessSettings settings;
@@ -79,24 +86,51 @@ public final class ViewerAuth {
     if (!settings.jwtEnabled()) {
       return Future.failedFuture(new AccessDenied("the token is not UI_TOKEN"));
     }
+    String shape = signedShape(token);
+    if (shape != null) {
+      return Future.failedFuture(new AccessDenied(shape));
+    }
     return verify(token).compose(ViewerAuth::viewer);
   }
 
+  /**
+   * Null for a token in the shape a signed JWT has (three parts, a signing algorithm we take); else why not.
+   * Said before vertx-auth sees it: it must never be asked about an unsigned token ({@code alg: none}).
+   */
+  private static String signedShape(String token) {
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
+      return "the token is not a signed JWT";
+    }
+    try {
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+      return SIGNED_WITH.contains(header.getValue("alg")) ? null : "the token is not signed with HS256, RS256 or ES256";
+    } catch (RuntimeException e) {
+      return "the token is not a JWT";
+    }
+  }
+
   private Future<User> verify(String token) {
-    Future<User> bySecret = sharedSecret == null ? Future.failedFuture("no UI_JWT_SECRET") : sharedSecret.authenticate(new TokenCredentials(token));
+    Future<User> bySecret = sharedSecret == null ? Future.failedFuture("no UI_JWT_SECRET") : authenticate(sharedSecret, token);
     if (web == null) {
       return bySecret.recover(failure -> Future.failedFuture(denied(failure)));
     }
     return bySecret
-        .recover(ignored -> published == null ? Future.failedFuture("no keys from UI_JWKS_URL yet") : published.authenticate(new TokenCredentials(token)))
+        .recover(ignored -> published == null ? Future.failedFuture("no keys from UI_JWKS_URL yet") : authenticate(published, token))
         .recover(failure -> {
-          if (System.currentTimeMillis() - fetchedAtMs < MIN_REFETCH_MS) {
+          if (TOKEN_ITSELF.matcher(String.valueOf(failure.getMessage())).find()
+              || (fetching == null && System.currentTimeMillis() - fetchedAtMs < MIN_REFETCH_MS)) {
             return Future.failedFuture(denied(failure));
           }
-          // Perhaps signed with a key published since: fetch them again once, then try again.
-          return fetchKeys().compose(fetched -> published.authenticate(new TokenCredentials(token)))
+          // Perhaps signed with a key published since: fetch them again (or wait for the fetch under way), then try again.
+          return fetchKeys().compose(fetched -> published == null ? Future.failedFuture(failure) : authenticate(published, token))
               .recover(again -> Future.failedFuture(denied(again)));
         });
+  }
+
+  /** vertx-auth throws for some well-signed tokens with odd claims (an {@code aud} that is a number): a refusal too. */
+  private static Future<User> authenticate(JWTAuth provider, String token) {
+    return Future.<Void>succeededFuture().compose(ignored -> provider.authenticate(new TokenCredentials(token)));
   }
 
   private static Future<Viewer> viewer(User user) {
@@ -110,7 +144,8 @@ public final class ViewerAuth {
     if (person == null) {
       return Future.failedFuture(new AccessDenied("the token names no one: give an email or sub claim"));
     }
-    return Future.succeededFuture(new Viewer(person.trim().toLowerCase(Locale.ROOT), "admin".equals(claims.getValue("role"))));
+    return Future.succeededFuture(new Viewer(person.trim().toLowerCase(Locale.ROOT), "admin".equals(claims.getValue("role")),
+        java.time.Instant.ofEpochSecond(((Number) claims.getValue("exp")).longValue())));
   }
 
   private static AccessDenied denied(Throwable failure) {
@@ -130,10 +165,14 @@ public final class ViewerAuth {
           JsonArray keys = response.bodyAsJsonObject().getJsonArray("keys", new JsonArray());
           List<JsonObject> jwks = new ArrayList<>();
           keys.forEach(key -> {
-            if (key instanceof JsonObject jwk) {
+            if (key instanceof JsonObject jwk && !"enc".equals(jwk.getValue("use"))) {
               jwks.add(withAlgorithm(jwk));
             }
           });
+          // A provider without keys would take any unsigned token: no keys keeps the ones held (or none).
+          if (jwks.isEmpty()) {
+            return Future.<Void>failedFuture("UI_JWKS_URL lists no signing key");
+          }
           published = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks).setJWTOptions(jwtOptions()));
           LOG.info("JWT keys fetched [url: {}, keys: {}]", settings.jwksUrl(), jwks.size());
           return Future.<Void>succeededFuture();

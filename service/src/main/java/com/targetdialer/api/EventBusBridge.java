@@ -61,7 +61,7 @@ final class EventBusBridge {
     if (event.type() == BridgeEventType.SOCKET_CREATED) {
       auth.authenticate(token(socket)).onComplete(result -> {
         if (result.succeeded()) {
-          sockets.put(socket, new Seen(result.result()));
+          sockets.put(socket, new Seen(socket, result.result()));
         } else {
           LOG.info("event-bus socket refused: {} [remote: {}]", result.cause().getMessage(), socket.remoteAddress());
         }
@@ -92,7 +92,7 @@ final class EventBusBridge {
         event.complete(false);
         return;
       }
-      seen.meeting(meetingId).onComplete(allowed -> {
+      seen.register(meetingId).onComplete(allowed -> {
         if (!Boolean.TRUE.equals(allowed.result())) {
           LOG.info("event-bus register refused: not this viewer's meeting [meeting: {}, remote: {}]", meetingId, socket.remoteAddress());
         }
@@ -118,13 +118,28 @@ final class EventBusBridge {
     private final Map<Long, Future<Boolean>> asked = new HashMap<>();
     private final Map<String, Future<Boolean>> calendars = new HashMap<>();
     private long reloadTimer = -1;
+    private long expiryTimer = -1;
 
-    Seen(Viewer viewer) {
+    Seen(SockJSSocket socket, Viewer viewer) {
       this.viewer = viewer;
       if (!viewer.admin()) {
         loaded = reload();
         reloadTimer = vertx.setPeriodic(RELOAD_MS, id -> reload());
       }
+      if (viewer.expiresAt() != null) {
+        // A token is good until it expires, and so is its socket (the page then says its link has expired).
+        expiryTimer = vertx.setTimer(Math.max(1, viewer.expiresAt().toEpochMilli() - System.currentTimeMillis()), id -> {
+          LOG.info("event-bus socket closed: its token expired [remote: {}]", socket.remoteAddress());
+          sockets.remove(socket);
+          close();
+          socket.close();
+        });
+      }
+    }
+
+    /** A live transcript asked for: what the socket knows first, else the database (a meeting shared since its last read). */
+    Future<Boolean> register(long meetingId) {
+      return meeting(meetingId).compose(known -> known ? Future.succeededFuture(true) : access.meeting(viewer, meetingId).otherwise(false));
     }
 
     private Future<Void> reload() {
@@ -140,6 +155,7 @@ final class EventBusBridge {
 
     void close() {
       vertx.cancelTimer(reloadTimer);
+      vertx.cancelTimer(expiryTimer);
     }
 
     Future<Boolean> meeting(long meetingId) {
@@ -181,7 +197,11 @@ final class EventBusBridge {
     }
     for (String pair : uri.substring(query + 1).split("&")) {
       if (pair.startsWith("token=")) {
-        return URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+        try {
+          return URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badEscape) {
+          return "";
+        }
       }
     }
     return "";

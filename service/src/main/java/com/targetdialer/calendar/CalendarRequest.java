@@ -56,8 +56,8 @@ public record CalendarRequest(String id, String calendarId, String credentialsTy
     if (owner != null && !EMAIL.matcher(owner).matches()) {
       throw new IllegalArgumentException("owner must be the email of the person whose calendar this is");
     }
-    if (owner == null && EMAIL.matcher(id).matches()) {
-      owner = id;
+    if (owner == null) {
+      owner = EMAIL.matcher(id).matches() ? id : EMAIL.matcher(calendarId).matches() ? calendarId : null;
     }
     return new CalendarRequest(id, calendarId, type, credentials, owner == null ? null : owner.toLowerCase(Locale.ROOT));
   }

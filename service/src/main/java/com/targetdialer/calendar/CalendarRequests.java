@@ -127,7 +127,8 @@ final class CalendarRequests {
             .compose(meetings -> {
               List<Long> ids = new ArrayList<>();
               meetings.forEach(row -> ids.add(row.getLong("meeting_id")));
-              return connection.preparedQuery(CalendarSql.DELETE_CALENDAR).execute(Tuple.of(id))
+              return connection.preparedQuery(CalendarSql.FORGET_CALENDAR_OWNERS).execute(Tuple.of(id))
+                  .compose(forgotten -> connection.preparedQuery(CalendarSql.DELETE_CALENDAR).execute(Tuple.of(id)))
                   .compose(deleted -> MeetingStatus.cancelOrphans(connection, ids.toArray(new Long[0])))
                   .compose(cancelled -> {
                     List<Long> cancelledIds = new ArrayList<>();

@@ -69,32 +69,43 @@ final class CalendarSql {
       UPDATE td_calendars SET sync_claimed_by = NULL, sync_claim_expires = NULL WHERE sync_claimed_by = $1
       """;
 
+  /**
+   * A calendar upsert that keeps whose meetings it holds in step: when its owner changes, its events are
+   * marked unread, so the next sync rewrites each, and its meeting's owners with it.
+   */
+  private static final String OWNER_KEPT_IN_STEP = """
+      WITH before AS (SELECT owner FROM td_calendars WHERE id = $1),
+           upserted AS (%s),
+           reread AS (UPDATE td_calendar_events SET event_updated = NULL
+                      WHERE calendar_ref = $1 AND EXISTS (SELECT 1 FROM before b, upserted u WHERE b.owner IS DISTINCT FROM u.owner))
+      SELECT * FROM upserted
+      """;
+
   /** POST /calendars: new, or new credentials for a calendar connected over the API (never one of the config file). */
-  static final String UPSERT_API = """
+  static final String UPSERT_API = OWNER_KEPT_IN_STEP.formatted("""
       INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at, owner)
       VALUES ($1, $2, $3, $4, 'api', 'ok', now(), $5)
       ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
-          owner = EXCLUDED.owner,
+          owner = coalesce(EXCLUDED.owner, td_calendars.owner),
           credentials_enc = EXCLUDED.credentials_enc, status = 'ok', needs_reauth_since = NULL, last_error = NULL, failure_count = 0,
           credentials_since = CASE WHEN td_calendars.credentials_enc = EXCLUDED.credentials_enc THEN td_calendars.credentials_since ELSE now() END,
           failing_since = NULL, warned_at = NULL,
           backoff_until = NULL, next_sync_at = now(), sync_requested_at = now(), updated_at = now()
       WHERE td_calendars.source = 'api'
       RETURNING id, calendar_id, status, last_sync_at, last_error, source, owner, needs_reauth_since, 0 AS at_risk_meetings,
-                (xmax = 0) AS created
-      """;
+                (xmax = 0) AS created""");
 
   /** A calendar of the config file; it takes over an API calendar of the same id. */
-  static final String UPSERT_CONFIG = """
+  static final String UPSERT_CONFIG = OWNER_KEPT_IN_STEP.formatted("""
       INSERT INTO td_calendars (id, calendar_id, credentials_type, credentials_enc, source, status, next_sync_at, owner)
       VALUES ($1, $2, $3, $4, 'config', 'ok', now(), $5)
       ON CONFLICT (id) DO UPDATE SET calendar_id = EXCLUDED.calendar_id, credentials_type = EXCLUDED.credentials_type,
-          owner = EXCLUDED.owner,
+          owner = coalesce(EXCLUDED.owner, td_calendars.owner),
           credentials_enc = EXCLUDED.credentials_enc, source = 'config', status = 'ok', needs_reauth_since = NULL, last_error = NULL,
           credentials_since = CASE WHEN td_calendars.credentials_enc = EXCLUDED.credentials_enc THEN td_calendars.credentials_since ELSE now() END,
           failure_count = 0,
           backoff_until = NULL, next_sync_at = now(), updated_at = now()
-      """;
+      RETURNING id, owner""");
 
   static final String LOAD_CALENDAR = """
       SELECT id, calendar_id, credentials_type, credentials_enc, source, status, owner FROM td_calendars WHERE id = $1
@@ -115,6 +126,9 @@ final class CalendarSql {
       """;
 
   static final String DELETE_CALENDAR = "DELETE FROM td_calendars WHERE id = $1";
+
+  /** A calendar gone gives its meetings to no one any more. */
+  static final String FORGET_CALENDAR_OWNERS = "DELETE FROM td_meeting_owners WHERE via = 'calendar:' || $1";
 
   /** The meetings a calendar's events lead to, before the calendar (and its events, by cascade) go. */
   static final String CALENDAR_MEETINGS = """

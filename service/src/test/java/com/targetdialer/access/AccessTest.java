@@ -61,6 +61,7 @@ class AccessTest {
   private static JWTAuth hs256;
   private static volatile JsonArray publishedKeys = new JsonArray();
   private static final List<String> TOKENS_USED = new CopyOnWriteArrayList<>();
+  private static final java.util.concurrent.atomic.AtomicInteger JWKS_FETCHES = new java.util.concurrent.atomic.AtomicInteger();
   private static String alice;
   private static String bob;
   private static final String CAROL = "carol@example.com";
@@ -75,8 +76,10 @@ class AccessTest {
     logs = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
     h = CalendarHarness.start(Map.of("UI_JWT_SECRET", SECRET, "UI_JWT_ISSUER", ISSUER, "UI_JWT_AUDIENCE", AUDIENCE,
         "UI_JWKS_REFRESH_S", "3600", "CALENDAR_WINDOW_HOURS", "96"), harness -> {
-          HttpServer jwks = harness.vertx.createHttpServer().requestHandler(request -> request.response()
-              .putHeader("content-type", "application/json").end(new JsonObject().put("keys", publishedKeys).encode()));
+          HttpServer jwks = harness.vertx.createHttpServer().requestHandler(request -> {
+            JWKS_FETCHES.incrementAndGet();
+            request.response().putHeader("content-type", "application/json").end(new JsonObject().put("keys", publishedKeys).encode());
+          });
           harness.setEnv("UI_JWKS_URL", "http://127.0.0.1:" + jwks.listen(0, "127.0.0.1").await().actualPort() + "/.well-known/jwks.json");
         });
     hs256 = JWTAuth.create(h.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
@@ -253,6 +256,68 @@ class AccessTest {
     } finally {
       browser.quit();
     }
+  }
+
+  @Test
+  @DisplayName("a JWKS endpoint that lists no key makes no token valid: not an unsigned one, not one signed with an unpublished key")
+  void emptyJwks() throws Exception {
+    publishedKeys = new JsonArray();
+    String unpublished = rsaToken(rsa(), "k9", claims(alice).put("role", "admin"));
+    String unsignedAdmin = unsigned(claims(alice).put("role", "admin"));
+    TOKENS_USED.add(unsignedAdmin);
+    int before = JWKS_FETCHES.get();
+    Await.until("the empty key list fetched", Duration.ofSeconds(20), () -> {
+      assertThat(get("/api/meetings", unpublished).statusCode()).isEqualTo(401);
+      assertThat(get("/api/meetings", unsignedAdmin).statusCode()).isEqualTo(401);
+      return JWKS_FETCHES.get() > before;
+    });
+    assertThat(get("/api/meetings", unpublished).statusCode()).isEqualTo(401);
+    assertThat(get("/api/meetings", unsignedAdmin).statusCode()).isEqualTo(401);
+    assertThat(get("/api/meetings", person(alice)).statusCode()).as("the shared secret still works").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a socket: a meeting shared after it opened can be followed at once; it is closed when its token expires")
+  void socketFollowsAndExpires() {
+    String dave = "dave-" + System.nanoTime() + "@example.com";
+    List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    WebSocket socket = socket(token(claims(dave).put("exp", Instant.now().getEpochSecond() + 4)), frames);
+    send(socket, "register", Addresses.MEETINGS_UPDATES);
+    h.db.value("INSERT INTO td_meeting_owners (owner, meeting_id, via) VALUES ($1, $2, 'dispatch')", dave, aliceOnly);
+    send(socket, "register", Addresses.TRANSCRIPT_LIVE_PREFIX + aliceOnly);
+    Await.until("the shared meeting's transcript reaches him", Duration.ofSeconds(3), () -> {
+      h.service().vertx().eventBus().publish(Addresses.TRANSCRIPT_LIVE_PREFIX + aliceOnly, new JsonObject().put("text", "hello"));
+      return received(frames).contains("live:" + aliceOnly);
+    });
+    assertThat(frames.stream().filter(f -> "err".equals(f.getString("type")))).isEmpty();
+    Await.until("closed when the token expired", Duration.ofSeconds(10), socket::isClosed);
+  }
+
+  @Test
+  @DisplayName("a calendar's new owner gets its meetings and the old one loses them; a calendar gone gives them to no one")
+  void ownerChanges() {
+    String erin = h.newUser("erin");
+    String code = MeetEvent.randomMeetCode();
+    Instant start = Instant.parse(from).plusSeconds(5 * 3600);
+    // Organised by someone else, erin not on the invitation: the meeting is hers only as her calendar's owner.
+    h.google.putEvent(erin, MeetEvent.meet(code, start, start.plusSeconds(1800)).id("erin1").summary("Erin's call")
+        .organizer("grace@example.com").json());
+    h.connect(erin);
+    Await.until("scheduled", Duration.ofSeconds(10), () -> h.db.count("SELECT count(*) FROM td_meetings WHERE native_meeting_id = $1", code) == 1);
+    long meeting = id(code);
+    Await.until("erin's", Duration.ofSeconds(10), () -> meetingIds(person(erin)).contains(meeting));
+
+    String frank = "frank@example.com";
+    assertThat(h.client().post("/calendars").putHeader("Authorization", "Bearer " + CalendarHarness.INTERNAL_KEY)
+        .sendJsonObject(new JsonObject().put("id", erin).put("owner", frank).put("credentials", new JsonObject()
+            .put("type", "authorized_user").put("client_id", "td-test.apps.googleusercontent.com").put("client_secret", "client-secret-do-not-log")
+            .put("refresh_token", h.google.issueRefreshToken(erin)))).await().statusCode()).isEqualTo(200);
+    Await.until("frank's now", Duration.ofSeconds(10), () -> meetingIds(person(frank)).contains(meeting));
+    assertThat(meetingIds(person(erin))).doesNotContain(meeting);
+
+    assertThat(h.client().delete("/calendars/" + erin).putHeader("Authorization", "Bearer " + CalendarHarness.INTERNAL_KEY).send().await()
+        .statusCode()).isEqualTo(200);
+    assertThat(h.db.count("SELECT count(*) FROM td_meeting_owners WHERE meeting_id = $1", meeting)).isZero();
   }
 
   // ---- tokens ----
