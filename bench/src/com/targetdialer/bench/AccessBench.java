@@ -91,17 +91,7 @@ public final class AccessBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(WATCHDOG_S * 1000L);
-        System.err.println("bench: still running after " + WATCHDOG_S + " s, giving up");
-        System.exit(4);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "bench-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    Watchdog.start(WATCHDOG_S);
     Path dir = Files.createTempDirectory("td-access-bench");
     EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0);
     EmbeddedRedisServer redis = EmbeddedRedisServer.start(dir.resolve("redis"), 0);

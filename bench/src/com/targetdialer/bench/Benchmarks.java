@@ -99,17 +99,7 @@ public final class Benchmarks {
 
   public static void main(String[] args) throws Exception {
     long started = System.nanoTime();
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(WATCHDOG_S * 1000L);
-        System.err.println("bench: still running after " + WATCHDOG_S + " s, giving up");
-        System.exit(4);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "bench-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    Watchdog.start(WATCHDOG_S);
     Path root = Files.createTempDirectory("td-bench");
     Stores stores = new Stores(root);
     // Also on SIGTERM or the watchdog: embedded Postgres outlives a JVM that does not stop it.
