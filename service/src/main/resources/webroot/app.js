@@ -27,6 +27,11 @@
 
   async function api(path) {
     const response = await fetch(path, { headers: { Authorization: 'Bearer ' + token } });
+    if (response.status === 503 && token.split('.').length === 3) {
+      $('auth-error').textContent = 'Sign-in cannot be checked right now; reload in a minute.';
+      $('auth-error').hidden = false;
+      throw new Error('cannot check the sign-in');
+    }
     if (response.status === 401 || response.status === 503) {
       refused();
       throw new Error('not authorised');

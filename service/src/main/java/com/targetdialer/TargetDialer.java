@@ -1,5 +1,6 @@
 package com.targetdialer;
 
+import com.targetdialer.access.ViewerAuth;
 import com.targetdialer.store.CredentialCipher;
 import com.targetdialer.bus.LocalJson;
 import com.targetdialer.api.ApiVerticle;
@@ -67,6 +68,7 @@ public final class TargetDialer {
   private final List<String> deployments = new ArrayList<>();
   private Vertx vertx;
   private String apiDeployment;
+  private ViewerAuth viewers;
   private int httpPort;
   private String uiUrl;
 
@@ -133,7 +135,10 @@ public final class TargetDialer {
     // HTTP_PORT 0 means any free port: chosen here, so every instance shares the same one.
     httpPort = settings.httpPort() > 0 ? settings.httpPort() : freePort();
     try {
-      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets, membership, httpPort, clock),
+      // One for every HTTP instance: each answers with the same JWKS keys, fetched once.
+      viewers = new ViewerAuth(vertx, settings.access(), secrets.uiToken());
+      viewers.start().await();
+      apiDeployment = vertx.deployVerticle(() -> new ApiVerticle(settings, backends, metrics, secrets, viewers, membership, httpPort, clock),
           new DeploymentOptions().setInstances(settings.effectiveHttpInstances())).await();
     } catch (Exception e) {
       throw bindFailure(e);
@@ -257,6 +262,9 @@ public final class TargetDialer {
       LOG.info("stopping: no new HTTP requests");
       if (apiDeployment != null) {
         awaitQuietly(closing.undeploy(apiDeployment), deadline);
+      }
+      if (viewers != null) {
+        viewers.close();
       }
       // The rest in reverse order, each draining its work: the producers stop before PersistVerticle.
       for (String deployment : deployments) {

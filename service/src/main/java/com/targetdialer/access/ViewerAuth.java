@@ -29,7 +29,7 @@ import java.nio.charset.StandardCharsets;
  * vertx-auth-jwt, with UI_JWT_SECRET (HS256) and/or the keys of UI_JWKS_URL (RS256/ES256), {@code exp}
  * required, {@code iss} and {@code aud} checked when set. The keys of the JWKS endpoint are fetched at
  * start, every UI_JWKS_REFRESH_S, and again when a token does not verify with the keys held (a rotated
- * key), at most every {@value #MIN_REFETCH_MS} ms. One per verticle instance: it lives on its event loop.
+ * key), at most every {@value #MIN_REFETCH_MS} ms. One for the process, shared by the HTTP instances.
  */
 public final class ViewerAuth {
 
@@ -45,9 +45,10 @@ public final class ViewerAuth {
   private final String uiToken;
   private final JWTAuth sharedSecret;
   private final WebClient web;
-  private JWTAuth published;
-  private long fetchedAtMs = Long.MIN_VALUE / 2;
-  private Future<Void> fetching;
+  // Read and written from every HTTP instance's event loop: the latest wins, which is all a key set needs.
+  private volatile JWTAuth published;
+  private volatile long fetchedAtMs = Long.MIN_VALUE / 2;
+  private volatile Future<Void> fetching;
   private long refreshTimer = -1;
 
   public ViewerAuth(Vertx vertx, AccessSettings settings, String uiToken) {
@@ -86,31 +87,37 @@ public final class ViewerAuth {
     if (!settings.jwtEnabled()) {
       return Future.failedFuture(new AccessDenied("the token is not UI_TOKEN"));
     }
-    String shape = signedShape(token);
-    if (shape != null) {
-      return Future.failedFuture(new AccessDenied(shape));
+    String algorithm;
+    try {
+      algorithm = signingAlgorithm(token);
+    } catch (AccessDenied denied) {
+      return Future.failedFuture(denied);
     }
-    return verify(token).compose(ViewerAuth::viewer);
+    return verify(token, algorithm).compose(ViewerAuth::viewer);
   }
 
   /**
-   * Null for a token in the shape a signed JWT has (three parts, a signing algorithm we take); else why not.
+   * The algorithm of a token in the shape a signed JWT has (three parts, HS256, RS256 or ES256), else refused.
    * Said before vertx-auth sees it: it must never be asked about an unsigned token ({@code alg: none}).
    */
-  private static String signedShape(String token) {
+  private static String signingAlgorithm(String token) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
-      return "the token is not a signed JWT";
+      throw new AccessDenied("the token is not a signed JWT");
     }
+    Object algorithm;
     try {
-      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
-      return SIGNED_WITH.contains(header.getValue("alg")) ? null : "the token is not signed with HS256, RS256 or ES256";
+      algorithm = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8)).getValue("alg");
     } catch (RuntimeException e) {
-      return "the token is not a JWT";
+      throw new AccessDenied("the token is not a JWT");
     }
+    if (!SIGNED_WITH.contains(algorithm)) {
+      throw new AccessDenied("the token is not signed with HS256, RS256 or ES256");
+    }
+    return (String) algorithm;
   }
 
-  private Future<User> verify(String token) {
+  private Future<User> verify(String token, String algorithm) {
     Future<User> bySecret = sharedSecret == null ? Future.failedFuture("no UI_JWT_SECRET") : authenticate(sharedSecret, token);
     if (web == null) {
       return bySecret.recover(failure -> Future.failedFuture(denied(failure)));
@@ -120,12 +127,19 @@ public final class ViewerAuth {
         .recover(failure -> {
           if (TOKEN_ITSELF.matcher(String.valueOf(failure.getMessage())).find()
               || (fetching == null && System.currentTimeMillis() - fetchedAtMs < MIN_REFETCH_MS)) {
-            return Future.failedFuture(denied(failure));
+            return Future.failedFuture(refusal(failure, algorithm));
           }
           // Perhaps signed with a key published since: fetch them again (or wait for the fetch under way), then try again.
           return fetchKeys().compose(fetched -> published == null ? Future.failedFuture(failure) : authenticate(published, token))
-              .recover(again -> Future.failedFuture(denied(again)));
+              .recover(again -> Future.failedFuture(refusal(again, algorithm)));
         });
+  }
+
+  /** A refusal; but with no key held to check a key-signed token with, the service cannot tell: not the token's fault. */
+  private RuntimeException refusal(Throwable failure, String algorithm) {
+    return published == null && !"HS256".equals(algorithm)
+        ? new KeysUnavailable("the sign-in keys of UI_JWKS_URL cannot be fetched; try again shortly")
+        : denied(failure);
   }
 
   /** vertx-auth throws for some well-signed tokens with odd claims (an {@code aud} that is a number): a refusal too. */

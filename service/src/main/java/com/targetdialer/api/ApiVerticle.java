@@ -45,14 +45,16 @@ public final class ApiVerticle extends VerticleBase {
   private final Membership membership;
   private final int port;
   private final Clock clock;
-  private ViewerAuth viewers;
+  private final ViewerAuth viewers;
 
   /**
+   * @param viewers who a token says the reader is; shared by every instance
    * @param port  the port every instance listens on (HTTP_PORT, or the free one chosen for 0)
    * @param clock what "today" is for the coverage report
    */
-  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, Secrets secrets, Membership membership, int port,
-                     Clock clock) {
+  public ApiVerticle(Settings settings, Backends backends, PrometheusMeterRegistry metrics, Secrets secrets, ViewerAuth viewers,
+                     Membership membership, int port, Clock clock) {
+    this.viewers = viewers;
     this.clock = clock;
     this.settings = settings;
     this.backends = backends;
@@ -68,7 +70,6 @@ public final class ApiVerticle extends VerticleBase {
     redis = backends.redisClient(vertx);
     readiness = new ReadinessCheck(pg, redis, backends.schemaVersion());
 
-    viewers = new ViewerAuth(vertx, settings.access(), secrets.uiToken());
     Router router = Router.router(vertx);
     // Before the body handler: SockJS transports read their own request bodies.
     router.route("/eventbus/*").subRouter(EventBusBridge.router(vertx, viewers, new MeetingAccess(pg)));
@@ -102,9 +103,9 @@ public final class ApiVerticle extends VerticleBase {
     router.errorHandler(404, JsonErrors::handleFailure);
     router.errorHandler(405, JsonErrors::handleFailure);
 
-    return viewers.start().compose(ignored -> vertx.createHttpServer()
+    return vertx.createHttpServer()
         .requestHandler(router)
-        .listen(port, settings.httpHost()));
+        .listen(port, settings.httpHost());
   }
 
   /** {@code GET /api/me}: who the token says this is, for the page's "signed in as". */
@@ -115,7 +116,6 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    viewers.close();
     return Future.join(pg.close(), inboxConnection.close()).eventually(redis::close);
   }
 

@@ -1,6 +1,7 @@
 package com.targetdialer.api;
 
 import com.targetdialer.access.AccessDenied;
+import com.targetdialer.access.KeysUnavailable;
 import com.targetdialer.access.Viewer;
 import com.targetdialer.access.ViewerAuth;
 import io.vertx.core.Handler;
@@ -35,6 +36,8 @@ final class ViewerHandler implements Handler<RoutingContext> {
       if (result.succeeded()) {
         ctx.put(KEY, result.result());
         ctx.next();
+      } else if (result.cause() instanceof KeysUnavailable unavailable) {
+        JsonErrors.send(ctx, 503, unavailable.getMessage());
       } else {
         JsonErrors.send(ctx, 401, result.cause() instanceof AccessDenied denied ? denied.getMessage() : "the token cannot be checked");
       }
