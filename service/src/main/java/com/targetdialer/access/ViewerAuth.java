@@ -16,13 +16,13 @@ import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Base64;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a presented token into a {@link Viewer}: UI_TOKEN is the operator; otherwise a JWT verified by
@@ -117,27 +117,30 @@ public final class ViewerAuth {
     return (String) algorithm;
   }
 
+  /** An HS256 token is checked with the shared secret; an RS256 or ES256 one with the keys of UI_JWKS_URL. */
   private Future<User> verify(String token, String algorithm) {
-    Future<User> bySecret = sharedSecret == null ? Future.failedFuture("no UI_JWT_SECRET") : authenticate(sharedSecret, token);
-    if (web == null) {
-      return bySecret.recover(failure -> Future.failedFuture(denied(failure)));
+    if ("HS256".equals(algorithm)) {
+      return sharedSecret == null ? Future.failedFuture(new AccessDenied("HS256 tokens are not taken here: UI_JWT_SECRET is not set"))
+          : authenticate(sharedSecret, token).recover(failure -> Future.failedFuture(denied(failure)));
     }
-    return bySecret
-        .recover(ignored -> published == null ? Future.failedFuture("no keys from UI_JWKS_URL yet") : authenticate(published, token))
-        .recover(failure -> {
-          if (TOKEN_ITSELF.matcher(String.valueOf(failure.getMessage())).find()
-              || (fetching == null && System.currentTimeMillis() - fetchedAtMs < MIN_REFETCH_MS)) {
-            return Future.failedFuture(refusal(failure, algorithm));
-          }
-          // Perhaps signed with a key published since: fetch them again (or wait for the fetch under way), then try again.
-          return fetchKeys().compose(fetched -> published == null ? Future.failedFuture(failure) : authenticate(published, token))
-              .recover(again -> Future.failedFuture(refusal(again, algorithm)));
-        });
+    if (web == null) {
+      return Future.failedFuture(new AccessDenied(algorithm + " tokens are not taken here: UI_JWKS_URL is not set"));
+    }
+    Future<User> byKeys = published == null ? Future.failedFuture("no keys from UI_JWKS_URL yet") : authenticate(published, token);
+    return byKeys.recover(failure -> {
+      if (TOKEN_ITSELF.matcher(String.valueOf(failure.getMessage())).find()
+          || (fetching == null && System.currentTimeMillis() - fetchedAtMs < MIN_REFETCH_MS)) {
+        return Future.failedFuture(refusal(failure));
+      }
+      // Perhaps signed with a key published since: fetch them again (or wait for the fetch under way), then try again.
+      return fetchKeys().compose(fetched -> published == null ? Future.failedFuture(failure) : authenticate(published, token))
+          .recover(again -> Future.failedFuture(refusal(again)));
+    });
   }
 
-  /** A refusal; but with no key held to check a key-signed token with, the service cannot tell: not the token's fault. */
-  private RuntimeException refusal(Throwable failure, String algorithm) {
-    return published == null && !"HS256".equals(algorithm)
+  /** A refusal; but with no key held to check the token with, the service cannot tell: not the token's fault. */
+  private RuntimeException refusal(Throwable failure) {
+    return published == null
         ? new KeysUnavailable("the sign-in keys of UI_JWKS_URL cannot be fetched; try again shortly")
         : denied(failure);
   }
