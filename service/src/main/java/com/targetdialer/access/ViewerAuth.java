@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -161,7 +160,7 @@ public final class ViewerAuth {
     if (person == null) {
       return Future.failedFuture(new AccessDenied("the token names no one: give an email or sub claim"));
     }
-    return Future.succeededFuture(new Viewer(person.trim().toLowerCase(Locale.ROOT), "admin".equals(claims.getValue("role")),
+    return Future.succeededFuture(new Viewer(Owners.key(person), "admin".equals(claims.getValue("role")),
         java.time.Instant.ofEpochSecond(((Number) claims.getValue("exp")).longValue())));
   }
 

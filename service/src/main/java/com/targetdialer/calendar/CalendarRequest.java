@@ -1,10 +1,10 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.access.Owners;
 import io.vertx.core.json.JsonObject;
 
 import static com.targetdialer.http.JsonFields.text;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
 public record CalendarRequest(String id, String calendarId, String credentialsType, JsonObject credentials, String owner) {
 
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@+:-]{0,127}$");
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,200}@[^@\\s]{1,200}$");
 
   public static CalendarRequest fromJson(JsonObject body) {
     String id = text(body, "id");
@@ -53,13 +52,13 @@ public record CalendarRequest(String id, String calendarId, String credentialsTy
     }
     CalendarCredentials.validate(type, credentials);
     String owner = text(body, "owner");
-    if (owner != null && !EMAIL.matcher(owner).matches()) {
+    if (owner != null && !Owners.isEmail(owner)) {
       throw new IllegalArgumentException("owner must be the email of the person whose calendar this is");
     }
     if (owner == null) {
-      owner = EMAIL.matcher(id).matches() ? id : EMAIL.matcher(calendarId).matches() ? calendarId : null;
+      owner = Owners.isEmail(id) ? id : Owners.isEmail(calendarId) ? calendarId : null;
     }
-    return new CalendarRequest(id, calendarId, type, credentials, owner == null ? null : owner.toLowerCase(Locale.ROOT));
+    return new CalendarRequest(id, calendarId, type, credentials, owner == null ? null : Owners.key(owner));
   }
 
   /** The event-bus form; it carries the credentials, so it never leaves the process's own event bus in logs. */

@@ -1,5 +1,6 @@
 package com.targetdialer.dispatch;
 
+import com.targetdialer.access.Owners;
 import com.targetdialer.config.PlatformSettings;
 import com.targetdialer.platform.MeetingLink;
 import com.targetdialer.platform.MeetingLinks;
@@ -26,7 +27,6 @@ import java.util.regex.Pattern;
  */
 public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, String title, List<String> owners) {
 
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,200}@[^@\\s]{1,200}$");
   private static final Pattern MEET_CODE = Pattern.compile("^[a-z]{3}-[a-z]{4}-[a-z]{3}$");
   private static final Pattern UNSAFE_ID = Pattern.compile("[?#&=/\\s\\p{Cntrl}]");
 
@@ -63,10 +63,10 @@ public record DispatchRequest(MeetingLink link, OffsetDateTime scheduledStart, S
     }
     List<String> owners = new ArrayList<>();
     for (Object owner : array) {
-      if (!(owner instanceof String email) || !EMAIL.matcher(email.trim()).matches()) {
+      if (!(owner instanceof String email) || !Owners.isEmail(email)) {
         throw new IllegalArgumentException("owners must be emails, like [\"alice@example.com\"]");
       }
-      owners.add(email.trim().toLowerCase(Locale.ROOT));
+      owners.add(Owners.key(email));
     }
     return List.copyOf(owners);
   }
