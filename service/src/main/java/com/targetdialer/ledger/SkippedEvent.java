@@ -23,9 +23,7 @@ public final class SkippedEvent {
       case MeetDetection.DECLINED -> "Not recorded: you declined this event.";
       case MeetDetection.ALL_DAY -> "Not recorded: an all-day event is not a call.";
       case MeetDetection.NO_MEET_LINK -> "Not recorded: the event has no video-call link.";
-      case MeetDetection.PLATFORM_NOT_ENABLED -> Platform.of(platform) == null
-          ? "Not recorded: the call's platform was not enabled (ENABLED_PLATFORMS)."
-          : "Not recorded: " + Platform.of(platform).displayName() + " calls are not enabled (ENABLED_PLATFORMS).";
+      case MeetDetection.PLATFORM_NOT_ENABLED -> notEnabled(Platform.of(platform));
       case MeetDetection.UNSUPPORTED_PLATFORM -> "Not recorded: the call is on a platform no bot can join.";
       case MeetDetection.ZOOM_PERSONAL_LINK -> "Not recorded: a personal Zoom link (zoom.us/my/...) names no meeting; invite with the meeting's own link.";
       case MeetDetection.NOT_A_MEETING -> "Not recorded: the event is focus time, out of office or a working location, not a call.";
@@ -35,4 +33,8 @@ public final class SkippedEvent {
     };
   }
 
+  private static String notEnabled(Platform platform) {
+    return platform == null ? "Not recorded: the call's platform was not enabled (ENABLED_PLATFORMS)."
+        : "Not recorded: " + platform.displayName() + " calls are not enabled (ENABLED_PLATFORMS).";
+  }
 }
