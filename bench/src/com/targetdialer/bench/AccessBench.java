@@ -26,7 +26,6 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -108,21 +107,14 @@ public final class AccessBench {
     Runtime.getRuntime().addShutdownHook(new Thread(stores, "bench-stores"));
     int exit = 1;
     try {
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      Map<String, String> env = new HashMap<>();
-      env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + postgres.url().port() + "/" + postgres.url().database());
-      env.put("REDIS_URL", redis.url().value());
-      env.put("HTTP_PORT", String.valueOf(port));
-      env.put("HTTP_HOST", "127.0.0.1");
+      Map<String, String> env = BenchEnv.onStores(postgres, redis);
       env.put("HTTP_INSTANCES", "2");
       env.put("UI_TOKEN", UI_TOKEN);
       env.put("UI_JWT_SECRET", SECRET);
       env.put("UI_JWT_ISSUER", ISSUER);
       env.put("UI_JWT_AUDIENCE", AUDIENCE);
       TargetDialer service = TargetDialer.start(new Arguments(null, false), env);
+      int port = service.httpPort();
       // The client on a Vert.x of its own, with one event loop: every socket's frames are read on the same thread,
       // so no socket is favoured by the thread it landed on.
       Vertx client = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));

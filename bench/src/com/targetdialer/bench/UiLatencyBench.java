@@ -12,7 +12,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,20 +44,12 @@ public final class UiLatencyBench {
     Path dir = Files.createTempDirectory("td-ui-bench");
     try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0);
          EmbeddedRedisServer redis = EmbeddedRedisServer.start(dir.resolve("redis"), 0)) {
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      Map<String, String> env = new HashMap<>();
-      env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + postgres.url().port() + "/" + postgres.url().database());
-      env.put("REDIS_URL", redis.url().value());
-      env.put("HTTP_PORT", String.valueOf(port));
-      env.put("HTTP_HOST", "127.0.0.1");
+      Map<String, String> env = BenchEnv.onStores(postgres, redis);
       env.put("UI_TOKEN", TOKEN);
       TargetDialer service = TargetDialer.start(new Arguments(null, false), env);
       ChromeDriver browser = Browser.start();
       try {
-        run(service, browser, postgres, port);
+        run(service, browser, postgres, service.httpPort());
       } finally {
         browser.quit();
         service.stop();
