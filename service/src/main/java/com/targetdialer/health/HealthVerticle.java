@@ -224,7 +224,10 @@ public final class HealthVerticle extends VerticleBase {
         long vexaId = meeting.getLong("vexa_meeting_id");
         VexaBot listed = byId.get(vexaId);
         if (listed != null) {
-          return applyVexaStatus(listed, "reconcile");
+          // Most listed bots are as we have them: only a difference is worth a status transaction
+          // (at thousands of live meetings, one each per sweep would compete with the transcript).
+          return listed.ourStatus() == BotStatus.of(meeting.getString("bot_status")) ? Future.succeededFuture()
+              : applyVexaStatus(listed, "reconcile");
         }
         // A bot Vexa does not list yet (just dispatched) gets two sweeps before it is looked up.
         if (meeting.getDouble("quiet_seconds") < 2.0 * settings.health().sweepIntervalSeconds()) {

@@ -16,7 +16,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -24,27 +23,20 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Every transcript and bot-status write. Segment messages arriving while a write is in flight are
- * merged into the next statement, so batches grow with load and a quiet system still writes at
- * once. Each accepted change is published on {@code transcript.live.<meetingId>}. Bot status
+ * Every transcript and bot-status write. Live segments go through {@link SegmentWriter} (merged
+ * statements, several meetings' in flight at once); a finished session's final transcript is merged
+ * on its own. Each accepted change is published on {@code transcript.live.<meetingId>}. Bot status
  * changes go through {@link StatusWriter}, one transaction per message (one change, or a batch).
  */
 public final class PersistVerticle extends VerticleBase {
-
-  /** Upper bound for one statement; larger backlogs are written in several. */
-  static final int MAX_BATCH_SEGMENTS = 5_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(PersistVerticle.class);
 
@@ -55,12 +47,11 @@ public final class PersistVerticle extends VerticleBase {
   private final Backends backends;
   private final MeterRegistry metrics;
   private final int eventIdRetentionHours;
-  private final Deque<Waiting> waiting = new ArrayDeque<>();
   private Pool pg;
   private StatusWriter statuses;
   private DeadLetters deadLetters;
+  private SegmentWriter segments;
   private long pruneTimer;
-  private boolean writing;
 
   /** @param eventIdRetentionHours how long webhook event ids are kept for deduplication (EVENT_ID_RETENTION_H) */
   public PersistVerticle(Backends backends, MeterRegistry metrics, int eventIdRetentionHours) {
@@ -74,6 +65,8 @@ public final class PersistVerticle extends VerticleBase {
     pg = backends.pgPool(vertx);
     statuses = new StatusWriter(pg);
     deadLetters = new DeadLetters(pg, metrics);
+    // Half the pool for live merges: status writes, the ledger and the read API need the rest.
+    segments = new SegmentWriter(pg, Math.max(1, backends.poolSize() / 2), metrics, this::publishChanges);
     LocalJson.register(vertx.eventBus()); // its replies use it, also when deployed on its own
     pruneEventIds();
     pruneTimer = vertx.setPeriodic(PRUNE_EVERY_MS, id -> pruneEventIds());
@@ -116,86 +109,23 @@ public final class PersistVerticle extends VerticleBase {
     if (batch == null) {
       return;
     }
-    if (batch.finalSession() != null) {
-      mergeFinal(batch).onComplete(done -> reply(message, done.map(changed -> new JsonObject().put("changed", changed))));
-      return;
-    }
-    waiting.add(new Waiting(message, batch));
-    writeWaiting();
+    Future<Integer> changed = batch.finalSession() != null ? mergeFinal(batch) : segments.write(batch);
+    changed.onComplete(done -> reply(message, done.map(count -> new JsonObject().put("changed", count))));
   }
 
-  /** A segments request waiting for the next statement. */
-  private record Waiting(Message<JsonObject> message, SegmentBatch batch) {
-  }
-
-  private void writeWaiting() {
-    if (writing || waiting.isEmpty()) {
-      return;
-    }
-    List<Waiting> next = new ArrayList<>();
-    int segments = 0;
-    while (!waiting.isEmpty() && (next.isEmpty() || segments + waiting.peek().batch().segments().size() <= MAX_BATCH_SEGMENTS)) {
-      Waiting request = waiting.poll();
-      segments += request.batch().segments().size();
-      next.add(request);
-    }
-    writing = true;
-    // A deadlock with another writer of the same meetings (a status batch, another node): once more.
-    merge(next).recover(failure -> deadlocked(failure) ? merge(next) : Future.failedFuture(failure)).onComplete(result -> {
-      writing = false;
-      for (Waiting request : next) {
-        reply(request.message(), result.map(changed -> new JsonObject().put("changed", countFor(request.batch(), changed))));
-      }
-      writeWaiting();
-    });
-  }
-
-  /** Merges the segments of several requests in one statement; completes with the changed keys per meeting. */
-  private Future<Map<Long, Set<String>>> merge(List<Waiting> requests) {
-    int size = 0;
-    boolean live = false;
-    for (Waiting request : requests) {
-      size += request.batch().segments().size();
-      live |= request.batch().live();
-    }
-    SegmentRows rows = new SegmentRows(size);
-    for (Waiting request : requests) {
-      long meetingId = request.batch().meetingId();
-      request.batch().segments().forEach(segment -> rows.add(meetingId, (JsonObject) segment));
-    }
-    if (rows.size() == 0) {
-      return Future.succeededFuture(Map.of());
-    }
-    return pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(live)).map(this::publishChanges);
-  }
-
-  private Map<Long, Set<String>> publishChanges(RowSet<Row> changed) {
-    Map<Long, Set<String>> keys = new HashMap<>();
+  /** Publishes each merged row to its meeting's live transcript, and the meetings' new segment counts. */
+  private void publishChanges(RowSet<Row> changed) {
     Map<Long, Integer> counts = new HashMap<>();
     for (Row row : changed) {
       long meetingId = row.getLong(SegmentRows.MEETING_ID);
-      keys.computeIfAbsent(meetingId, id -> new HashSet<>()).add(row.getString(SegmentRows.SEGMENT_KEY));
-      counts.put(meetingId, row.getInteger(SegmentRows.MEETING_SEGMENT_COUNT));
+      Integer count = row.getInteger(SegmentRows.MEETING_SEGMENT_COUNT);
+      if (count != null) {
+        counts.put(meetingId, count);
+      }
       vertx.eventBus().publish(Addresses.transcriptLive(meetingId), SegmentRows.toJson(row));
     }
     counts.forEach((meetingId, count) ->
         MeetingUpdate.segmentCount(meetingId, count).publish(vertx.eventBus()));
-    return keys;
-  }
-
-  private static boolean deadlocked(Throwable failure) {
-    return failure instanceof PgException pg && "40P01".equals(pg.getSqlState());
-  }
-
-  private static int countFor(SegmentBatch batch, Map<Long, Set<String>> changedKeys) {
-    Set<String> changed = changedKeys.getOrDefault(batch.meetingId(), Set.of());
-    int count = 0;
-    for (Object segment : batch.segments()) {
-      if (changed.contains(((JsonObject) segment).getString("segment_key"))) {
-        count++;
-      }
-    }
-    return count;
   }
 
   /**

@@ -8,9 +8,16 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Column arrays for {@link PersistSql#MERGE_SEGMENTS}, built from normalized segments, and rows back to JSON. */
+/**
+ * Column arrays for {@link PersistSql#MERGE_SEGMENTS}, built from normalized segments, and rows back to JSON.
+ * Several versions of one segment are coalesced as they are added, by the statement's own rule, so only
+ * the one that would win reaches Postgres (under load a draft is often superseded before it is written).
+ */
 final class SegmentRows {
 
   private final int size;
@@ -28,7 +35,10 @@ final class SegmentRows {
   private final Boolean[] retracted;
   private final OffsetDateTime[] sourceUpdated;
   private final Integer[] order;
+  /** Row index by meeting and segment key. */
+  private final Map<String, Integer> rowOf;
   private int next;
+  private int rows;
 
   SegmentRows(int size) {
     this.size = size;
@@ -46,10 +56,42 @@ final class SegmentRows {
     retracted = new Boolean[size];
     sourceUpdated = new OffsetDateTime[size];
     order = new Integer[size];
+    rowOf = new HashMap<>(size * 2);
   }
 
   void add(long meetingId, JsonObject segment) {
-    int i = next++;
+    String key = segment.getString("segment_key");
+    Integer earlier = rowOf.get(meetingId + "/" + key);
+    if (earlier != null) {
+      int arrival = next++;
+      if (supersedes(segment, earlier)) {
+        set(earlier, meetingId, segment, arrival);
+      }
+      return;
+    }
+    rowOf.put(meetingId + "/" + key, rows);
+    set(rows++, meetingId, segment, next++);
+  }
+
+  /** As the statement ranks versions: a tombstone, then a completed one, then the newer source time (any before none), then the later. */
+  private boolean supersedes(JsonObject segment, int row) {
+    int rank = rank(segment.getBoolean("retracted", false), segment.getBoolean("completed", false));
+    int heldRank = rank(retracted[row], completed[row]);
+    if (rank != heldRank) {
+      return rank > heldRank;
+    }
+    OffsetDateTime updated = time(segment, "source_updated_at");
+    if (updated == null || sourceUpdated[row] == null) {
+      return sourceUpdated[row] == null;
+    }
+    return !updated.isBefore(sourceUpdated[row]);
+  }
+
+  private static int rank(boolean retracted, boolean completed) {
+    return retracted ? 2 : completed ? 1 : 0;
+  }
+
+  private void set(int i, long meetingId, JsonObject segment, int arrival) {
     meetingIds[i] = meetingId;
     keys[i] = segment.getString("segment_key");
     sessionUids[i] = segment.getString("session_uid");
@@ -63,22 +105,23 @@ final class SegmentRows {
     completed[i] = segment.getBoolean("completed", false);
     retracted[i] = segment.getBoolean("retracted", false);
     sourceUpdated[i] = time(segment, "source_updated_at");
-    order[i] = i;
+    order[i] = arrival;
   }
 
+  /** Rows to write: one per segment. */
   int size() {
-    return next;
+    return rows;
   }
 
   /** Parameters $1..$15, once every row is added; each array is one value (Tuple.of would spread them). */
   Tuple tuple(boolean live) {
     if (next != size) {
-      throw new IllegalStateException(next + " of " + size + " rows added");
+      throw new IllegalStateException(next + " of " + size + " segments added");
     }
     Tuple tuple = Tuple.tuple();
-    for (Object column : List.of(meetingIds, keys, sessionUids, texts, speakers, languages, starts, ends,
+    for (Object[] column : List.<Object[]>of(meetingIds, keys, sessionUids, texts, speakers, languages, starts, ends,
         absoluteStarts, absoluteEnds, completed, retracted, sourceUpdated, order)) {
-      tuple.addValue(column);
+      tuple.addValue(rows == size ? column : Arrays.copyOf(column, rows));
     }
     return tuple.addValue(live);
   }

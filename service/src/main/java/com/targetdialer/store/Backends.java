@@ -41,8 +41,11 @@ public record Backends(DatabaseUrl database, RedisUrl redis, String schemaVersio
         .setMaxSize(poolSize)
         .setShared(true)
         .setName(SHARED_POOL + "-" + database.database())
-        .setConnectionTimeout(5)
-        // Bursts queue for a connection rather than fail; every caller is itself bounded.
+        // No acquire timeout: its timer can fire after the waiter was handed a connection, an unhandled
+        // "Promise already completed" (vertx-sql-client #1567, fixed in the 5.1 line). Every caller
+        // bounds its own statements in flight, and a refused connection still fails its waiter at once.
+        .setConnectionTimeout(0)
+        // Bursts queue for a connection rather than fail.
         .setMaxWaitQueueSize(10_000);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }

@@ -261,6 +261,52 @@ class PersistVerticleTest {
     assertThat(session.getInteger("backfill_changed")).isEqualTo(3);
   }
 
+  @Test
+  @DisplayName("many meetings at once: statements run side by side, and each meeting's batches land in the order they came")
+  void meetingsInParallelEachInOrder() {
+    List<Long> meetings = new ArrayList<>();
+    for (int m = 0; m < 24; m++) {
+      meetings.add(pg.preparedQuery("INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status) VALUES ($1, now(), 'active') RETURNING id")
+          .execute(Tuple.of("par-" + m)).await().iterator().next().getLong("id"));
+    }
+    // No source time: only the order of arrival decides which draft wins, so a reordering shows.
+    List<io.vertx.core.Future<?>> sent = new ArrayList<>();
+    for (int version = 1; version <= 30; version++) {
+      for (long meeting : meetings) {
+        JsonObject draft = new JsonObject().put("segment_key", "k").put("session_uid", "s").put("text", "version " + version)
+            .put("completed", false).put("retracted", false);
+        JsonObject message = new JsonObject().put("meeting_id", meeting).put("live", true).put("segments", new JsonArray().add(draft));
+        sent.add(vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message));
+      }
+    }
+    io.vertx.core.Future.all(sent).await();
+
+    List<String> texts = new ArrayList<>();
+    pg.preparedQuery("SELECT text FROM td_transcript_segments WHERE meeting_id = ANY($1::bigint[]) ORDER BY meeting_id")
+        .execute(Tuple.tuple().addValue(meetings.toArray(Long[]::new))).await().forEach(row -> texts.add(row.getString("text")));
+    assertThat(texts).hasSize(meetings.size()).containsOnly("version 30");
+    List<Integer> counts = new ArrayList<>();
+    pg.preparedQuery("SELECT segment_count FROM td_meetings WHERE id = ANY($1::bigint[])")
+        .execute(Tuple.tuple().addValue(meetings.toArray(Long[]::new))).await().forEach(row -> counts.add(row.getInteger(0)));
+    assertThat(counts).containsOnly(1);
+  }
+
+  @Test
+  @DisplayName("versions of one segment in one statement are coalesced by the merge rule: a confirmation beats later drafts")
+  void coalescedVersions() {
+    SegmentRows rows = new SegmentRows(5);
+    rows.add(meetingId, segment("c1", "draft", false));
+    rows.add(meetingId, segment("c1", "confirmed", true));
+    rows.add(meetingId, segment("c1", "late draft", false));
+    rows.add(meetingId, segment("c2", "other", false));
+    rows.add(meetingId, segment("c2", "other, newer", false));
+    assertThat(rows.size()).isEqualTo(2);
+
+    persist(segment("c1", "draft", false), segment("c1", "confirmed", true), segment("c1", "late draft", false));
+    assertThat(onlyRow("c1").getString("text")).isEqualTo("confirmed");
+    assertThat(onlyRow("c1").getBoolean("completed")).isTrue();
+  }
+
   private List<JsonObject> subscribeLive() {
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.transcriptLive(meetingId), message -> received.add(message.body())).completion().await();
