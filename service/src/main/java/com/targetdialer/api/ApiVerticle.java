@@ -79,7 +79,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
     router.post("/dispatch/bot").handler(new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey()))
         .handler(new DispatchHandler(vertx, settings));
-    inboxConnection = new PinnedRedisConnection(redis);
+    inboxConnection = new PinnedRedisConnection(redis, context);
     router.post("/webhook/vexa").handler(new VexaWebhookHandler(new Inbox(redis, backends.redisKeyPrefix()), inboxConnection,
         new WebhookSignature(secrets.vexaWebhook(), settings.vexa().webhookToleranceSeconds()), settings.vexa().acceptBearer()));
     ViewerHandler uiAuth = new ViewerHandler(viewers);

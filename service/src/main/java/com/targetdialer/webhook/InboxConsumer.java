@@ -129,8 +129,12 @@ final class InboxConsumer {
     });
   }
 
+  /**
+   * Takes over entries left pending (their consumer died, or applying them failed), a round at a
+   * time until none is left: after a burst that failed, the backlog drains at read speed.
+   */
   private void claimIdle() {
-    if (!running) {
+    if (!running || claims > 0) {
       return;
     }
     claims++;
@@ -139,11 +143,15 @@ final class InboxConsumer {
           if (!entries.isEmpty()) {
             LOG.info("claimed idle inbox entries [count: {}]", entries.size());
           }
-          return settle(entries, this::retryOrGiveUp);
+          return settle(entries, this::retryOrGiveUp).map(entries.size());
         })
-        .onFailure(e -> LOG.warn("inbox claim failed [error: {}]", e.getMessage()))
-        .onComplete(ignored -> {
+        .onComplete(claimed -> {
           claims--;
+          if (claimed.failed()) {
+            LOG.warn("inbox claim failed [error: {}]", claimed.cause().getMessage());
+          } else if (claimed.result() == READ_COUNT) {
+            claimIdle();
+          }
           stoppedIfIdle();
         });
   }
@@ -159,10 +167,17 @@ final class InboxConsumer {
     List<Future<Void>> outcomes = entries.stream().map(action).toList();
     return Future.join(outcomes).transform(ignored -> {
       List<String> applied = new ArrayList<>();
+      Throwable firstFailure = null;
       for (int i = 0; i < entries.size(); i++) {
         if (outcomes.get(i).succeeded()) {
           applied.add(entries.get(i).id());
+        } else if (firstFailure == null) {
+          firstFailure = outcomes.get(i).cause();
         }
+      }
+      if (firstFailure != null) {
+        LOG.info("inbox entries not applied yet, delivered again after {} ms [count: {}, first error: {}]",
+            settings.inboxClaimIdleMs(), entries.size() - applied.size(), firstFailure.getMessage());
       }
       return inbox.done(applied)
           .recover(e -> {
@@ -205,8 +220,7 @@ final class InboxConsumer {
       VexaEvent.Unusable unusable = (VexaEvent.Unusable) event;
       applied = deadLetter(entry, unusable.reason(), unusable.why(), 1);
     }
-    return applied
-        .onFailure(e -> LOG.debug("inbox entry not applied yet, it will be retried [id: {}, error: {}]", entry.id(), e.getMessage()));
+    return applied;
   }
 
   private Future<Void> applyStatus(VexaEvent.Status status, int attempt) {

@@ -40,6 +40,15 @@ public final class InboxProbe implements AutoCloseable {
     return true;
   }
 
+  /** Reads every entry as a consumer of the service's group that then dies: they stay pending until claimed. */
+  public void readAsDeadConsumer() {
+    redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg("capture").arg("0").arg("MKSTREAM"))
+        .recover(failure -> String.valueOf(failure.getMessage()).contains("BUSYGROUP") ? io.vertx.core.Future.succeededFuture() : io.vertx.core.Future.failedFuture(failure))
+        .await();
+    redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg("capture").arg("dead-consumer")
+        .arg("COUNT").arg(1_000_000).arg("STREAMS").arg(stream).arg(">")).await();
+  }
+
   @Override
   public void close() {
     redis.close();

@@ -36,6 +36,7 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
 import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -274,6 +275,50 @@ class WebhookIntakeTest {
       env.remove("INBOX_APPLY");
       applier = RunningService.start(env);
       await(() -> "active".equals(single("SELECT bot_status FROM td_meetings WHERE id = " + meeting)));
+    } finally {
+      if (applier != null) {
+        applier.stop();
+      }
+      ingest.stop();
+    }
+  }
+
+  @Test
+  @DisplayName("a backlog left pending by a consumer that died is taken over in one go, not a hundred entries per claim period")
+  void pendingBacklogDrainsAtOnce() throws Exception {
+    long meeting = joiningMeeting("bac-klog-now", 44, "conn-backlog");
+    Map<String, String> env = RunningService.env(database, redis.url());
+    env.put("VEXA_WEBHOOK_SECRET", SECRET);
+    env.put("INBOX_APPLY", "false");
+    env.put("INBOX_CLAIM_IDLE_MS", "4000");
+    int webhooks = 1_000;
+    TargetDialer ingest = RunningService.start(env);
+    TargetDialer applier = null;
+    try {
+      WebClient ingestClient = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(ingest.httpPort()));
+      List<io.vertx.core.Future<?>> sent = new ArrayList<>();
+      for (int i = 0; i < webhooks; i++) {
+        Buffer body = new JsonObject().put("native_meeting_id", "bac-klog-now").put("platform", "google_meet")
+            .put("segments", new JsonArray().add(new JsonObject().put("text", "backlog " + i).put("speaker", "Ana")
+                .put("start_time", i).put("end_time", i + 0.5))).toBuffer();
+        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
+        sent.add(ingestClient.post("/webhook/vexa").putHeader("X-Webhook-Timestamp", timestamp)
+            .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(timestamp, body)).sendBuffer(body)
+            .andThen(answer -> assertThat(answer.result().statusCode()).isEqualTo(200)));
+      }
+      io.vertx.core.Future.all(sent).await();
+      try (InboxProbe inbox = new InboxProbe(vertx, redis.url(), env.get("REDIS_KEY_PREFIX"))) {
+        inbox.readAsDeadConsumer();
+        assertThat(inbox.pending()).isEqualTo(webhooks);
+      }
+      Thread.sleep(4_000); // idle long enough to be claimed at once
+
+      env.remove("INBOX_APPLY");
+      applier = RunningService.start(env);
+      long started = System.nanoTime();
+      await(() -> Long.valueOf(webhooks).equals(single("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meeting)));
+      // A hundred per claim period (2 s here) would take about 18 s.
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
     } finally {
       if (applier != null) {
         applier.stop();
