@@ -55,10 +55,13 @@ final class LiveStream {
   private final StreamOutages outages;
   /** Followed meetings by Vexa's meeting id (a restart is a new Vexa id for the same link). */
   private final Map<Long, Followed> followed = new HashMap<>();
+  /** The newest followed bot of each meeting: a resync looks up thousands of meetings at once. */
+  private final Map<Long, Followed> newestByMeeting = new HashMap<>();
   private final PendingSnapshots snapshots = new PendingSnapshots();
   private WebSocket socket;
   private long reconnectDelayMs = 1_000;
   private long pingTimer;
+  private Future<Void> resyncing;
   private boolean stopped;
 
   LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa, LiveLeases leases, IntSupplier clusterSize,
@@ -101,9 +104,10 @@ final class LiveStream {
   }
 
   private void follow(Followed meeting) {
-    Followed previous = followed.values().stream()
-        .filter(f -> f.meetingId() == meeting.meetingId() && f.vexaMeetingId() != meeting.vexaMeetingId())
-        .findFirst().orElse(null);
+    Followed previous = newestByMeeting.get(meeting.meetingId());
+    if (previous != null && previous.vexaMeetingId() == meeting.vexaMeetingId()) {
+      previous = null;
+    }
     if (previous != null && previous.vexaMeetingId() > meeting.vexaMeetingId()) {
       return; // an older view of the meeting (Vexa's ids grow): its newer bot is already followed
     }
@@ -113,6 +117,7 @@ final class LiveStream {
       snapshots.forget(previous.vexaMeetingId());
       send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(previous.subscription())));
     }
+    newestByMeeting.put(meeting.meetingId(), meeting);
     if (followed.put(meeting.vexaMeetingId(), meeting) == null) {
       LOG.info("following meeting on the live stream [meeting: {}, vexa id: {}]", meeting.meetingId(), meeting.vexaMeetingId());
       send(new JsonObject().put("action", "subscribe").put("meetings", new JsonArray().add(meeting.subscription())));
@@ -126,6 +131,7 @@ final class LiveStream {
     Followed gone = followed.remove(vexaMeetingId);
     snapshots.forget(vexaMeetingId);
     if (gone != null) {
+      newestByMeeting.remove(gone.meetingId(), gone);
       LOG.info("no longer following meeting [meeting: {}, vexa id: {}]", gone.meetingId(), vexaMeetingId);
       outages.up(List.of(gone.meetingId())); // whoever follows it now (or the backfill) fills what this node missed
       send(new JsonObject().put("action", "unsubscribe").put("meetings", new JsonArray().add(gone.subscription())));
@@ -139,6 +145,14 @@ final class LiveStream {
    * started while it ran is in flight but not in the result, and must not be dropped.
    */
   Future<Void> resync() {
+    // One at a time: with thousands of meetings a resync can outlast the timer's period.
+    if (resyncing == null) {
+      resyncing = syncFollowed().onComplete(ignored -> resyncing = null);
+    }
+    return resyncing;
+  }
+
+  private Future<Void> syncFollowed() {
     Set<Long> judged = new HashSet<>();
     followed.values().forEach(meeting -> judged.add(meeting.meetingId()));
     return pg.query(WebhookSql.IN_FLIGHT).execute().compose(rows -> {
@@ -171,7 +185,7 @@ final class LiveStream {
   }
 
   private boolean isFollowed(long meetingId) {
-    return followed.values().stream().anyMatch(meeting -> meeting.meetingId() == meetingId);
+    return newestByMeeting.containsKey(meetingId);
   }
 
   private void connect() {
@@ -320,7 +334,9 @@ final class LiveStream {
         Row row = rows.result().iterator().next();
         Followed meeting = new Followed(row.getLong("meeting_id"), vexaId, row.getString("session_uid"),
             row.getString("platform"), row.getString("native_meeting_id"));
-        followed.putIfAbsent(vexaId, meeting);
+        if (followed.putIfAbsent(vexaId, meeting) == null) {
+          newestByMeeting.merge(meeting.meetingId(), meeting, (held, seen) -> held.vexaMeetingId() > seen.vexaMeetingId() ? held : seen);
+        }
         action.accept(meeting);
       }
     });

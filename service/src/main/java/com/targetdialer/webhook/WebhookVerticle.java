@@ -58,7 +58,8 @@ public final class WebhookVerticle extends VerticleBase {
       live = new LiveStream(vertx, pg, settings.vexa(), vexa, new LiveLeases(pg, membership.nodeId(), leaseTtl), membership::size,
           new StreamOutages(pg, clock));
       live.start();
-      resyncTimer = vertx.setPeriodic(settings.liveResyncIntervalSeconds() * 1000L, id -> live.resync());
+      resyncTimer = vertx.setPeriodic(settings.liveResyncIntervalSeconds() * 1000L, id -> live.resync()
+          .onFailure(e -> LOG.warn("live stream resync failed, next in {} s [error: {}]", settings.liveResyncIntervalSeconds(), e.getMessage())));
     }
     vertx.eventBus().<JsonObject>consumer(Addresses.BOT_STARTED, message -> {
       JsonObject bot = message.body();
