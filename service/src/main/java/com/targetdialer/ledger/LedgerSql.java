@@ -9,15 +9,15 @@ final class LedgerSql {
   /**
    * Meetings to judge: not decided yet with a bot sent (their coverage grows as they run), and any
    * changed since last judged, or within 10 s before (a change whose transaction began before the last
-   * judgement read its facts is judged once more). $1 is how many.
+   * judgement read its facts is judged once more). $1 is how many, the longest unjudged first: with
+   * more meetings in calls than a sweep takes, the same lowest ids would otherwise be taken every time.
    */
   static final String DUE = """
-      SELECT id FROM td_meetings WHERE outcome = 'pending' AND bot_status <> 'scheduled'
-      UNION
       SELECT id FROM td_meetings
-      WHERE updated_at > coalesce(assessed_at, '-infinity'::timestamptz) - interval '10 seconds'
-        AND NOT (outcome = 'pending' AND bot_status = 'scheduled')
-      ORDER BY id
+      WHERE (outcome = 'pending' AND bot_status <> 'scheduled')
+         OR (updated_at > coalesce(assessed_at, '-infinity'::timestamptz) - interval '10 seconds'
+             AND NOT (outcome = 'pending' AND bot_status = 'scheduled'))
+      ORDER BY assessed_at NULLS FIRST, id
       LIMIT $1
       """;
 
