@@ -1,6 +1,5 @@
 package com.targetdialer.webhook;
 
-import com.targetdialer.bus.SegmentBatch;
 import com.targetdialer.config.Settings;
 import com.targetdialer.bus.DeadLetter;
 import com.targetdialer.vexa.VexaSegments;
@@ -38,6 +37,7 @@ final class InboxConsumer {
   private final Settings settings;
   private final SegmentOwners owners;
   private final StatusBatches statuses;
+  private final SegmentBatcher segmentsOut;
   private final String consumer;
   private boolean running;
   private boolean reading;
@@ -46,7 +46,8 @@ final class InboxConsumer {
   private Promise<Void> drained;
   private long claimTimer;
 
-  InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings, String nodeId) {
+  InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings, String nodeId, SegmentBatcher segmentsOut) {
+    this.segmentsOut = segmentsOut;
     this.consumer = nodeId + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.vertx = vertx;
     this.inbox = inbox;
@@ -250,8 +251,7 @@ final class InboxConsumer {
         // The whole body is kept (it names the meeting); the others of its segments are stored all the same.
         Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
             : deadLetter(entry, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyableError(id), 1);
-        Future<Void> stored = normalized.segments().isEmpty() ? Future.succeededFuture()
-            : SegmentBatch.live(id, normalized.segments()).send(vertx.eventBus()).mapEmpty();
+        Future<Void> stored = normalized.segments().isEmpty() ? Future.succeededFuture() : segmentsOut.persist(id, normalized.segments());
         return Future.all(unkeyable, stored).mapEmpty();
       });
     });

@@ -1,7 +1,6 @@
 package com.targetdialer.webhook;
 
 import com.targetdialer.platform.MeetingLink;
-import com.targetdialer.bus.SegmentBatch;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.VexaSettings;
@@ -53,6 +52,7 @@ final class LiveStream {
   private final LiveLeases leases;
   private final IntSupplier clusterSize;
   private final StreamOutages outages;
+  private final SegmentBatcher segmentsOut;
   /** Followed meetings by Vexa's meeting id (a restart is a new Vexa id for the same link). */
   private final Map<Long, Followed> followed = new HashMap<>();
   /** The newest followed bot of each meeting: a resync looks up thousands of meetings at once. */
@@ -65,7 +65,8 @@ final class LiveStream {
   private boolean stopped;
 
   LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa, LiveLeases leases, IntSupplier clusterSize,
-             StreamOutages outages) {
+             StreamOutages outages, SegmentBatcher segmentsOut) {
+    this.segmentsOut = segmentsOut;
     this.outages = outages;
     this.vertx = vertx;
     this.pg = pg;
@@ -343,7 +344,7 @@ final class LiveStream {
   }
 
   private Future<Void> persist(Followed meeting, JsonArray segments) {
-    return SegmentBatch.live(meeting.meetingId(), segments).send(vertx.eventBus()).mapEmpty();
+    return segmentsOut.persist(meeting.meetingId(), segments);
   }
 
   /** A live frame's segments; if they cannot be written, the frame is kept (Vexa's /ws has no replay). */

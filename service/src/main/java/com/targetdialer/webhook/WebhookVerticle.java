@@ -51,12 +51,13 @@ public final class WebhookVerticle extends VerticleBase {
     vexa = settings.vexa().configured() ? new VexaClient(vertx, settings.vexa()) : null;
     Backfill backfill = new Backfill(vertx, pg, vexa);
     vertx.eventBus().<JsonObject>localConsumer(Addresses.BOT_SESSION_ENDED, message -> backfill.meeting(message.body().getLong("meeting_id")));
-    inbox = new InboxConsumer(vertx, new Inbox(redis, backends.redisKeyPrefix()), pg, settings, membership.nodeId());
+    SegmentBatcher segmentsOut = new SegmentBatcher(context, vertx.eventBus());
+    inbox = new InboxConsumer(vertx, new Inbox(redis, backends.redisKeyPrefix()), pg, settings, membership.nodeId(), segmentsOut);
     if (vexa != null) {
       // A lease outlives a few missed renewals; a dead node's meetings move within ttl + one resync.
       double leaseTtl = Math.max(15, 4.0 * settings.liveResyncIntervalSeconds());
       live = new LiveStream(vertx, pg, settings.vexa(), vexa, new LiveLeases(pg, membership.nodeId(), leaseTtl), membership::size,
-          new StreamOutages(pg, clock));
+          new StreamOutages(pg, clock), segmentsOut);
       live.start();
       resyncTimer = vertx.setPeriodic(settings.liveResyncIntervalSeconds() * 1000L, id -> live.resync()
           .onFailure(e -> LOG.warn("live stream resync failed, next in {} s [error: {}]", settings.liveResyncIntervalSeconds(), e.getMessage())));

@@ -66,7 +66,8 @@ class LiveStreamTest {
     Settings settings = Settings.from(ConfigLoader.load(vertx, null, Map.of("VEXA_API_URL", url, "VEXA_API_KEY", "vxa_test")).await());
     stream = onLoop(() -> {
       LiveStream created = new LiveStream(vertx, streamPool, settings.vexa(), new VexaClient(vertx, settings.vexa()),
-          new LiveLeases(streamPool, "node-a", 15), () -> 1, new StreamOutages(streamPool, java.time.Clock.systemUTC()));
+          new LiveLeases(streamPool, "node-a", 15), () -> 1, new StreamOutages(streamPool, java.time.Clock.systemUTC()),
+          new SegmentBatcher(vertx.getOrCreateContext(), vertx.eventBus()));
       created.start();
       return Future.succeededFuture(created);
     });
