@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.UUID;
@@ -26,9 +25,14 @@ import java.util.UUID;
 final class InboxConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(InboxConsumer.class);
-  private static final int READ_COUNT = 100;
-  /** The next round is read while the last one is still being written: parsing overlaps the SQL. */
-  private static final int ROUNDS_IN_FLIGHT = 2;
+  private static final int READ_COUNT = 500;
+  /**
+   * Entries read and not yet settled, and their bytes: reading goes on while both are under their
+   * limit, and each entry is acknowledged on its own as it is applied, so a meeting whose writes
+   * wait (a row lock, a slow statement) holds back only its own entries.
+   */
+  private static final int MAX_ENTRIES_IN_FLIGHT = 2_000;
+  private static final long MAX_BYTES_IN_FLIGHT = 64L * 1_048_576;
   private static final long BLOCK_MS = 1_000;
   private static final long[] UNKNOWN_BOT_RETRY_MS = {100, 500, 2_000};
 
@@ -41,7 +45,9 @@ final class InboxConsumer {
   private final String consumer;
   private boolean running;
   private boolean reading;
-  private int rounds;
+  private final InboxAcks acks;
+  private int entriesInFlight;
+  private long bytesInFlight;
   private int claims;
   private Promise<Void> drained;
   private long claimTimer;
@@ -54,6 +60,7 @@ final class InboxConsumer {
     this.settings = settings;
     this.owners = new SegmentOwners(pg);
     this.statuses = new StatusBatches(vertx);
+    this.acks = new InboxAcks(vertx.getOrCreateContext(), inbox, settings.inboxClaimIdleMs());
   }
 
   Future<Void> start() {
@@ -90,7 +97,7 @@ final class InboxConsumer {
   }
 
   private boolean idle() {
-    return !reading && rounds == 0 && claims == 0;
+    return !reading && entriesInFlight == 0 && claims == 0;
   }
 
   private void stoppedIfIdle() {
@@ -100,11 +107,11 @@ final class InboxConsumer {
   }
 
   private void readLoop() {
-    if (!running || reading || rounds >= ROUNDS_IN_FLIGHT) {
+    if (!running || reading || entriesInFlight >= MAX_ENTRIES_IN_FLIGHT || bytesInFlight >= MAX_BYTES_IN_FLIGHT) {
       return;
     }
     reading = true;
-    inbox.readNew(consumer, READ_COUNT, BLOCK_MS).onComplete(read -> {
+    inbox.readNew(consumer, Math.min(READ_COUNT, MAX_ENTRIES_IN_FLIGHT - entriesInFlight), BLOCK_MS).onComplete(read -> {
       reading = false;
       if (read.failed()) {
         if (running) {
@@ -117,12 +124,14 @@ final class InboxConsumer {
         return;
       }
       // Entries read just before a stop are still applied: the stop waits for them.
-      if (!read.result().isEmpty()) {
-        rounds++;
-        settle(read.result(), this::apply).onComplete(ignored -> {
-          rounds--;
-          stoppedIfIdle();
+      for (Inbox.Entry entry : read.result()) {
+        entriesInFlight++;
+        bytesInFlight += entry.body().length();
+        apply(entry).transform(outcome -> acks.settle(entry.id(), outcome)).onComplete(settled -> {
+          entriesInFlight--;
+          bytesInFlight -= entry.body().length();
           readLoop();
+          stoppedIfIdle();
         });
       }
       readLoop();
@@ -157,36 +166,10 @@ final class InboxConsumer {
         });
   }
 
-  /**
-   * Applies a round of entries and acknowledges the ones that were applied, in one command. Each
-   * entry succeeds or stays pending on its own; the round itself never fails.
-   */
+  /** Applies claimed entries; completes when each is settled (acknowledged, or left pending again). */
   private Future<Void> settle(List<Inbox.Entry> entries, Function<Inbox.Entry, Future<Void>> action) {
-    if (entries.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Future<Void>> outcomes = entries.stream().map(action).toList();
-    return Future.join(outcomes).transform(ignored -> {
-      List<String> applied = new ArrayList<>();
-      Throwable firstFailure = null;
-      for (int i = 0; i < entries.size(); i++) {
-        if (outcomes.get(i).succeeded()) {
-          applied.add(entries.get(i).id());
-        } else if (firstFailure == null) {
-          firstFailure = outcomes.get(i).cause();
-        }
-      }
-      if (firstFailure != null) {
-        LOG.info("inbox entries not applied yet, delivered again after {} ms [count: {}, first error: {}]",
-            settings.inboxClaimIdleMs(), entries.size() - applied.size(), firstFailure.getMessage());
-      }
-      return inbox.done(applied)
-          .recover(e -> {
-            LOG.warn("inbox acknowledgement failed; the entries will be delivered again and applied idempotently [count: {}, error: {}]",
-                applied.size(), e.getMessage());
-            return Future.succeededFuture();
-          });
-    });
+    return Future.join(entries.stream().map(entry -> action.apply(entry).transform(outcome -> acks.settle(entry.id(), outcome))).toList())
+        .mapEmpty();
   }
 
   /**

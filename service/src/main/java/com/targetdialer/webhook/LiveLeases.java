@@ -69,7 +69,7 @@ final class LiveLeases {
     if (meetingIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    return pg.preparedQuery(RELEASE).execute(Tuple.of(holder, meetingIds.toArray(Long[]::new))).mapEmpty();
+    return pg.preparedQuery(RELEASE).execute(Tuple.tuple().addValue(holder).addValue(meetingIds.toArray(Long[]::new))).mapEmpty();
   }
 
   /** On shutdown: the other nodes take our meetings at their next resync instead of after expiry. */

@@ -67,6 +67,9 @@ class LiveLeasesTest {
     pg.preparedQuery("UPDATE td_live_leases SET expires_at = now() - interval '1 second' WHERE meeting_id = $1").execute(Tuple.of(second)).await();
     assertThat(b.claim(List.of(second)).await()).as("an expired lease moves").containsExactly(second);
     assertThat(a.claim(List.of(first, second)).await()).containsExactly(first);
+
+    a.release(List.of(first)).await();
+    assertThat(b.claim(List.of(first)).await()).as("a released lease is free at once").containsExactly(first);
   }
 
   private OffsetDateTime expiry(long meeting) {

@@ -328,6 +328,42 @@ class WebhookIntakeTest {
   }
 
   @Test
+  @DisplayName("a meeting whose writes wait on a lock holds back only its own inbox entries: the others are applied and acknowledged")
+  void blockedMeetingHoldsOnlyItsOwn() throws Exception {
+    long blocked = joiningMeeting("blo-cked-mtg", 45, "conn-blocked");
+    long flowing = joiningMeeting("flo-wing-mtg", 46, "conn-flowing"); // the next id: another write lane
+    io.vertx.sqlclient.SqlConnection lock = pg.getConnection().await();
+    try (InboxProbe inbox = new InboxProbe(vertx, redis.url(), redisPrefix)) {
+      lock.query("BEGIN").execute().await();
+      lock.preparedQuery("SELECT id FROM td_meetings WHERE id = $1 FOR UPDATE").execute(Tuple.of(blocked)).await();
+      // In the middle of the others, so it is read together with some of them.
+      List<io.vertx.core.Future<?>> sent = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        sent.add(signed(segmentWebhook("flo-wing-mtg", i)));
+        if (i == 150) {
+          sent.add(signed(segmentWebhook("blo-cked-mtg", 0)));
+        }
+      }
+      io.vertx.core.Future.all(sent).await();
+
+      await(() -> Long.valueOf(300).equals(single("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + flowing)));
+      await(() -> inbox.pending() == 1);
+      assertThat(inbox.length()).as("only the blocked meeting's entry is left").isEqualTo(1);
+      lock.query("ROLLBACK").execute().await();
+      await(() -> Long.valueOf(1).equals(single("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + blocked)));
+      await(() -> inbox.length() == 0);
+    } finally {
+      lock.close().await();
+    }
+  }
+
+  private static Buffer segmentWebhook(String nativeId, int i) {
+    return new JsonObject().put("native_meeting_id", nativeId).put("platform", "google_meet")
+        .put("segments", new JsonArray().add(new JsonObject().put("text", "said " + i).put("speaker", "Ana")
+            .put("start_time", i).put("end_time", i + 0.5))).toBuffer();
+  }
+
+  @Test
   @DisplayName("with Redis down the webhook gets 503, so Vexa retries; nothing is claimed as accepted")
   void redisDown() throws Exception {
     int port = redis.port();
