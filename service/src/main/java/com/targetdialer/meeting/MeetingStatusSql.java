@@ -15,9 +15,16 @@ final class MeetingStatusSql {
 
   /**
    * One row per occurrence (call + start), shared by every calendar that holds it. A cancelled
-   * occurrence that is back is scheduled again; times change only while no bot was sent.
+   * occurrence that is back is scheduled again ({@code was_cancelled}: read before this statement's
+   * change); times change only while no bot was sent.
    */
   static final String UPSERT_OCCURRENCES = """
+      WITH was_cancelled AS (
+          SELECT m.id FROM td_meetings m
+          JOIN unnest($1::text[], $2::text[], $6::timestamptz[]) AS k(platform, native_id, s)
+            ON m.platform = k.platform AND m.native_meeting_id = k.native_id AND m.scheduled_start = k.s
+          WHERE m.bot_status = 'cancelled'
+      )
       INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, passcode_enc, title, scheduled_start, scheduled_end, dispatch_at,
                                source, admitters)
       SELECT t.platform, t.native_id, t.url, t.passcode, t.title, t.s, t.e, t.d, 'calendar', coalesce(t.a, '[]')
@@ -32,7 +39,8 @@ final class MeetingStatusSql {
           dispatch_at = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.dispatch_at ELSE td_meetings.dispatch_at END,
           bot_status = CASE WHEN td_meetings.bot_status = 'cancelled' THEN 'scheduled' ELSE td_meetings.bot_status END,
           updated_at = now()
-      RETURNING id, platform, native_meeting_id, scheduled_start, bot_status, dispatch_at, (xmax = 0) AS inserted
+      RETURNING id, platform, native_meeting_id, title, scheduled_start, scheduled_end, bot_status, dispatch_at, (xmax = 0) AS inserted,
+          id IN (SELECT id FROM was_cancelled) AND bot_status = 'scheduled' AS was_cancelled
       """;
 
   /**
@@ -48,7 +56,7 @@ final class MeetingStatusSql {
                         WHERE e.meeting_id = m.id AND e.decision = 'scheduled' AND e.calendar_ref <> $10)
         AND NOT EXISTS (SELECT 1 FROM td_meetings o
                         WHERE o.platform = $2 AND o.native_meeting_id = $3 AND o.scheduled_start = $6 AND o.id <> m.id)
-      RETURNING m.id, m.bot_status, m.dispatch_at
+      RETURNING m.id, m.bot_status, m.dispatch_at, m.title
       """;
 
   /** Occurrences no calendar schedules any more are cancelled, unless a bot was already sent. */
