@@ -168,7 +168,7 @@ public final class LedgerVerticle extends VerticleBase {
               // The first decision waited (REASON_GRACE) for every bot's final transcript: from here it is final.
               boolean first = Outcome.of(oldOutcome) == Outcome.PENDING;
               return MeetingEvents.append(connection, meetingId, "outcome", MeetingEvents.INFO, json.copy().put("message", verdict.reason()))
-                  .compose(ignored -> Outbox.append(connection, EventTypes.MEETING_OUTCOME, meetingId, json.copy().put("previous_outcome", oldOutcome)))
+                  .compose(ignored -> Outbox.append(connection, EventTypes.MEETING_OUTCOME, meetingId, outcomeEvent(json, oldOutcome)))
                   .compose(ignored -> first ? Outbox.transcriptFinal(connection, meetingId, transcriptUrl(meetingId)) : Future.succeededFuture())
                   .map(old);
             }))
@@ -198,6 +198,13 @@ public final class LedgerVerticle extends VerticleBase {
           verdict.coverageRatio(), verdict.reason());
     }
     MeetingUpdate.capture(meetingId, json).publish(vertx.eventBus());
+  }
+
+  /** {@code meeting.outcome}'s data: the verdict with its reason under the contract's name, and what it was before. */
+  private static JsonObject outcomeEvent(JsonObject verdict, String previous) {
+    JsonObject data = verdict.copy().put("reason", verdict.getString("outcome_reason")).put("previous_outcome", previous);
+    data.remove("outcome_reason");
+    return data;
   }
 
   /** The transcript's address for a receiver: absolute when API_URL or PUBLIC_API_URL says where the service is. */
