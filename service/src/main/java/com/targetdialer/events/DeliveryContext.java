@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class DeliveryContext {
 
   /** Lease beyond a delivery's timeout: renewed after each accepted event. */
-  private static final int LEASE_MARGIN_MS = 30_000;
+  private static final int LEASE_MARGIN_MS = 5_000;
 
   private final String node;
   private final EventsSettings settings;

@@ -47,10 +47,6 @@ final class SubscriberRun {
     this.position = subscription.getLong("delivered_seq");
   }
 
-  String id() {
-    return id;
-  }
-
   /** Completes when this run stopped, whatever the reason; failures are recorded, not returned. */
   Future<Void> run() {
     return nextBatch().recover(e -> {
