@@ -6,7 +6,7 @@ final class EventsSql {
   private EventsSql() {
   }
 
-  private static final String NEW_ID = "'evt_' || replace(gen_random_uuid()::text, '-', '')";
+  static final String NEW_ID = "'evt_' || replace(gen_random_uuid()::text, '-', '')";
 
   static final String APPEND = "INSERT INTO td_outbound_events (id, type, meeting_id, data) VALUES (" + NEW_ID + ", $1, $2, $3)";
 

@@ -2,8 +2,6 @@ package com.targetdialer.health;
 
 import com.targetdialer.bus.Addresses;
 import com.targetdialer.config.HealthSettings;
-import com.targetdialer.events.EventTypes;
-import com.targetdialer.events.Outbox;
 import com.targetdialer.store.MeetingEvents;
 import com.targetdialer.store.MeetingLabel;
 import io.vertx.core.Future;
@@ -16,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 
 /**
- * An ALERT or CRITICAL goes five ways: a structured log line, a row in the meeting's event log with
- * the outbound {@code alert} event (one transaction), a message on {@code meetings.updates} for the
- * UI, and, when ALERT_WEBHOOK_URL is set, a signed HTTP POST ({@link AlertWebhook}).
+ * An ALERT or CRITICAL goes four ways: a structured log line, a row in the meeting's event log,
+ * a message on {@code meetings.updates} for the UI, and, when ALERT_WEBHOOK_URL is set, a signed
+ * HTTP POST ({@link AlertWebhook}).
  */
 final class Alerts {
 
@@ -67,11 +65,7 @@ final class Alerts {
           .mergeIn(extra);
       vertx.eventBus().publish(Addresses.MEETINGS_UPDATES, alert);
       webhook.send(alert);
-      // The log entry and the outbound alert commit together.
-      return pg.withTransaction(connection -> MeetingEvents.append(connection, meetingId, type, level,
-              detail.copy().put("message", message).put("meeting", meeting.toJson()))
-          .compose(ignored -> Outbox.append(connection, EventTypes.ALERT, meetingId, new JsonObject().put("level", level).put("alert", type)
-              .put("message", message).put("detail", detail).put("meeting", meeting.toJson()).mergeIn(extra))));
+      return MeetingEvents.append(pg, meetingId, type, level, detail.copy().put("message", message).put("meeting", meeting.toJson()));
     });
   }
 

@@ -112,7 +112,7 @@ class OutboundEventsTest {
   }
 
   @Test
-  @DisplayName("Vexa refusing the bot sends bot.status failed with the reason")
+  @DisplayName("Vexa refusing the bot sends bot.status failed with the reason, and an alert")
   void refusedBot() {
     long meetingId = refusedDispatch("ref-used-bot");
     Await.until("bot.status failed delivered", Duration.ofSeconds(20), () -> delivered(meetingId, "bot.status").stream()
@@ -120,6 +120,9 @@ class OutboundEventsTest {
     JsonObject failed = delivered(meetingId, "bot.status").stream().filter(e -> "failed".equals(e.getJsonObject("data").getString("status")))
         .findFirst().orElseThrow();
     assertThat(failed.getJsonObject("data").getString("reason")).startsWith("vexa_refused: 422");
+    // Logged as an ALERT in the meeting's log, so an outbound alert too.
+    Await.until("alert delivered", Duration.ofSeconds(10), () -> delivered(meetingId, "alert").stream()
+        .anyMatch(e -> "dispatch_failed".equals(e.getJsonObject("data").getString("alert"))));
   }
 
   @Test
