@@ -47,6 +47,8 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean polling;
   private boolean measuring;
   private final Set<Long> timers = new HashSet<>();
+  /** Subscriptions this node is delivering now: a lease that ran out under a slow run must not start a second one. */
+  private final Set<String> running = new HashSet<>();
 
   public DeliveryVerticle(EventsSettings settings, Backends backends, MeterRegistry metrics) {
     this.settings = settings;
@@ -83,8 +85,10 @@ public final class DeliveryVerticle extends VerticleBase {
         .compose(ignored -> pg.preparedQuery(EventsSql.CLAIM).execute(Tuple.of(context.node(), context.leaseMs())))
         .onSuccess(claimed -> {
           for (Row subscription : claimed) {
-            SubscriberRun run = new SubscriberRun(pg, web, context, subscription);
-            run.run();
+            String id = subscription.getString("id");
+            if (running.add(id)) {
+              new SubscriberRun(pg, web, context, subscription).run().onComplete(done -> running.remove(id));
+            }
           }
         })
         .onFailure(e -> LOG.warn("event poll failed [error: {}]", e.getMessage()))
