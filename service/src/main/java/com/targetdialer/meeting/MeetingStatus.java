@@ -84,10 +84,17 @@ public final class MeetingStatus {
             .addValue(meetingId).addValue(platform).addValue(nativeId).addValue(url)
             .addValue(sealedPasscode == null ? null : Buffer.buffer(sealedPasscode))
             .addValue(start).addValue(end).addValue(title).addValue(dispatchAt).addValue(calendarId))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(rows)
-            : Outbox.append(client, EventTypes.MEETING_SCHEDULED, meetingId,
-                scheduledData(platform, nativeId, rows.iterator().next().getString("title"), start, end, dispatchAt).put("moved", true))
-                .map(rows));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(rows);
+          }
+          Row moved = rows.iterator().next();
+          return Outbox.append(client, EventTypes.MEETING_SCHEDULED, meetingId,
+                  scheduledData(platform, nativeId, moved.getString("title"), start, end, dispatchAt).put("moved", true))
+              .compose(ignored -> BotStatus.CANCELLED.value().equals(moved.getString("was_status"))
+                  ? Outbox.botStatus(client, meetingId, BotStatus.SCHEDULED, "back on the calendar, moved") : Future.succeededFuture())
+              .map(rows);
+        });
   }
 
   /** scheduled → cancelled, for those of the meetings no calendar event asks for any more; returns their ids. */

@@ -46,9 +46,11 @@ final class MeetingStatusSql {
   /**
    * A moved event takes its row along, while no bot was sent, no other calendar still holds the row at
    * its old time, and no row exists at the new time already. The event may now lead to another call
-   * ($2 platform, $3 native id, $4 link, $5 sealed passcode). $10 = this calendar.
+   * ($2 platform, $3 native id, $4 link, $5 sealed passcode). $10 = this calendar. was_status: its status
+   * before (a cancelled one is scheduled again).
    */
   static final String MOVE_OCCURRENCE = """
+      WITH was AS (SELECT bot_status FROM td_meetings WHERE id = $1)
       UPDATE td_meetings m SET platform = $2, native_meeting_id = $3, meeting_url = $4, passcode_enc = $5, scheduled_start = $6,
           scheduled_end = $7, title = coalesce($8, m.title), dispatch_at = $9, bot_status = 'scheduled', updated_at = now()
       WHERE m.id = $1 AND m.bot_status IN ('scheduled', 'cancelled')
@@ -56,7 +58,7 @@ final class MeetingStatusSql {
                         WHERE e.meeting_id = m.id AND e.decision = 'scheduled' AND e.calendar_ref <> $10)
         AND NOT EXISTS (SELECT 1 FROM td_meetings o
                         WHERE o.platform = $2 AND o.native_meeting_id = $3 AND o.scheduled_start = $6 AND o.id <> m.id)
-      RETURNING m.id, m.bot_status, m.dispatch_at, m.title
+      RETURNING m.id, m.bot_status, m.dispatch_at, m.title, (SELECT bot_status FROM was) AS was_status
       """;
 
   /** Occurrences no calendar schedules any more are cancelled, unless a bot was already sent. */
