@@ -103,6 +103,19 @@ class DeliveryVerticleTest {
   }
 
   @Test
+  @DisplayName("events past EVENT_RETENTION_DAYS are pruned; newer ones stay")
+  void retention() {
+    deployNode();
+    emit(2, EventTypes.ALERT);
+    Await.until("numbered", Duration.ofSeconds(10), () -> seqsOf(EventTypes.ALERT).size() == 2);
+    pg.query("UPDATE td_outbound_events SET occurred_at = now() - interval '31 days' WHERE seq = 1").execute().await();
+    deployNode(); // a node prunes when it starts, then hourly
+    Await.until("the old one pruned", Duration.ofSeconds(10), () ->
+        pg.query("SELECT count(*) FROM td_outbound_events").execute().await().iterator().next().getLong(0) == 1);
+    assertThat(seqsOf(EventTypes.ALERT)).containsExactly(2L);
+  }
+
+  @Test
   @DisplayName("a subscriber gets its types in seq order, signed: the right secret verifies, a wrong one does not")
   void orderedAndSigned() {
     deployNode();
