@@ -15,6 +15,7 @@ import com.targetdialer.config.ConfigLoader;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.config.RedisUrl;
 import com.targetdialer.config.Settings;
+import com.targetdialer.events.DeliveryVerticle;
 import com.targetdialer.ledger.LedgerVerticle;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.EmbeddedPostgresServer;
@@ -132,6 +133,7 @@ public final class TargetDialer {
     deploy(new HealthVerticle(settings, backends, metrics, clock));
     deploy(new LedgerVerticle(settings, backends, metrics, clock));
     deploy(new CalendarVerticle(settings, backends, cipher, clock));
+    deploy(new DeliveryVerticle(settings.events(), backends, metrics));
     // HTTP_PORT 0 means any free port: chosen here, so every instance shares the same one.
     httpPort = settings.httpPort() > 0 ? settings.httpPort() : freePort();
     try {

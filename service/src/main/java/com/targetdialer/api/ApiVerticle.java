@@ -5,6 +5,7 @@ import com.targetdialer.access.Viewer;
 import com.targetdialer.access.ViewerAuth;
 import com.targetdialer.cluster.Membership;
 import com.targetdialer.config.Settings;
+import com.targetdialer.events.Subscriptions;
 import com.targetdialer.store.Backends;
 import com.targetdialer.vexa.WebhookSignature;
 import com.targetdialer.webhook.Inbox;
@@ -89,13 +90,19 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/meetings/:id").handler(uiAuth).handler(meetings::one);
     router.get("/api/meetings/:id/transcript").handler(uiAuth).handler(meetings::transcript);
     router.get("/api/coverage").handler(uiAuth).handler(new CoverageHandler(pg, clock)::report);
-    BearerAuth calendarsAuth = new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey());
+    BearerAuth internalAuth = new BearerAuth("INTERNAL_API_KEY", settings.internalApiKey());
     CalendarsHandler calendars = new CalendarsHandler(vertx);
-    router.post("/calendars").handler(calendarsAuth).handler(calendars::connect);
-    router.get("/calendars").handler(calendarsAuth).handler(calendars::list);
+    router.post("/calendars").handler(internalAuth).handler(calendars::connect);
+    router.get("/calendars").handler(internalAuth).handler(calendars::list);
     router.get("/api/calendars").handler(uiAuth).handler(calendars::listOwn); // the page's banner: calendars that need re-authorising
-    router.delete("/calendars/:id").handler(calendarsAuth).handler(calendars::disconnect);
-    router.get("/calendars/:id/events").handler(calendarsAuth).handler(calendars::events);
+    router.delete("/calendars/:id").handler(internalAuth).handler(calendars::disconnect);
+    router.get("/calendars/:id/events").handler(internalAuth).handler(calendars::events);
+    SubscriptionsHandler subscriptions = new SubscriptionsHandler(new Subscriptions(pg));
+    router.post("/subscriptions").handler(internalAuth).handler(subscriptions::create);
+    router.get("/subscriptions").handler(internalAuth).handler(subscriptions::list);
+    router.delete("/subscriptions/:id").handler(internalAuth).handler(subscriptions::delete);
+    router.post("/subscriptions/:id/replay").handler(internalAuth).handler(subscriptions::replay);
+    router.get("/api/events").handler(internalAuth).handler(subscriptions::events);
     router.post("/calendar/notifications").handler(new CalendarNotificationsHandler(vertx));
     // UTF-8 whatever the JVM's default charset (a bare POSIX locale makes it ASCII, and the page's text garbled).
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setDefaultContentEncoding("UTF-8"));

@@ -1,5 +1,7 @@
 package com.targetdialer.calendar;
 
+import com.targetdialer.events.Outbox;
+
 /** The SQL of the calendar package, kept together. */
 final class CalendarSql {
 
@@ -192,16 +194,22 @@ final class CalendarSql {
       ON CONFLICT DO NOTHING
       """;
 
-  /** Appends one entry per meeting to td_meeting_events (ids must be distinct), seq bumped in the same statement. */
+  /**
+   * Appends one entry per meeting to td_meeting_events (ids must be distinct), seq bumped in the same
+   * statement; alert-level entries are outbound {@code alert} events too.
+   */
   static final String APPEND_MEETING_EVENTS = """
       WITH bumped AS (
           UPDATE td_meetings m SET event_seq = m.event_seq + 1
           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS t(id, type, level, detail)
           WHERE m.id = t.id
-          RETURNING m.id, m.event_seq, t.type, t.level, t.detail)
-      INSERT INTO td_meeting_events (meeting_id, seq, type, level, detail)
-      SELECT id, event_seq, type, level, detail::jsonb FROM bumped
-      """;
+          RETURNING m.id, m.event_seq, t.type, t.level, t.detail
+      ), logged AS (
+          INSERT INTO td_meeting_events (meeting_id, seq, type, level, detail)
+          SELECT id, event_seq, type, level, detail::jsonb FROM bumped
+          RETURNING meeting_id, type, level, detail
+      )
+      """ + Outbox.alertsOf("logged");
 
   static final String PURGE_OLD_EVENTS = """
       DELETE FROM td_calendar_events

@@ -39,7 +39,8 @@ public record Settings(
     int inboxClaimIdleMs,
     int eventIdRetentionHours,
     int liveResyncIntervalSeconds,
-    CalendarSettings calendar) {
+    CalendarSettings calendar,
+    EventsSettings events) {
 
   private static final List<String> HTTP_SCHEMES = List.of("http", "https");
 
@@ -85,7 +86,8 @@ public record Settings(
         read.integer("INBOX_CLAIM_IDLE_MS", 100, 3_600_000),
         read.integer("EVENT_ID_RETENTION_H", 1, 24 * 366),
         read.integer("LIVE_RESYNC_INTERVAL_S", 1, 3_600),
-        CalendarSettings.read(read, HTTP_SCHEMES, database != null));
+        CalendarSettings.read(read, HTTP_SCHEMES, database != null),
+        EventsSettings.read(read));
   }
 
   private static String secret(SettingReader read, String name) {

@@ -153,7 +153,7 @@ public final class DispatchVerticle extends VerticleBase {
     boolean resume = message.body().getBoolean("resume", false);
     Future<RowSet<Row>> claimed = resume
         ? pg.preparedQuery(DispatchSql.RESTARTING_MEETING).execute(Tuple.of(meetingId))
-        : MeetingStatus.claimRestart(pg, meetingId, message.body().getInteger("restart_count", 0));
+        : pg.withTransaction(connection -> MeetingStatus.claimRestart(connection, meetingId, message.body().getInteger("restart_count", 0)));
     claimed.compose(rows -> {
       if (!rows.iterator().hasNext()) {
         return Future.failedFuture(new DispatchFailure(Failures.CONFLICT, "meeting " + meetingId + " is not in a state to restart (already restarted?)"));

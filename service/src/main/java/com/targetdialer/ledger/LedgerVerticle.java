@@ -5,6 +5,8 @@ import com.targetdialer.bus.MeetingUpdate;
 import com.targetdialer.config.LedgerSettings;
 import com.targetdialer.config.Settings;
 import com.targetdialer.dispatch.StartReason;
+import com.targetdialer.events.EventTypes;
+import com.targetdialer.events.Outbox;
 import com.targetdialer.meeting.BotStatus;
 import com.targetdialer.meeting.LobbyRetry;
 import com.targetdialer.store.Backends;
@@ -60,6 +62,7 @@ public final class LedgerVerticle extends VerticleBase {
   private final Backends backends;
   private final MeterRegistry metrics;
   private final Clock clock;
+  private final String publicUrl;
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
   private final Map<GapCause, Counter> gapSeconds = new EnumMap<>(GapCause.class);
   private DistributionSummary coverage;
@@ -74,6 +77,7 @@ public final class LedgerVerticle extends VerticleBase {
     this.backends = backends;
     this.metrics = metrics;
     this.clock = clock;
+    this.publicUrl = settings.apiUrl() != null ? settings.apiUrl() : settings.publicApiUrl();
   }
 
   @Override
@@ -156,10 +160,17 @@ public final class LedgerVerticle extends VerticleBase {
                 return Future.succeededFuture((Row) null);
               }
               Row old = rows.iterator().next();
-              boolean decided = verdict.outcome() != Outcome.PENDING && !verdict.outcome().value().equals(old.getString("old_outcome"));
-              return decided
-                  ? MeetingEvents.append(connection, meetingId, "outcome", MeetingEvents.INFO, json.copy().put("message", verdict.reason())).map(old)
-                  : Future.succeededFuture(old);
+              String oldOutcome = old.getString("old_outcome");
+              boolean decided = verdict.outcome() != Outcome.PENDING && !verdict.outcome().value().equals(oldOutcome);
+              if (!decided) {
+                return Future.succeededFuture(old);
+              }
+              // The first decision waited (REASON_GRACE) for every bot's final transcript: from here it is final.
+              boolean first = Outcome.of(oldOutcome) == Outcome.PENDING;
+              return MeetingEvents.append(connection, meetingId, "outcome", MeetingEvents.INFO, json.copy().put("message", verdict.reason()))
+                  .compose(ignored -> Outbox.append(connection, EventTypes.MEETING_OUTCOME, meetingId, outcomeEvent(json, oldOutcome)))
+                  .compose(ignored -> first ? Outbox.transcriptFinal(connection, meetingId, transcriptUrl(meetingId)) : Future.succeededFuture())
+                  .map(old);
             }))
         .map(old -> {
           if (old != null) {
@@ -187,6 +198,18 @@ public final class LedgerVerticle extends VerticleBase {
           verdict.coverageRatio(), verdict.reason());
     }
     MeetingUpdate.capture(meetingId, json).publish(vertx.eventBus());
+  }
+
+  /** {@code meeting.outcome}'s data: the verdict with its reason under the contract's name, and what it was before. */
+  private static JsonObject outcomeEvent(JsonObject verdict, String previous) {
+    JsonObject data = verdict.copy().put("reason", verdict.getString("outcome_reason")).put("previous_outcome", previous);
+    data.remove("outcome_reason");
+    return data;
+  }
+
+  /** The transcript's address for a receiver: absolute when API_URL or PUBLIC_API_URL says where the service is. */
+  private String transcriptUrl(long meetingId) {
+    return (publicUrl == null ? "" : publicUrl) + "/api/meetings/" + meetingId + "/transcript";
   }
 
   private static JsonArray gaps(Object stored) {

@@ -15,9 +15,16 @@ final class MeetingStatusSql {
 
   /**
    * One row per occurrence (call + start), shared by every calendar that holds it. A cancelled
-   * occurrence that is back is scheduled again; times change only while no bot was sent.
+   * occurrence that is back is scheduled again ({@code was_cancelled}: read before this statement's
+   * change); times change only while no bot was sent.
    */
   static final String UPSERT_OCCURRENCES = """
+      WITH was_cancelled AS (
+          SELECT m.id FROM td_meetings m
+          JOIN unnest($1::text[], $2::text[], $6::timestamptz[]) AS k(platform, native_id, s)
+            ON m.platform = k.platform AND m.native_meeting_id = k.native_id AND m.scheduled_start = k.s
+          WHERE m.bot_status = 'cancelled'
+      )
       INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, passcode_enc, title, scheduled_start, scheduled_end, dispatch_at,
                                source, admitters)
       SELECT t.platform, t.native_id, t.url, t.passcode, t.title, t.s, t.e, t.d, 'calendar', coalesce(t.a, '[]')
@@ -32,15 +39,18 @@ final class MeetingStatusSql {
           dispatch_at = CASE WHEN td_meetings.bot_status IN ('scheduled', 'cancelled') THEN EXCLUDED.dispatch_at ELSE td_meetings.dispatch_at END,
           bot_status = CASE WHEN td_meetings.bot_status = 'cancelled' THEN 'scheduled' ELSE td_meetings.bot_status END,
           updated_at = now()
-      RETURNING id, platform, native_meeting_id, scheduled_start, bot_status, dispatch_at, (xmax = 0) AS inserted
+      RETURNING id, platform, native_meeting_id, title, scheduled_start, scheduled_end, bot_status, dispatch_at, (xmax = 0) AS inserted,
+          id IN (SELECT id FROM was_cancelled) AND bot_status = 'scheduled' AS was_cancelled
       """;
 
   /**
    * A moved event takes its row along, while no bot was sent, no other calendar still holds the row at
    * its old time, and no row exists at the new time already. The event may now lead to another call
-   * ($2 platform, $3 native id, $4 link, $5 sealed passcode). $10 = this calendar.
+   * ($2 platform, $3 native id, $4 link, $5 sealed passcode). $10 = this calendar. was_status: its status
+   * before (a cancelled one is scheduled again).
    */
   static final String MOVE_OCCURRENCE = """
+      WITH was AS (SELECT bot_status FROM td_meetings WHERE id = $1)
       UPDATE td_meetings m SET platform = $2, native_meeting_id = $3, meeting_url = $4, passcode_enc = $5, scheduled_start = $6,
           scheduled_end = $7, title = coalesce($8, m.title), dispatch_at = $9, bot_status = 'scheduled', updated_at = now()
       WHERE m.id = $1 AND m.bot_status IN ('scheduled', 'cancelled')
@@ -48,7 +58,7 @@ final class MeetingStatusSql {
                         WHERE e.meeting_id = m.id AND e.decision = 'scheduled' AND e.calendar_ref <> $10)
         AND NOT EXISTS (SELECT 1 FROM td_meetings o
                         WHERE o.platform = $2 AND o.native_meeting_id = $3 AND o.scheduled_start = $6 AND o.id <> m.id)
-      RETURNING m.id, m.bot_status, m.dispatch_at
+      RETURNING m.id, m.bot_status, m.dispatch_at, m.title, (SELECT bot_status FROM was) AS was_status
       """;
 
   /** Occurrences no calendar schedules any more are cancelled, unless a bot was already sent. */

@@ -137,6 +137,10 @@ class CalendarSyncTest {
     assertThat(h.botRequestedAt(id)).isBetween(moved.minusMillis(2_100), moved.minusMillis(500));
     assertThat(h.meetings(code)).hasSize(1);
     assertThat(h.db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'calendar_moved'", id)).isEqualTo(1);
+    // Outbound: scheduled when first seen, and again (moved) with the new start.
+    assertThat(h.db.rows("SELECT data FROM td_outbound_events WHERE type = 'meeting.scheduled' AND meeting_id = $1 ORDER BY pk", id))
+        .extracting(row -> ((JsonObject) row.getValue("data")).getString("scheduled_start") + " moved=" + ((JsonObject) row.getValue("data")).getBoolean("moved"))
+        .containsExactly(original + " moved=null", moved + " moved=true");
   }
 
   @Test
@@ -199,6 +203,14 @@ class CalendarSyncTest {
     Await.until("past the dispatch time", Duration.ofSeconds(10), () -> Instant.now().isAfter(start.minusMillis(1_500)));
     assertThat(h.vexa.botsStarted(toCancel) + h.vexa.botsStarted(declinedUpFront) + h.vexa.botsStarted(declinedLater)).isZero();
     assertThat(h.status(toCancel)).isEqualTo("cancelled");
+    // Outbound: each was scheduled, then cancelled (with its bot.status), in that order (the ledger's meeting.outcome may follow).
+    for (String code : List.of(toCancel, declinedLater)) {
+      long id = h.meeting(code).getLong("id");
+      assertThat(h.db.rows("SELECT type, data FROM td_outbound_events WHERE meeting_id = $1 ORDER BY pk", id))
+          .extracting(row -> row.getString("type") + (row.getString("type").equals("bot.status")
+              ? " " + ((JsonObject) row.getValue("data")).getString("status") : ""))
+          .startsWith("meeting.scheduled", "meeting.cancelled", "bot.status cancelled");
+    }
   }
 
   @Test

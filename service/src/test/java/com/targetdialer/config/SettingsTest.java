@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,5 +56,16 @@ class SettingsTest {
         .hasMessage("HTTP_INSTANCES: expected a whole number, got an object");
     assertThatThrownBy(() -> Settings.from(ConfigLoader.defaults().putNull("HTTP_PORT")))
         .hasMessage("HTTP_PORT: is required");
+  }
+
+  @Test
+  @DisplayName("the event retry schedule reads as waits in ms, s, m or h; the default is the contract's")
+  void eventRetrySchedule() {
+    assertThat(Settings.from(ConfigLoader.defaults()).events().retrySchedule()).containsExactly(Duration.ZERO, Duration.ofSeconds(5),
+        Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
+    assertThat(with("EVENT_RETRY_SCHEDULE", "0ms, 250ms,1s").events().retrySchedule())
+        .containsExactly(Duration.ZERO, Duration.ofMillis(250), Duration.ofSeconds(1));
+    assertThatThrownBy(() -> with("EVENT_RETRY_SCHEDULE", "0s,soon"))
+        .hasMessage("EVENT_RETRY_SCHEDULE: expected waits like 0s,5s,5m,30m,2h, got 'soon'");
   }
 }

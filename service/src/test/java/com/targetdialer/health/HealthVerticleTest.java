@@ -142,6 +142,12 @@ class HealthVerticleTest {
           assertThat(a.getLong("id")).as("named like every update on meetings.updates").isEqualTo(meetingId);
         });
     assertThat(deaf.getJsonObject("meeting")).isEqualTo(named);
+    // Outbound: the alert and the restart are events for the systems downstream, written with the change.
+    assertThat(db.rows("SELECT data FROM td_outbound_events WHERE type = 'alert' AND meeting_id = $1", meetingId))
+        .extracting(row -> ((JsonObject) row.getValue("data")).getString("alert")).contains("deaf_bot");
+    assertThat(db.rows("SELECT data FROM td_outbound_events WHERE type = 'bot.status' AND meeting_id = $1 ORDER BY pk", meetingId))
+        .extracting(row -> ((JsonObject) row.getValue("data")).getString("status") + ": " + ((JsonObject) row.getValue("data")).getString("reason"))
+        .contains("restarting: deaf bot: restart 1");
     // Whichever instance held the sweep lock counted it.
     String metrics = services.stream()
         .map(service -> client.get(service.httpPort(), "127.0.0.1", "/metrics").send().await().bodyAsString())
