@@ -13,6 +13,7 @@ final class DispatchSql {
       INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, title, scheduled_start, source)
       VALUES ($1, $2, $3, $4, $5, 'api')
       ON CONFLICT ON CONSTRAINT td_meetings_occurrence_key DO NOTHING
+      RETURNING id, title, scheduled_start
       """;
 
   static final String FIND_OCCURRENCE = """
@@ -29,7 +30,7 @@ final class DispatchSql {
   static final String INSERT_OCCURRENCE_NOW = """
       INSERT INTO td_meetings (platform, native_meeting_id, meeting_url, title, scheduled_start, source)
       VALUES ($1, $2, $3, $4, date_trunc('second', now()), 'api')
-      RETURNING id, bot_status
+      RETURNING id, bot_status, title, scheduled_start
       """;
 
   static final String LOAD_MEETING = """

@@ -237,6 +237,7 @@ public final class DispatchVerticle extends VerticleBase {
     MeetingLink link = request.link();
     return connection.preparedQuery(DispatchSql.INSERT_OCCURRENCE)
         .execute(Tuple.of(link.platform().wire(), link.nativeId(), link.url(), request.title(), start))
+        .compose(inserted -> announce(connection, link, inserted))
         .compose(ignored -> connection.preparedQuery(DispatchSql.FIND_OCCURRENCE).execute(Tuple.of(link.platform().wire(), link.nativeId(), start)))
         .map(rows -> rows.iterator().next());
   }
@@ -247,7 +248,17 @@ public final class DispatchVerticle extends VerticleBase {
         .compose(rows -> rows.iterator().hasNext() ? Future.succeededFuture(rows.iterator().next())
             : connection.preparedQuery(DispatchSql.INSERT_OCCURRENCE_NOW)
                 .execute(Tuple.of(link.platform().wire(), link.nativeId(), link.url(), request.title()))
-                .map(inserted -> inserted.iterator().next()));
+                .compose(inserted -> announce(connection, link, inserted).map(inserted.iterator().next())));
+  }
+
+  /** A meeting this request created (none when it existed) is news: {@code meeting.scheduled}, in the claim's transaction. */
+  private static Future<Void> announce(SqlConnection connection, MeetingLink link, RowSet<Row> inserted) {
+    if (inserted.rowCount() == 0) {
+      return Future.succeededFuture();
+    }
+    Row row = inserted.iterator().next();
+    return MeetingStatus.scheduledAdHoc(connection, row.getLong("id"), link.platform().wire(), link.nativeId(), row.getString("title"),
+        row.getOffsetDateTime("scheduled_start"));
   }
 
   /** Starts (or adopts) the bot of a claimed meeting and records the outcome either way. */

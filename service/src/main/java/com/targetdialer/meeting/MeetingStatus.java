@@ -66,6 +66,13 @@ public final class MeetingStatus {
         });
   }
 
+  /** An ad-hoc dispatch created the meeting: {@code meeting.scheduled} ({@code "ad_hoc": true}), its bot claimed next. */
+  public static Future<Void> scheduledAdHoc(SqlClient client, long meetingId, String platform, String nativeId, String title,
+                                            OffsetDateTime start) {
+    return Outbox.append(client, EventTypes.MEETING_SCHEDULED, meetingId,
+        scheduledData(platform, nativeId, title, start, null, null).put("ad_hoc", true));
+  }
+
   private static JsonObject scheduledData(String platform, String nativeId, String title, OffsetDateTime start, OffsetDateTime end,
                                           OffsetDateTime dispatchAt) {
     return new JsonObject().put("platform", platform).put("native_meeting_id", nativeId).put("title", title)

@@ -88,7 +88,7 @@ class OutboundEventsTest {
   }
 
   @Test
-  @DisplayName("a recorded meeting sends bot.status for each step, then meeting.outcome and transcript.final, signed, in order")
+  @DisplayName("a recorded meeting (ad hoc) sends meeting.scheduled, bot.status for each step, then meeting.outcome and transcript.final, signed, in order")
   void recordedMeeting() {
     String code = "obe-vent-sok";
     vexa.script(code, BotScript.normal().segments(5));
@@ -97,9 +97,14 @@ class OutboundEventsTest {
     Await.until("transcript.final delivered", Duration.ofSeconds(60), () -> !delivered(meetingId, "transcript.final").isEmpty());
     List<JsonObject> events = delivered(meetingId, null);
     assertThat(events).extracting(e -> e.getString("type") + (e.getString("type").equals("bot.status") ? " " + e.getJsonObject("data").getString("status") : ""))
-        .containsSubsequence("bot.status requested", "bot.status joining", "bot.status active", "bot.status completed", "meeting.outcome",
+        .containsSubsequence("meeting.scheduled", "bot.status requested", "bot.status joining", "bot.status active", "bot.status completed", "meeting.outcome",
             "transcript.final");
     assertThat(events).extracting(e -> e.getLong("seq")).isSorted();
+    JsonObject scheduled = delivered(meetingId, "meeting.scheduled").get(0).getJsonObject("data");
+    assertThat(scheduled.getString("native_meeting_id")).isEqualTo(code);
+    assertThat(scheduled.getBoolean("ad_hoc")).isTrue();
+    assertThat(scheduled.getString("scheduled_start")).isNotNull();
+    assertThat(delivered(meetingId, "meeting.scheduled")).hasSize(1);
     JsonObject outcome = delivered(meetingId, "meeting.outcome").get(0).getJsonObject("data");
     assertThat(outcome.getString("outcome")).isEqualTo("captured");
     assertThat(outcome.getString("reason")).isNotBlank();
