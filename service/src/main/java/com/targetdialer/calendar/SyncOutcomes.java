@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +47,25 @@ final class SyncOutcomes {
         .compose(ignored -> warnEarly(claimed.id()));
   }
 
-  /** Credentials getting old, or syncs failing a while: one warning a calendar a day, while it can still be fixed in time. */
+  /**
+   * Credentials getting old, or syncs failing a while: one warning a calendar a day, while it can still be fixed in time.
+   * Its outbound alert commits with the warned_at that records it.
+   */
   private Future<Void> warnEarly(String id) {
-    return pg.preparedQuery(CalendarSql.WARN).execute(Tuple.of(id, calendar.credentialWarnDays(), (double) calendar.failingAlertSeconds()))
-        .map(rows -> {
-          rows.forEach(alerts::warning);
+    return pg.withTransaction(connection -> connection.preparedQuery(CalendarSql.WARN)
+            .execute(Tuple.of(id, calendar.credentialWarnDays(), (double) calendar.failingAlertSeconds()))
+            .compose(rows -> {
+              List<JsonObject> warnings = new ArrayList<>();
+              Future<Void> recorded = Future.succeededFuture();
+              for (Row row : rows) {
+                JsonObject warning = CalendarAlerts.warning(row);
+                warnings.add(warning);
+                recorded = recorded.compose(ignored -> CalendarAlerts.record(connection, warning));
+              }
+              return recorded.map(warnings);
+            }))
+        .map(warnings -> {
+          warnings.forEach(alerts::warn);
           return null;
         });
   }
@@ -87,7 +102,10 @@ final class SyncOutcomes {
     return step / 2 + ThreadLocalRandom.current().nextDouble() * step / 2;
   }
 
-  /** invalid_grant: stop syncing, say which upcoming meetings are at risk (on each one's log too), keep them scheduled. */
+  /**
+   * invalid_grant: stop syncing, say which upcoming meetings are at risk (on each one's log too), keep them scheduled.
+   * The calendar's alert is an outbound event in the transaction that marks it needs_reauth.
+   */
   private Future<Void> needsReauth(CalendarSync.Claimed claimed, String detail) {
     String id = claimed.id();
     credentials.forget(id);
@@ -95,7 +113,7 @@ final class SyncOutcomes {
             .execute(Tuple.of(id, nodeId, detail))
             .compose(changed -> {
               if (changed.size() == 0) {
-                return Future.succeededFuture((List<Row>) null);
+                return Future.succeededFuture((Reauth) null);
               }
               return connection.preparedQuery(CalendarSql.UPCOMING_MEETINGS).execute(Tuple.of(id)).compose(rows -> {
                 List<Row> upcoming = new ArrayList<>();
@@ -105,33 +123,45 @@ final class SyncOutcomes {
                     upcoming.add(row);
                   }
                 });
-                if (upcoming.isEmpty()) {
-                  return Future.succeededFuture(upcoming);
-                }
-                int n = upcoming.size();
-                Long[] ids = new Long[n];
-                String[] types = new String[n];
-                String[] levels = new String[n];
-                String[] details = new String[n];
-                for (int i = 0; i < n; i++) {
-                  ids[i] = upcoming.get(i).getLong("id");
-                  types[i] = "calendar_needs_reauth";
-                  levels[i] = "alert";
-                  details[i] = new JsonObject().put("calendar", id).put("error", detail)
-                      .put("detail", "the calendar needs re-authorisation: changes to this meeting are no longer seen; it stays scheduled")
-                      .encode();
-                }
-                return CalendarSync.appendMeetingEvents(connection, ids, types, levels, details).map(upcoming);
+                JsonObject alert = CalendarAlerts.needsReauth(id, claimed.calendarId(), upcoming, detail);
+                return logOnMeetings(connection, id, upcoming, detail)
+                    .compose(ignored -> CalendarAlerts.record(connection, alert))
+                    .map(new Reauth(upcoming, alert));
               });
             }))
-        .map(upcoming -> {
-          if (upcoming != null) {
+        .map(reauth -> {
+          if (reauth != null) {
             LOG.warn("ALERT calendar needs re-authorisation [calendar: {}, error: {}, upcoming meetings: {}]",
-                id, detail, describeMeetings(upcoming));
-            alerts.needsReauth(id, claimed.calendarId(), upcoming, detail);
+                id, detail, describeMeetings(reauth.upcoming()));
+            alerts.raise(reauth.alert());
           }
           return null;
         });
+  }
+
+  /** What a calendar's needs_reauth committed: its meetings at risk and its alert. */
+  private record Reauth(List<Row> upcoming, JsonObject alert) {
+  }
+
+  /** A calendar_needs_reauth entry on each upcoming meeting's log. */
+  private static Future<Void> logOnMeetings(SqlConnection connection, String id, List<Row> upcoming, String detail) {
+    int n = upcoming.size();
+    if (n == 0) {
+      return Future.succeededFuture();
+    }
+    Long[] ids = new Long[n];
+    String[] types = new String[n];
+    String[] levels = new String[n];
+    String[] details = new String[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = upcoming.get(i).getLong("id");
+      types[i] = "calendar_needs_reauth";
+      levels[i] = "alert";
+      details[i] = new JsonObject().put("calendar", id).put("error", detail)
+          .put("detail", "the calendar needs re-authorisation: changes to this meeting are no longer seen; it stays scheduled")
+          .encode();
+    }
+    return CalendarSync.appendMeetingEvents(connection, ids, types, levels, details);
   }
 
   private static String describeMeetings(List<Row> meetings) {

@@ -44,6 +44,15 @@ public final class Outbox {
         .mapEmpty();
   }
 
+  /**
+   * {@code alert}: an alert raised other than by a meeting's event log (a calendar's, a subscription's),
+   * in the shape {@link #alertsOf} gives the log's; {@code meetingId} null when it is about no one meeting.
+   */
+  public static Future<Void> alert(SqlClient client, Long meetingId, String level, String alert, String message, JsonObject detail) {
+    return append(client, EventTypes.ALERT, meetingId,
+        new JsonObject().put("level", level).put("alert", alert).put("message", message).put("detail", detail));
+  }
+
   /** {@code bot.status}: the meeting's bot status changed, and why. */
   public static Future<Void> botStatus(SqlClient client, long meetingId, BotStatus status, String reason) {
     return append(client, EventTypes.BOT_STATUS, meetingId, botStatusData(status, reason));

@@ -123,9 +123,8 @@ final class SubscriberRun {
           String message = "subscriber " + url + " refused events " + attempts + " times in a row; delivery resumes from seq "
               + (position + 1) + " when it answers";
           LOG.warn("ALERT {} [subscription: {}, error: {}]", message, id, error);
-          return Outbox.append(connection, EventTypes.ALERT, null, new JsonObject().put("level", "alert").put("alert", "subscription_failing")
-              .put("message", message).put("detail", new JsonObject().put("subscription_id", id).put("url", url)
-                  .put("attempts", attempts).put("last_error", error).put("delivered_seq", position)));
+          return Outbox.alert(connection, null, "alert", "subscription_failing", message, new JsonObject().put("subscription_id", id)
+              .put("url", url).put("attempts", attempts).put("last_error", error).put("delivered_seq", position));
         }));
   }
 }

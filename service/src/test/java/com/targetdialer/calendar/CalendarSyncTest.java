@@ -333,6 +333,12 @@ class CalendarSyncTest {
     assertThat(alert.getJsonObject("calendar").getString("calendar_id")).isEqualTo("primary");
     assertThat(alert.getJsonArray("at_risk")).containsExactly(new JsonObject().put("id", id).put("title", "Board meeting")
         .put("scheduled_start", start.toString()));
+    // Outbound: the meeting's logged alert, and the calendar's own (about no one meeting), committed with needs_reauth.
+    assertThat(h.db.count("SELECT count(*) FROM td_outbound_events WHERE type = 'alert' AND meeting_id = $1 "
+        + "AND data ->> 'alert' = 'calendar_needs_reauth'", id)).isEqualTo(1);
+    JsonObject outbound = calendarAlertEvent("calendar_needs_reauth", user);
+    assertThat(outbound.getString("message")).isEqualTo(alert.getString("message"));
+    assertThat(outbound.getJsonObject("detail").getJsonArray("at_risk")).isEqualTo(alert.getJsonArray("at_risk"));
     JsonObject calendar = h.calendar(user);
     assertThat(calendar.getInteger("at_risk_meetings")).isEqualTo(1);
     assertThat(calendar.getString("needs_reauth_since")).isNotNull();
@@ -361,6 +367,7 @@ class CalendarSyncTest {
     h.db.value("UPDATE td_calendars SET credentials_since = now() - interval '151 days' WHERE id = $1", aging);
     JsonObject old = Await.value("the aging warning", Duration.ofSeconds(10), () -> alert("calendar_credentials_aging", aging));
     assertThat(old.getString("message")).contains("consent again");
+    assertThat(calendarAlertEvent("calendar_credentials_aging", aging).getString("message")).isEqualTo(old.getString("message"));
 
     h.google.failNext("/calendar/v3/calendars/" + failing, 500, "backendError", 1_000);
     Await.until("failing", SYNCED, () -> "error".equals(h.calendar(failing).getString("status")));
@@ -368,12 +375,25 @@ class CalendarSyncTest {
     h.db.value("UPDATE td_calendars SET failing_since = now() - interval '16 minutes' WHERE id = $1", failing);
     JsonObject down = Await.value("the failing warning", Duration.ofSeconds(10), () -> alert("calendar_sync_failing", failing));
     assertThat(down.getString("message")).contains("has not synced since");
+    assertThat(calendarAlertEvent("calendar_sync_failing", failing).getString("message")).isEqualTo(down.getString("message"));
 
     int syncs = h.google.listCalls(aging);
     Await.until("two more syncs", SYNCED, () -> h.google.listCalls(aging) >= syncs + 2);
     assertThat(ALERTS.stream().filter(a -> "calendar_credentials_aging".equals(a.getString("alert"))
         && aging.equals(a.getJsonObject("calendar").getString("id")))).as("once a day").hasSize(1);
+    assertThat(h.db.count("SELECT count(*) FROM td_outbound_events WHERE type = 'alert' AND data ->> 'alert' = 'calendar_credentials_aging' "
+        + "AND data -> 'detail' -> 'calendar' ->> 'id' = $1", aging)).as("one outbound alert a day too").isEqualTo(1);
     assertThat(h.delete("/calendars/" + failing).statusCode()).as("its failing syncs stop with it").isEqualTo(200);
+  }
+
+  /** The one outbound alert event of this type about this calendar (no meeting_id): its data. */
+  private static JsonObject calendarAlertEvent(String type, String calendar) {
+    List<Row> rows = h.db.rows("SELECT data FROM td_outbound_events WHERE type = 'alert' AND meeting_id IS NULL "
+        + "AND data ->> 'alert' = $1 AND data -> 'detail' -> 'calendar' ->> 'id' = $2", type, calendar);
+    assertThat(rows).hasSize(1);
+    JsonObject data = (JsonObject) rows.get(0).getValue("data");
+    assertThat(data.getString("level")).isEqualTo("alert");
+    return data;
   }
 
   private static JsonObject alert(String type, String calendar) {
