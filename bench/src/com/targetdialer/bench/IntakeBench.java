@@ -1,0 +1,515 @@
+package com.targetdialer.bench;
+
+import com.targetdialer.Arguments;
+import com.targetdialer.TargetDialer;
+import com.targetdialer.config.DatabaseUrl;
+import com.targetdialer.store.EmbeddedPostgresServer;
+import com.targetdialer.store.EmbeddedRedisServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * {@code bash bench/intake}: issue 18's intake target. In one run, on one embedded Postgres and one embedded
+ * Redis: signed seed-shaped webhooks from wrk (2 threads, 64 connections) against a bare Vert.x server,
+ * the service's {@code /health}, the service's {@code POST /webhook/vexa} (its inbox consumer applying every
+ * accepted webhook on the same cores, into a meeting that exists, so segments become rows) and the seed
+ * plan's receiver (bench/seed_design/app.py: FastAPI, uvicorn 2 workers, uvloop, httptools). Then bursts of
+ * seed-shaped webhooks (60,000 distinct segments; and 180,000 webhooks carrying 60,000 segments ~3 times
+ * each), repeated, each timed from the first send to the last 200 and to the last row in Postgres.
+ * Exits 0 once the figures are printed, 3 if a burst lost rows or a target run failed, 4 on the watchdog.
+ */
+public final class IntakeBench {
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  private static final String PARTS = System.getProperty("bench.intakeParts", "accept,burst");
+  private static final int WATCHDOG_S = Integer.getInteger("bench.watchdog", 1_500);
+  private static final int THREADS = Integer.getInteger("bench.wrkThreads", 2);
+  private static final int CONNECTIONS = Integer.getInteger("bench.connections", 64);
+  /** The first warm-up of each server (JIT, Python's first requests), then the measured window. */
+  private static final int WARMUP_S = Integer.getInteger("bench.warmup", 5);
+  private static final int MEASURE_S = Integer.getInteger("bench.seconds", 10);
+  /** Signed bodies per POST target: more than warm-up plus window send, so the service sees new segments throughout. */
+  private static final int BODIES = Integer.getInteger("bench.intakeBodies", 200_000);
+  /** The seed's enqueue variants measured (SEED_ENQUEUE): arq is the seed plan as written, list the lightest reading. */
+  private static final List<String> SEED_MODES = List.of(System.getProperty("bench.seedModes", "list,arq").split(","));
+  /** Also measure an ingest-only node (INBOX_APPLY=false): acceptance without applying, for the split of the cost. */
+  private static final boolean INGEST_ONLY = Boolean.parseBoolean(System.getProperty("bench.ingestOnly", "true"));
+  private static final int BURST_SEGMENTS = Integer.getInteger("bench.burstSegments", 60_000);
+  /** Copies of each segment per burst variant: 1 = 60,000 webhooks, 3 = the issue's 180,000 carrying 60,000 segments. */
+  private static final int[] BURST_COPIES = Arrays.stream(System.getProperty("bench.burstCopies", "1,3").split(","))
+      .mapToInt(copies -> Integer.parseInt(copies.trim())).toArray();
+  private static final int BURST_REPEATS = Integer.getInteger("bench.burstRepeats", 3);
+  private static final int BURST_IN_FLIGHT = Integer.getInteger("bench.burstInflight", 64);
+  /** How long a burst may take to be all rows; raise it (and the watchdog) to see a slow outlier through to its end. */
+  private static final int BURST_TIMEOUT_S = Integer.getInteger("bench.burstTimeout", 120);
+  /**
+   * Fault injection, off by default: hold the burst meeting's td_meetings row lock for this many seconds,
+   * from 3 s into each burst, so PersistVerticle's statements wait (as behind any long transaction on that
+   * row). Past the event bus's 30 s reply timeout this shows the inbox's silent recovery path.
+   */
+  private static final int STALL_S = Integer.getInteger("bench.burstStall", 0);
+  private static final String SECRET = "intake-bench-secret-" + UUID.randomUUID();
+  private static final String PREFIX = "intake:";
+  private static final String INBOX = PREFIX + "inbox:vexa";
+
+  private final Path root;
+  private final Path repo;
+  private final Connection jdbc;
+  private final DatabaseUrl dbUrl;
+  private final Redis redis;
+  private final String redisUrl;
+  private final CpuMeter cpu;
+  private final IntakeReport report = new IntakeReport();
+  private final SeedWebhooks webhooks = new SeedWebhooks(SECRET);
+  private final LogTap inboxLog = LogTap.onInboxConsumer();
+  /** PersistVerticle logs this (WARN) when a statement failed; the entries it carried stay pending. */
+  private final LogCounter persistFailures = LogCounter.attach("com.targetdialer.persist.PersistVerticle", "persist failed");
+  private long nextSegment;
+  private Map<String, String> serviceEnv;
+
+  private IntakeBench(Path root, Path repo, DatabaseUrl dbUrl, Connection jdbc, Redis redis, String redisUrl) {
+    this.root = root;
+    this.dbUrl = dbUrl;
+    this.repo = repo;
+    this.jdbc = jdbc;
+    this.redis = redis;
+    this.redisUrl = redisUrl;
+    this.cpu = new CpuMeter(root.resolve("pg"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    long started = System.nanoTime();
+    Watchdog.start(WATCHDOG_S);
+    Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
+    String missing = SeedDesign.missingModules();
+    if (!Wrk.available() || missing != null) {
+      System.err.println("bench: needs wrk and Debian's python3 with fastapi, uvicorn, uvloop, httptools, redis"
+          + (missing == null ? "" : " (" + missing + ")") + "; install them with: " + SeedDesign.APT);
+      System.exit(2);
+    }
+    Path root = Files.createTempDirectory("td-intake-bench");
+    Stores stores = new Stores(root);
+    // Also on SIGTERM or the watchdog: embedded Postgres outlives a JVM that does not stop it.
+    Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "bench-stores"));
+    int exit = 1;
+    Vertx vertx = Vertx.vertx();
+    try {
+      stores.start();
+      Map<String, String> env = BenchEnv.onStores(stores.postgres, stores.redis);
+      env.put("VEXA_WEBHOOK_SECRET", SECRET);
+      env.put("REDIS_KEY_PREFIX", PREFIX);
+      env.put("DATA_DIR", root.resolve("data").toString());
+      TargetDialer service = TargetDialer.start(new Arguments(null, false), env);
+      DatabaseUrl db = stores.postgres.url();
+      String redisUrl = stores.redis.url().value();
+      Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
+      try (Connection jdbc = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+        IntakeBench bench = new IntakeBench(root, repo, db, jdbc, redis, redisUrl);
+        bench.serviceEnv = env;
+        exit = bench.run(vertx, service) ? 0 : 3;
+        bench.report.print((System.nanoTime() - started) / 1e9);
+      } finally {
+        service.stop();
+      }
+    } catch (Exception e) {
+      e.printStackTrace();
+    } finally {
+      vertx.close().await();
+      stores.close();
+    }
+    // Vert.x and driver threads must not keep the JVM up past the report.
+    System.exit(exit);
+  }
+
+  private boolean run(Vertx vertx, TargetDialer service) throws Exception {
+    report.machine(CORES, THREADS, CONNECTIONS, WARMUP_S, MEASURE_S, BURST_SEGMENTS, BURST_COPIES, BURST_REPEATS, BURST_IN_FLIGHT);
+    // How busy the machine is before anything runs: other work skews every figure.
+    CpuMeter.Snapshot idle = cpu.start(() -> 0);
+    Thread.sleep(1_000);
+    report.before = idle.until();
+    boolean complete = true;
+    if (PARTS.contains("accept")) {
+      complete &= acceptance(vertx, service);
+    }
+    if (PARTS.contains("burst")) {
+      complete &= bursts(service);
+    }
+    return complete;
+  }
+
+  // --- acceptance: one wrk load per target, same run ------------------------------------------------
+
+  private boolean acceptance(Vertx vertx, TargetDialer service) throws Exception {
+    Wrk wrk = new Wrk(repo.resolve("bench/wrk/intake.lua"), THREADS, CONNECTIONS);
+    String nativeId = "intake-" + shortId();
+    long meetingId = insertMeeting(nativeId, "intake-session-" + shortId());
+    // The bare server: same instance count as the service's HTTP verticles (one per core), in this JVM, own Vert.x.
+    Vertx bareVertx = Vertx.vertx();
+    int barePort = freePort();
+    bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
+    boolean complete = true;
+    try {
+      complete &= measure(wrk, "bare Vert.x server (POST, reads body)", "http://127.0.0.1:" + barePort + "/webhook/vexa", nativeId, null, null);
+    } finally {
+      bareVertx.close().await();
+    }
+    String base = "http://127.0.0.1:" + service.httpPort();
+    complete &= measure(wrk, "service GET /health", base + "/health", null, null, null);
+    String rows = "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId;
+    complete &= measure(wrk, "service POST /webhook/vexa (applying)", base + "/webhook/vexa", nativeId, null, rows);
+    // The same edge on an ingest-only node (INBOX_APPLY=false, inbox of its own): what accepting alone costs,
+    // so the gap between the two rows is what applying on the same cores takes from acceptance.
+    if (INGEST_ONLY) {
+      Map<String, String> ingestEnv = new java.util.HashMap<>(serviceEnv);
+      ingestEnv.put("INBOX_APPLY", "false");
+      ingestEnv.put("REDIS_KEY_PREFIX", "intake-ingest:");
+      TargetDialer ingest = TargetDialer.start(new Arguments(null, false), ingestEnv);
+      try {
+        complete &= measure(wrk, "service POST, ingest-only node", "http://127.0.0.1:" + ingest.httpPort() + "/webhook/vexa", nativeId, null, null);
+      } finally {
+        ingest.stop();
+        redis.send(Request.cmd(Command.DEL).arg("intake-ingest:inbox:vexa")).await();
+      }
+    }
+    // The seed's Redis is the same server, database 1: its queue is dropped after each variant, the service's inbox untouched.
+    String seedRedis = redisUrl + "/1";
+    Redis seedDb = Redis.createClient(vertx, new RedisOptions().setConnectionString(seedRedis));
+    try {
+      for (String mode : SEED_MODES) {
+        int port = freePort();
+        try (SeedDesign seed = SeedDesign.start(repo.resolve("bench/seed_design"), port, seedRedis, SECRET, mode.trim())) {
+          complete &= measure(wrk, "seed design (FastAPI, enqueue " + mode.trim() + ")", "http://127.0.0.1:" + port + "/webhook/vexa",
+              nativeId, seed, null);
+        }
+        seedDb.send(Request.cmd(Command.FLUSHDB)).await();
+      }
+    } finally {
+      seedDb.close().await();
+    }
+    return complete;
+  }
+
+  /**
+   * One target: a warm-up, then the measured window, fresh signed bodies for each (GET when nativeId is
+   * null). For the service, also how far its inbox consumer kept up ({@code rows} counted before and
+   * after) and how long the backlog it left took to apply, before the next target takes the cores.
+   */
+  private boolean measure(Wrk wrk, String name, String url, String nativeId, SeedDesign seed, String rows) throws Exception {
+    Path bodies = null;
+    if (nativeId != null) {
+      bodies = root.resolve("bodies.txt");
+      webhooks.writeFile(bodies, nativeId, nextSegment, BODIES);
+      nextSegment += BODIES;
+    }
+    Wrk.Result warmup = wrk.run(url, bodies, 0, WARMUP_S);
+    long skip = warmup.requests() / THREADS + 1;
+    long rowsBefore = rows == null ? 0 : count(rows);
+    long seedBefore = seed == null ? 0 : seed.cpuNanos();
+    long t0 = System.nanoTime();
+    CpuMeter.Snapshot usage = cpu.start(() -> 0);
+    Wrk.Result result = wrk.run(url, bodies, skip, MEASURE_S);
+    CpuMeter.Usage used = usage.until();
+    double window = (System.nanoTime() - t0) / 1e9;
+    IntakeReport.Target target = new IntakeReport.Target(name, result, used, seed == null ? 0 : (seed.cpuNanos() - seedBefore) / 1e9 / window);
+    if (rows != null) {
+      target.applied = (count(rows) - rowsBefore) / window;
+      target.backlog = inboxLength();
+      long drainStart = System.nanoTime();
+      target.backlogLeft = untilInboxEmpty(Duration.ofSeconds(120));
+      target.drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+    }
+    report.targets.add(target);
+    if (bodies != null) {
+      Files.deleteIfExists(bodies);
+    }
+    return result.socketErrors() == 0 && result.requests() > 0;
+  }
+
+  // --- bursts ---------------------------------------------------------------------------------------
+
+  private boolean bursts(TargetDialer service) throws Exception {
+    boolean complete = true;
+    try (LoadGenerator load = new LoadGenerator(CORES, BURST_IN_FLIGHT)) {
+      for (int copies : BURST_COPIES) {
+        for (int repeat = 1; repeat <= BURST_REPEATS; repeat++) {
+          IntakeReport.Burst burst = burst(load, service, copies, repeat);
+          report.bursts.add(burst);
+          complete &= burst.rows == BURST_SEGMENTS;
+        }
+      }
+    }
+    return complete;
+  }
+
+  /**
+   * One burst into a fresh meeting: every webhook built and signed before the clock starts, then sent
+   * BURST_IN_FLIGHT at a time (refused ones re-sent, as Vexa does); count(*) polled every 100 ms until
+   * every segment is a row, and the inbox every second (entries are deleted once applied, so its length
+   * is what is left; pending ones were read but not acknowledged).
+   */
+  private IntakeReport.Burst burst(LoadGenerator load, TargetDialer service, int copies, int repeat) throws Exception {
+    String nativeId = "burst-" + shortId();
+    long meetingId = insertMeeting(nativeId, "burst-session-" + shortId());
+    int total = BURST_SEGMENTS * copies;
+    LoadGenerator.Request[] requests = new LoadGenerator.Request[total];
+    // Blocks of 200 segments, each block's versions in order: a segment's copies arrive close together, as Vexa re-sends a growing one.
+    int next = 0;
+    for (int block = 0; block < BURST_SEGMENTS; block += 200) {
+      for (int version = 0; version < copies; version++) {
+        for (int n = block; n < Math.min(BURST_SEGMENTS, block + 200); n++) {
+          requests[next++] = webhooks.signed(SeedWebhooks.body(nativeId, n, version, copies));
+        }
+      }
+    }
+    String rows = "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId;
+    String deadLetters = "SELECT count(*) FROM td_dead_letters";
+    long deadLettersBefore = count(deadLetters);
+    LogTap.Counts logBefore = inboxLog.counts();
+    long persistFailuresBefore = persistFailures.count();
+    IntakeReport.Burst burst = new IntakeReport.Burst(total, BURST_SEGMENTS, repeat);
+    burst.pendingBefore = pending();
+    burst.backlogBefore = inboxLength();
+
+    AtomicInteger issued = new AtomicInteger();
+    CompletableFuture<Void> stall = STALL_S > 0 ? CompletableFuture.runAsync(() -> holdMeetingRow(meetingId)) : CompletableFuture.completedFuture(null);
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(BURST_TIMEOUT_S).toNanos();
+    CpuMeter.Snapshot usage = cpu.start(load::cpuNanos);
+    CompletableFuture<LoadGenerator.Result> posted = CompletableFuture.supplyAsync(() -> load.run(service.httpPort(), "/webhook/vexa",
+        BURST_IN_FLIGHT, () -> requests[issued.getAndIncrement()], total, Duration.ofSeconds(BURST_TIMEOUT_S), true));
+    long found = 0;
+    long lastSample = 0;
+    double lastRowAt = Double.NaN;
+    double appliedAt = Double.NaN;
+    long rowsAtLastMove = 0;
+    long lastMove = System.nanoTime();
+    long lastStuckNote = 0;
+    // Until every segment is a row and the inbox is empty (the 3-copy variant's later versions are applied
+    // after the last row exists), bounded by BURST_TIMEOUT_S; the timeline is kept for a slow run.
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      found = count(rows);
+      double at = (System.nanoTime() - start) / 1e9;
+      if (found >= BURST_SEGMENTS && Double.isNaN(lastRowAt)) {
+        lastRowAt = at;
+      }
+      if (System.nanoTime() - lastSample >= 1_000_000_000L || !Double.isNaN(lastRowAt)) {
+        lastSample = System.nanoTime();
+        long backlog = inboxLength();
+        long pendingNow = pending();
+        burst.timeline.add(new IntakeReport.Sample(at, issued.get(), found, backlog, pendingNow));
+        // No new row for 5 s with work in the inbox: what the consumer group and Postgres are doing (twice at most).
+        if (found == rowsAtLastMove && backlog > 0 && System.nanoTime() - lastMove > 5_000_000_000L && burst.stuck.size() < 2
+            && System.nanoTime() - lastStuckNote > 10_000_000_000L) {
+          lastStuckNote = System.nanoTime();
+          burst.stuck.add(String.format(java.util.Locale.ROOT, "at %.0f s, no new row for %.0f s: %s", at,
+              (System.nanoTime() - lastMove) / 1e9, ServiceProbe.describe(service) + "; " + stuckSnapshot()));
+        }
+        if (found != rowsAtLastMove) {
+          rowsAtLastMove = found;
+          lastMove = System.nanoTime();
+        }
+        if (!Double.isNaN(lastRowAt) && posted.isDone() && backlog == 0) {
+          appliedAt = at;
+          break;
+        }
+      }
+    }
+    burst.cpu = usage.until();
+    burst.http = posted.get();
+    stall.get();
+    burst.lastRowSeconds = lastRowAt;
+    burst.allAppliedSeconds = appliedAt;
+    burst.rows = count(rows);
+    burst.deadLetters = count(deadLetters) - deadLettersBefore;
+    burst.backlogAfter = inboxLength();
+    burst.pendingAfter = pending();
+    burst.persistFailures = persistFailures.count() - persistFailuresBefore;
+    burst.log = inboxLog.counts().since(logBefore);
+    // The next burst starts on an empty inbox, so each one is timed alone (bounded; a leftover is reported).
+    untilInboxEmpty(Duration.ofSeconds(60));
+    return burst;
+  }
+
+  /** The fault of STALL_S: a transaction holding the meeting's row lock, on a connection of its own. */
+  private void holdMeetingRow(long meetingId) {
+    DatabaseUrl db = dbUrl;
+    try (Connection holder = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      Thread.sleep(3_000);
+      holder.setAutoCommit(false);
+      try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM td_meetings WHERE id = ? FOR UPDATE")) {
+        lock.setLong(1, meetingId);
+        lock.executeQuery().close();
+      }
+      System.err.printf("bench: holding meeting %d's row lock for %d s%n", meetingId, STALL_S);
+      Thread.sleep(STALL_S * 1000L);
+      holder.commit();
+    } catch (SQLException | InterruptedException e) {
+      System.err.println("bench: the stall failed: " + e);
+    }
+  }
+
+  /**
+   * Where an inbox entry waits when rows stop moving: the consumer group (XINFO GROUPS: pending, last delivered;
+   * XINFO CONSUMERS: pending and idle per consumer) and Postgres (pg_stat_activity: state and wait per backend).
+   */
+  private String stuckSnapshot() {
+    StringBuilder out = new StringBuilder();
+    try {
+      Response groups = redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(INBOX)).await();
+      out.append("group ").append(groups);
+      Response consumers = redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(INBOX).arg("capture")).await();
+      out.append("; consumers ").append(consumers);
+    } catch (RuntimeException e) {
+      out.append("XINFO failed: ").append(e.getMessage());
+    }
+    try (PreparedStatement query = jdbc.prepareStatement("""
+        SELECT state, coalesce(wait_event_type || ':' || wait_event, '-') AS waiting, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS query,
+               round(extract(epoch FROM now() - query_start)::numeric, 1) AS seconds
+        FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY query_start""");
+         ResultSet rows = query.executeQuery()) {
+      out.append("; Postgres backends:");
+      while (rows.next()) {
+        out.append(String.format(java.util.Locale.ROOT, " [%s, %s, %s s: %s]", rows.getString("state"), rows.getString("waiting"),
+            rows.getString("seconds"), rows.getString("query")));
+      }
+    } catch (SQLException e) {
+      out.append("; pg_stat_activity failed: ").append(e.getMessage());
+    }
+    return out.toString();
+  }
+
+  // --- helpers --------------------------------------------------------------------------------------
+
+  private long inboxLength() {
+    return redis.send(Request.cmd(Command.XLEN).arg(INBOX)).await().toLong();
+  }
+
+  /** Entries read by the consumer group and not acknowledged yet (XPENDING's summary count). */
+  private long pending() {
+    try {
+      Response summary = redis.send(Request.cmd(Command.XPENDING).arg(INBOX).arg("capture")).await();
+      return summary == null || summary.size() == 0 ? 0 : summary.get(0).toLong();
+    } catch (RuntimeException noGroupYet) {
+      return -1;
+    }
+  }
+
+  /** Waits until the service's inbox is empty, or the timeout; returns what is left. */
+  private long untilInboxEmpty(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long left = inboxLength();
+    while (left > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      left = inboxLength();
+    }
+    return left;
+  }
+
+  private long insertMeeting(String nativeId, String sessionUid) throws SQLException {
+    long meetingId;
+    try (PreparedStatement meeting = jdbc.prepareStatement("""
+        INSERT INTO td_meetings (native_meeting_id, title, scheduled_start, scheduled_end, bot_status, bot_active_at)
+        VALUES (?, 'Intake benchmark meeting', now(), now() + interval '1 hour', 'active', now()) RETURNING id""")) {
+      meeting.setString(1, nativeId);
+      try (ResultSet rows = meeting.executeQuery()) {
+        rows.next();
+        meetingId = rows.getLong(1);
+      }
+    }
+    try (PreparedStatement session = jdbc.prepareStatement("""
+        INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status, joined_at, active_at)
+        VALUES (?, 1, ?, ?, 'active', now(), now())""")) {
+      session.setLong(1, meetingId);
+      session.setLong(2, 100_000 + meetingId);
+      session.setString(3, sessionUid);
+      session.executeUpdate();
+    }
+    return meetingId;
+  }
+
+  private long count(String sql) throws SQLException {
+    try (PreparedStatement query = jdbc.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
+      return rows.next() ? rows.getLong(1) : 0;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    }
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The embedded Postgres and Redis of one run, in a temp directory removed afterwards. */
+  private static final class Stores {
+    private final Path root;
+    private volatile EmbeddedPostgresServer postgres;
+    private volatile EmbeddedRedisServer redis;
+    private boolean closed;
+
+    Stores(Path root) {
+      this.root = root;
+    }
+
+    void start() throws IOException {
+      postgres = EmbeddedPostgresServer.start(root.resolve("pg"), 0);
+      redis = EmbeddedRedisServer.start(root.resolve("redis"), 0);
+    }
+
+    synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      List<AutoCloseable> all = new ArrayList<>();
+      all.add(redis);
+      all.add(postgres);
+      for (AutoCloseable closeable : all) {
+        try {
+          if (closeable != null) {
+            closeable.close();
+          }
+        } catch (Exception e) {
+          System.err.println("bench: could not stop " + closeable.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+      }
+      try (Stream<Path> paths = Files.walk(root)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException e) {
+        System.err.println("bench: could not delete " + root + ": " + e.getMessage());
+      }
+    }
+  }
+}
