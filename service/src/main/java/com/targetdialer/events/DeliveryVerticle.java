@@ -124,7 +124,9 @@ public final class DeliveryVerticle extends VerticleBase {
         if (seen.contains(id)) {
           return false;
         }
+        // A deleted subscription's meters go with it, so /metrics does not grow with every one ever made.
         metrics.remove(lagGauges.get(id));
+        DeliveryContext.COUNTERS.forEach(name -> metrics.find(name).tag("subscription", id).meters().forEach(metrics::remove));
         lags.remove(id);
         return true;
       });

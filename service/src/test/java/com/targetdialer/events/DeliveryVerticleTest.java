@@ -116,6 +116,23 @@ class DeliveryVerticleTest {
   }
 
   @Test
+  @DisplayName("a deleted subscription's lag gauge and attempt counters leave /metrics")
+  void metersOfADeletedSubscription() {
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    vertx.deployVerticle(new DeliveryVerticle(SETTINGS, backends, metrics)).await();
+    Subscriber subscriber = subscriber();
+    String id = subscribe(subscriber, Signature.newSecret(), EventTypes.ALERT).getString("id");
+    emit(1, EventTypes.ALERT);
+    Await.until("delivered and measured", Duration.ofSeconds(10), () -> !subscriber.accepted().isEmpty()
+        && metrics.find("td.events.delivery.lag.seconds").tag("subscription", id).gauge() != null);
+    assertThat(metrics.find("td.events.delivery.attempts").tag("subscription", id).counter()).isNotNull();
+
+    assertThat(subscriptions.delete(id).await()).isTrue();
+    Await.until("its meters gone", Duration.ofSeconds(10), () -> metrics.getMeters().stream()
+        .noneMatch(meter -> id.equals(meter.getId().getTag("subscription"))));
+  }
+
+  @Test
   @DisplayName("a subscriber gets its types in seq order, signed: the right secret verifies, a wrong one does not")
   void orderedAndSigned() {
     deployNode();
