@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 
 /**
- * An ALERT or CRITICAL goes four ways: a structured log line, a row in the meeting's event log,
+ * An ALERT or CRITICAL goes four ways: a structured log line, a row in the meeting's event log
+ * (which also writes its outbound {@code alert} event, see {@link MeetingEvents}),
  * a message on {@code meetings.updates} for the UI, and, when ALERT_WEBHOOK_URL is set, a signed
  * HTTP POST ({@link AlertWebhook}).
  */

@@ -20,8 +20,8 @@ import java.util.List;
  * The one place a meeting's bot status changes (its statements are in {@link MeetingStatusSql}).
  * Each method is one transition, run on the caller's connection inside the caller's transaction;
  * where the transition is the meeting's news, it appends the meeting's event in that same
- * transaction, and every status change writes its outbound {@code bot.status} event (and the
- * calendar's {@code meeting.scheduled} / {@code meeting.cancelled}) to the outbox there too. The caller
+ * transaction, and every status change writes its outbound {@code bot.status} event (and
+ * {@code meeting.scheduled} / {@code meeting.cancelled}) to the outbox there too. The caller
  * publishes the change once it is committed.
  *
  * <p>Who can dispatch a failed meeting again: {@link #claim} (an ad-hoc dispatch) and {@link #claimReKnock}
