@@ -5,8 +5,6 @@ import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.config.RedisUrl;
 import com.targetdialer.store.Backends;
-import com.targetdialer.store.EmbeddedPostgresServer;
-import com.targetdialer.store.EmbeddedRedisServer;
 import com.targetdialer.store.Migrations;
 import com.targetdialer.webhook.Inbox;
 import io.vertx.core.DeploymentOptions;
@@ -18,29 +16,20 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * {@code bash bench/run}: (a) webhook acceptance of the real service against a bare Vert.x server,
@@ -83,7 +72,7 @@ public final class Benchmarks {
   private final Path root;
   private final DatabaseUrl db;
   private final String redisUrl;
-  private final Connection jdbc;
+  private final BenchDb tables;
   private final Report report = new Report();
   private final CpuMeter cpu;
   /** InboxConsumer logs this, then waits 1 s, whenever a read-and-apply round fails. */
@@ -93,24 +82,21 @@ public final class Benchmarks {
     this.root = root;
     this.db = db;
     this.redisUrl = redisUrl;
-    this.jdbc = jdbc;
+    this.tables = new BenchDb(jdbc, "Benchmark meeting");
     this.cpu = new CpuMeter(root.resolve("pg"));
   }
 
   public static void main(String[] args) throws Exception {
     long started = System.nanoTime();
     Watchdog.start(WATCHDOG_S);
-    Path root = Files.createTempDirectory("td-bench");
-    Stores stores = new Stores(root);
-    // Also on SIGTERM or the watchdog: embedded Postgres outlives a JVM that does not stop it.
-    Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "bench-stores"));
+    BenchStores stores = BenchStores.inTempDirectory("td-bench");
     int exit = 1;
     try {
       stores.start();
-      DatabaseUrl db = stores.postgres.url();
+      DatabaseUrl db = stores.postgres().url();
       Migrations.migrate(db, Duration.ofSeconds(30));
       try (Connection jdbc = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-        Benchmarks bench = new Benchmarks(root, db, stores.redis.url().value(), jdbc);
+        Benchmarks bench = new Benchmarks(stores.dir(), db, stores.redis().url().value(), jdbc);
         bench.report.machine(CORES, IN_FLIGHT, E2E_IN_FLIGHT, CLIENT_LOOPS, FIRST_WARMUP_S, WARMUP_S, MEASURE_S, SEGMENTS, PER_PAYLOAD,
             SEED_WEBHOOKS);
         // How busy the machine is before anything runs: other work skews every figure.
@@ -142,16 +128,16 @@ public final class Benchmarks {
 
   private void webhookAcceptance() throws Exception {
     String sessionUid = "bench-session-" + UUID.randomUUID();
-    insertMeeting("acc-" + shortId(), sessionUid);
+    tables.insertMeeting("acc-" + Fresh.id(), sessionUid);
     Payloads payloads = new Payloads(SECRET, sessionUid);
     report.envelopeBytes = payloads.statusChangeBytes();
 
     // Both servers run in this process with the same event-loop count (Vert.x default, 2 × cores)
     // and the same number of HTTP verticle instances (the service's default, one per core).
     Vertx bareVertx = Vertx.vertx();
-    int barePort = freePort();
+    int barePort = Fresh.port();
     bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
-    String prefix = "bench-a-" + shortId() + ":";
+    String prefix = "bench-a-" + Fresh.id() + ":";
     TargetDialer service = startService(prefix);
     try (LoadGenerator load = new LoadGenerator(CLIENT_LOOPS, MAX_IN_FLIGHT)) {
       Duration warmup = Duration.ofSeconds(WARMUP_S);
@@ -172,7 +158,7 @@ public final class Benchmarks {
       load.run(service.httpPort(), "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
       for (Report.Acceptance level : levels) {
         load.run(service.httpPort(), "/webhook/vexa", level.inFlight, payloads::statusChange, cap, warmup, false);
-        long appliedBefore = count("SELECT count(*) FROM td_webhook_events_seen");
+        long appliedBefore = tables.count("SELECT count(*) FROM td_webhook_events_seen");
         long pausesBefore = consumerPauses.count();
         long t0 = System.nanoTime();
         CpuMeter.Snapshot serviceCpu = cpu.start(load::cpuNanos);
@@ -180,7 +166,7 @@ public final class Benchmarks {
         level.serviceCpu = serviceCpu.until();
         double window = (System.nanoTime() - t0) / 1e9;
         // The inbox consumer applies what the edge accepted, on the same cores: how far it kept up.
-        level.consumerApplied = (count("SELECT count(*) FROM td_webhook_events_seen") - appliedBefore) / window;
+        level.consumerApplied = (tables.count("SELECT count(*) FROM td_webhook_events_seen") - appliedBefore) / window;
         level.consumerPauses = consumerPauses.count() - pausesBefore;
         report.acceptance.add(level);
       }
@@ -194,7 +180,7 @@ public final class Benchmarks {
       client.send(Request.cmd(Command.DEL).arg(prefix + "inbox:vexa")).await();
 
       // The same edge on an ingest-only node (INBOX_APPLY=false): acceptance alone, nothing applied on these cores.
-      String ingestPrefix = "bench-ingest-" + shortId() + ":";
+      String ingestPrefix = "bench-ingest-" + Fresh.id() + ":";
       TargetDialer ingest = startService(ingestPrefix, Map.of("INBOX_APPLY", "false"));
       try {
         load.run(ingest.httpPort(), "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
@@ -231,7 +217,7 @@ public final class Benchmarks {
    * one applied webhook costs.
    */
   private Report.Drain inboxDrain(Redis client, Payloads payloads) throws Exception {
-    String prefix = "bench-drain-" + shortId() + ":";
+    String prefix = "bench-drain-" + Fresh.id() + ":";
     Inbox inbox = new Inbox(client, prefix);
     for (int queued = 0; queued < DRAIN_EVENTS; queued += 1_000) {
       List<Request> appends = new ArrayList<>();
@@ -259,21 +245,21 @@ public final class Benchmarks {
   private void segmentPersistence() throws Exception {
     Instant meetingStart = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Vertx vertx = Vertx.vertx();
-    String prefix = "bench-b-" + shortId() + ":";
+    String prefix = "bench-b-" + Fresh.id() + ":";
     TargetDialer service = null;
     try (LoadGenerator load = new LoadGenerator(CLIENT_LOOPS, E2E_IN_FLIGHT)) {
       // Bare insert: warm the JIT and the table, then one run per batch size, each into a fresh meeting.
-      String uid = "bare-" + shortId();
-      StoreLimits.bareInsert(vertx, db, insertMeeting("bare-warm-" + shortId(), uid), uid, 10_000, PER_PAYLOAD, meetingStart);
-      report.bareInsertSmall = StoreLimits.bareInsert(vertx, db, insertMeeting("bare-" + shortId(), uid), uid, SEGMENTS, PER_PAYLOAD, meetingStart);
-      report.bareInsertLarge = StoreLimits.bareInsert(vertx, db, insertMeeting("bare-" + shortId(), uid), uid, SEGMENTS, SERVICE_MAX_BATCH, meetingStart);
+      String uid = "bare-" + Fresh.id();
+      StoreLimits.bareInsert(vertx, db, tables.insertMeeting("bare-warm-" + Fresh.id(), uid), uid, 10_000, PER_PAYLOAD, meetingStart);
+      report.bareInsertSmall = StoreLimits.bareInsert(vertx, db, tables.insertMeeting("bare-" + Fresh.id(), uid), uid, SEGMENTS, PER_PAYLOAD, meetingStart);
+      report.bareInsertLarge = StoreLimits.bareInsert(vertx, db, tables.insertMeeting("bare-" + Fresh.id(), uid), uid, SEGMENTS, SERVICE_MAX_BATCH, meetingStart);
       // The service's merge statement alone, same sizes: how much of the gap is SQL.
-      StoreLimits.serviceMerge(vertx, db, insertMeeting("merge-warm-" + shortId(), uid), uid, 10_000, PER_PAYLOAD, meetingStart);
-      report.mergeSmall = StoreLimits.serviceMerge(vertx, db, insertMeeting("merge-" + shortId(), uid), uid, SEGMENTS, PER_PAYLOAD, meetingStart);
-      report.mergeLarge = StoreLimits.serviceMerge(vertx, db, insertMeeting("merge-" + shortId(), uid), uid, SEGMENTS, SERVICE_MAX_BATCH, meetingStart);
+      StoreLimits.serviceMerge(vertx, db, tables.insertMeeting("merge-warm-" + Fresh.id(), uid), uid, 10_000, PER_PAYLOAD, meetingStart);
+      report.mergeSmall = StoreLimits.serviceMerge(vertx, db, tables.insertMeeting("merge-" + Fresh.id(), uid), uid, SEGMENTS, PER_PAYLOAD, meetingStart);
+      report.mergeLarge = StoreLimits.serviceMerge(vertx, db, tables.insertMeeting("merge-" + Fresh.id(), uid), uid, SEGMENTS, SERVICE_MAX_BATCH, meetingStart);
 
       service = startService(prefix);
-      Payloads payloads = new Payloads(SECRET, "e2e-" + shortId());
+      Payloads payloads = new Payloads(SECRET, "e2e-" + Fresh.id());
       // Warm-up: a tenth of the run through the whole path, into a meeting of its own.
       int warmSegments = Math.max(PER_PAYLOAD, SEGMENTS / 10 / PER_PAYLOAD * PER_PAYLOAD);
       endToEnd(load, service, payloads, warmSegments, meetingStart);
@@ -297,9 +283,9 @@ public final class Benchmarks {
 
   /** Posts {@code segments} segments for a fresh meeting and waits until they are all rows. */
   private EndToEnd endToEnd(LoadGenerator load, TargetDialer service, Payloads payloads, int segments, Instant meetingStart) throws Exception {
-    String nativeId = "e2e-" + shortId();
-    String sessionUid = "e2e-session-" + shortId();
-    long meetingId = insertMeeting(nativeId, sessionUid);
+    String nativeId = "e2e-" + Fresh.id();
+    String sessionUid = "e2e-session-" + Fresh.id();
+    long meetingId = tables.insertMeeting(nativeId, sessionUid);
     int requests = segments / PER_PAYLOAD;
     // Built and signed before the clock starts: the load generator shares the cores with the service.
     LoadGenerator.Request[] bodies = new LoadGenerator.Request[requests];
@@ -325,11 +311,11 @@ public final class Benchmarks {
     long persisted = 0;
     while (persisted < expected && System.nanoTime() < deadline) {
       Thread.sleep(pollMs);
-      persisted = count(progress);
+      persisted = tables.count(progress);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     LoadGenerator.Result http = posted.get();
-    long rows = count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId);
+    long rows = tables.count("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId);
     return new EndToEnd(expected, rows, seconds, http);
   }
 
@@ -355,12 +341,12 @@ public final class Benchmarks {
    * start and speaker. Then the first ones again: a replay must not add a row.
    */
   private void seedWebhooks() throws Exception {
-    String nativeId = "seed-" + shortId();
-    String sessionUid = "seed-session-" + shortId();
-    long meetingId = insertMeeting(nativeId, sessionUid);
+    String nativeId = "seed-" + Fresh.id();
+    String sessionUid = "seed-session-" + Fresh.id();
+    long meetingId = tables.insertMeeting(nativeId, sessionUid);
     String rows = "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId;
     String deadLetters = "SELECT count(*) FROM td_dead_letters";
-    long deadLettersBefore = count(deadLetters);
+    long deadLettersBefore = tables.count(deadLetters);
     // Built and signed before the clock starts, as in (b).
     Payloads payloads = new Payloads(SECRET, sessionUid);
     LoadGenerator.Request[] bodies = new LoadGenerator.Request[SEED_WEBHOOKS];
@@ -368,7 +354,7 @@ public final class Benchmarks {
       bodies[i] = payloads.seedExample(nativeId, i);
     }
     Vertx vertx = Vertx.vertx();
-    String prefix = "bench-e-" + shortId() + ":";
+    String prefix = "bench-e-" + Fresh.id() + ":";
     TargetDialer service = startService(prefix);
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
     try (LoadGenerator load = new LoadGenerator(CLIENT_LOOPS, E2E_IN_FLIGHT)) {
@@ -379,8 +365,8 @@ public final class Benchmarks {
       report.seedReplay = post(load, service, bodies, SEED_REPLAY);
       // Once the inbox is empty the replay has been applied, or kept as dead letters.
       report.seedReplayNotApplied = untilInboxEmpty(redis, prefix);
-      report.seedRowsAfterReplay = count(rows);
-      report.seedDeadLetters = count(deadLetters) - deadLettersBefore;
+      report.seedRowsAfterReplay = tables.count(rows);
+      report.seedDeadLetters = tables.count(deadLetters) - deadLettersBefore;
     } finally {
       service.stop();
       redis.close().await();
@@ -416,92 +402,11 @@ public final class Benchmarks {
     env.put("REDIS_URL", redisUrl);
     env.put("REDIS_KEY_PREFIX", redisPrefix);
     // A fixed free port: with HTTP_PORT=0 each of the N instances may bind a port of its own.
-    env.put("HTTP_PORT", Integer.toString(freePort()));
+    env.put("HTTP_PORT", Integer.toString(Fresh.port()));
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("VEXA_WEBHOOK_SECRET", SECRET);
     env.put("INTERNAL_API_KEY", "bench-internal-key-" + UUID.randomUUID());
     env.put("DATA_DIR", root.resolve("data").toString());
     return TargetDialer.start(new Arguments(null, false), env);
-  }
-
-  private long insertMeeting(String nativeId, String sessionUid) throws SQLException {
-    long meetingId;
-    try (PreparedStatement meeting = jdbc.prepareStatement("""
-        INSERT INTO td_meetings (native_meeting_id, title, scheduled_start, scheduled_end, bot_status, bot_active_at)
-        VALUES (?, 'Benchmark meeting', now(), now() + interval '1 hour', 'active', now()) RETURNING id""")) {
-      meeting.setString(1, nativeId);
-      try (ResultSet rows = meeting.executeQuery()) {
-        rows.next();
-        meetingId = rows.getLong(1);
-      }
-    }
-    try (PreparedStatement session = jdbc.prepareStatement("""
-        INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status, joined_at, active_at)
-        VALUES (?, 1, ?, ?, 'active', now(), now())""")) {
-      session.setLong(1, meetingId);
-      session.setLong(2, 100_000 + meetingId);
-      session.setString(3, sessionUid);
-      session.executeUpdate();
-    }
-    return meetingId;
-  }
-
-  private long count(String sql) throws SQLException {
-    try (PreparedStatement query = jdbc.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
-      return rows.next() ? rows.getLong(1) : 0;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
-    }
-  }
-
-  private static String shortId() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** The embedded Postgres and Redis of one run, in a temp directory removed afterwards. */
-  private static final class Stores {
-    private final Path root;
-    private volatile EmbeddedPostgresServer postgres;
-    private volatile EmbeddedRedisServer redis;
-    private boolean closed;
-
-    Stores(Path root) {
-      this.root = root;
-    }
-
-    void start() throws IOException {
-      postgres = EmbeddedPostgresServer.start(root.resolve("pg"), 0);
-      redis = EmbeddedRedisServer.start(root.resolve("redis"), 0);
-    }
-
-    synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      closeQuietly(redis);
-      closeQuietly(postgres);
-      try (Stream<Path> paths = Files.walk(root)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      } catch (IOException e) {
-        System.err.println("bench: could not delete " + root + ": " + e.getMessage());
-      }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception e) {
-        System.err.println("bench: could not stop " + closeable.getClass().getSimpleName() + ": " + e.getMessage());
-      }
-    }
   }
 }

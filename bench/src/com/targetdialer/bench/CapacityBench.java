@@ -127,6 +127,13 @@ public final class CapacityBench {
 
     /** Grows to {@code level} live meetings, warms up, and measures a hold of {@code holdS} seconds. */
     CapacityReport.Level level(int level, int holdS) throws Exception {
+      CapacityReport.Level result = growAndWarmUp(level);
+      measure(result, holdS);
+      return result;
+    }
+
+    /** Grows to {@code level} live meetings, notes how many the service subscribed and how fast, then warms up. */
+    private CapacityReport.Level growAndWarmUp(int level) throws Exception {
       CapacityReport.Level result = new CapacityReport.Level(level);
       long subscribeStart = System.nanoTime();
       vexa.add(meetings.growTo(level));
@@ -135,7 +142,6 @@ public final class CapacityBench {
       result.subscribed = vexa.subscribed();
       result.subscribeSeconds = all ? (System.nanoTime() - subscribeStart) / 1e9 : Double.NaN;
       Thread.sleep(WARMUP_S * 1000L);
-      measure(result, holdS);
       return result;
     }
 
@@ -209,13 +215,7 @@ public final class CapacityBench {
      * ended on the stream; memory again once the service has let go of them.
      */
     void soak(CapacityReport report) throws Exception {
-      CapacityReport.Level first = new CapacityReport.Level(SOAK_LEVEL);
-      long subscribeStart = System.nanoTime();
-      vexa.add(meetings.growTo(SOAK_LEVEL));
-      boolean all = waitFor(SUBSCRIBE_WAIT_S, () -> vexa.subscribed() >= SOAK_LEVEL);
-      first.subscribed = vexa.subscribed();
-      first.subscribeSeconds = all ? (System.nanoTime() - subscribeStart) / 1e9 : Double.NaN;
-      Thread.sleep(WARMUP_S * 1000L);
+      CapacityReport.Level first = growAndWarmUp(SOAK_LEVEL);
       int minutes = Math.max(1, (SOAK_S + 59) / 60);
       for (int minute = 1; minute <= minutes; minute++) {
         CapacityReport.Level result = minute == 1 ? first : new CapacityReport.Level(SOAK_LEVEL);

@@ -1,5 +1,7 @@
 package com.targetdialer.bench;
 
+import static com.targetdialer.bench.ReportFormat.line;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -94,9 +96,7 @@ final class CapacityReport {
   void machine(CpuMeter.Usage idle, String settings) {
     this.idle = idle;
     this.settings = settings;
-    machine = String.format(Locale.ROOT, "%d cores (%s), Java %s (%s), %s %s, max heap %d MB", Runtime.getRuntime().availableProcessors(),
-        cpuModel(), System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
-        System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20);
+    machine = ReportFormat.machine(Runtime.getRuntime().availableProcessors());
   }
 
   /** Printed as soon as a level is measured, so a long run shows progress (and what it had if it is stopped). */
@@ -160,7 +160,7 @@ final class CapacityReport {
         w.confirmations == 0 ? 0 : (cpu.jvm() - cpu.client() + cpu.postgres()) * level.holdSeconds / w.confirmations * 1e6);
     line(out, "    memory: heap after GC %d MB, RSS %d MB; live leases %,d", level.heapAfterGc >> 20, level.rssKb >> 10, level.leases);
     line(out, "    log: %d ERROR line(s), %d WARN, %d with an exception; dead letters %d; /ws reconnects %d%s", level.errors, level.warnings, level.exceptions,
-        level.deadLetters, level.reconnects, level.errors > 0 && level.firstError != null ? "; the run's first: " + abbreviate(level.firstError) : "");
+        level.deadLetters, level.reconnects, level.errors > 0 && level.firstError != null ? "; the run's first: " + ReportFormat.abbreviate(level.firstError, 200) : "");
     line(out, "");
   }
 
@@ -207,21 +207,5 @@ final class CapacityReport {
           stoppedEarly ? "; stopped after the first level that did not hold (-Dcapacity.continueAfterFail=true runs them all)" : "");
     }
     line(out, "/ws connections opened by the service: %d; total %.0f s", connections, totalSeconds);
-  }
-
-  private static String cpuModel() {
-    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-      return lines.filter(line -> line.startsWith("model name")).findFirst().map(line -> line.replaceFirst(".*:\\s*", "")).orElse("unknown CPU");
-    } catch (java.io.IOException | RuntimeException e) {
-      return "unknown CPU";
-    }
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
-  }
-
-  private static void line(StringBuilder out, String format, Object... args) {
-    out.append(String.format(Locale.ROOT, format, args)).append('\n');
   }
 }

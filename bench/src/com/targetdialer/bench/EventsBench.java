@@ -3,7 +3,6 @@ package com.targetdialer.bench;
 import com.targetdialer.Arguments;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.store.EmbeddedPostgresServer;
-import com.targetdialer.store.EmbeddedRedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -12,17 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 /**
  * Outbound events to one fast local subscriber: {@code bench.events} events committed at once, then the
@@ -39,32 +34,17 @@ public final class EventsBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Path dir = Files.createTempDirectory("td-events-bench");
-    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), 0);
-    EmbeddedRedisServer redis = EmbeddedRedisServer.start(dir.resolve("redis"), 0);
-    int exit = 1;
-    Vertx vertx = Vertx.vertx();
-    try {
-      Map<String, String> env = BenchEnv.onStores(postgres, redis);
+    BenchRun.exitAfter("td-events-bench", (stores, vertx) -> {
+      Map<String, String> env = BenchEnv.onStores(stores.postgres(), stores.redis());
       env.put("INTERNAL_API_KEY", KEY);
       env.put("EVENT_POLL_MS", "50");
       TargetDialer service = TargetDialer.start(new Arguments(null, false), env);
       try {
-        exit = run(vertx, service.httpPort(), postgres) ? 0 : 3;
+        return run(vertx, service.httpPort(), stores.postgres()) ? 0 : 3;
       } finally {
         service.stop();
       }
-    } catch (Exception e) {
-      e.printStackTrace();
-    } finally {
-      vertx.close().await();
-      redis.close();
-      postgres.close();
-      try (Stream<Path> paths = Files.walk(dir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
-    }
-    System.exit(exit);
+    });
   }
 
   private static boolean run(Vertx vertx, int port, EmbeddedPostgresServer postgres) throws Exception {

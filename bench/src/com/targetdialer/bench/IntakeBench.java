@@ -3,8 +3,6 @@ package com.targetdialer.bench;
 import com.targetdialer.Arguments;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
-import com.targetdialer.store.EmbeddedPostgresServer;
-import com.targetdialer.store.EmbeddedRedisServer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -13,9 +11,6 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,15 +19,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * {@code bash bench/intake}: issue 18's intake target. In one run, on one embedded Postgres and one embedded
@@ -81,6 +73,7 @@ public final class IntakeBench {
   private final Path root;
   private final Path repo;
   private final Connection jdbc;
+  private final BenchDb tables;
   private final DatabaseUrl dbUrl;
   private final Redis redis;
   private final String redisUrl;
@@ -98,6 +91,7 @@ public final class IntakeBench {
     this.dbUrl = dbUrl;
     this.repo = repo;
     this.jdbc = jdbc;
+    this.tables = new BenchDb(jdbc, "Intake benchmark meeting");
     this.redis = redis;
     this.redisUrl = redisUrl;
     this.cpu = new CpuMeter(root.resolve("pg"));
@@ -113,38 +107,26 @@ public final class IntakeBench {
           + (missing == null ? "" : " (" + missing + ")") + "; install them with: " + SeedDesign.APT);
       System.exit(2);
     }
-    Path root = Files.createTempDirectory("td-intake-bench");
-    Stores stores = new Stores(root);
-    // Also on SIGTERM or the watchdog: embedded Postgres outlives a JVM that does not stop it.
-    Runtime.getRuntime().addShutdownHook(new Thread(stores::close, "bench-stores"));
-    int exit = 1;
-    Vertx vertx = Vertx.vertx();
-    try {
-      stores.start();
-      Map<String, String> env = BenchEnv.onStores(stores.postgres, stores.redis);
+    BenchRun.exitAfter("td-intake-bench", (stores, vertx) -> {
+      Path root = stores.dir();
+      Map<String, String> env = BenchEnv.onStores(stores.postgres(), stores.redis());
       env.put("VEXA_WEBHOOK_SECRET", SECRET);
       env.put("REDIS_KEY_PREFIX", PREFIX);
       env.put("DATA_DIR", root.resolve("data").toString());
       TargetDialer service = TargetDialer.start(new Arguments(null, false), env);
-      DatabaseUrl db = stores.postgres.url();
-      String redisUrl = stores.redis.url().value();
+      DatabaseUrl db = stores.postgres().url();
+      String redisUrl = stores.redis().url().value();
       Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
       try (Connection jdbc = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
         IntakeBench bench = new IntakeBench(root, repo, db, jdbc, redis, redisUrl);
         bench.serviceEnv = env;
-        exit = bench.run(vertx, service) ? 0 : 3;
+        boolean complete = bench.run(vertx, service);
         bench.report.print((System.nanoTime() - started) / 1e9);
+        return complete ? 0 : 3;
       } finally {
         service.stop();
       }
-    } catch (Exception e) {
-      e.printStackTrace();
-    } finally {
-      vertx.close().await();
-      stores.close();
-    }
-    // Vert.x and driver threads must not keep the JVM up past the report.
-    System.exit(exit);
+    });
   }
 
   private boolean run(Vertx vertx, TargetDialer service) throws Exception {
@@ -167,11 +149,11 @@ public final class IntakeBench {
 
   private boolean acceptance(Vertx vertx, TargetDialer service) throws Exception {
     Wrk wrk = new Wrk(repo.resolve("bench/wrk/intake.lua"), THREADS, CONNECTIONS);
-    String nativeId = "intake-" + shortId();
-    long meetingId = insertMeeting(nativeId, "intake-session-" + shortId());
+    String nativeId = "intake-" + Fresh.id();
+    long meetingId = tables.insertMeeting(nativeId, "intake-session-" + Fresh.id());
     // The bare server: same instance count as the service's HTTP verticles (one per core), in this JVM, own Vert.x.
     Vertx bareVertx = Vertx.vertx();
-    int barePort = freePort();
+    int barePort = Fresh.port();
     bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
     boolean complete = true;
     try {
@@ -202,7 +184,7 @@ public final class IntakeBench {
     Redis seedDb = Redis.createClient(vertx, new RedisOptions().setConnectionString(seedRedis));
     try {
       for (String mode : SEED_MODES) {
-        int port = freePort();
+        int port = Fresh.port();
         try (SeedDesign seed = SeedDesign.start(repo.resolve("bench/seed_design"), port, seedRedis, SECRET, mode.trim())) {
           complete &= measure(wrk, "seed design (FastAPI, enqueue " + mode.trim() + ")", "http://127.0.0.1:" + port + "/webhook/vexa",
               nativeId, seed, null);
@@ -229,7 +211,7 @@ public final class IntakeBench {
     }
     Wrk.Result warmup = wrk.run(url, bodies, 0, WARMUP_S);
     long skip = warmup.requests() / THREADS + 1;
-    long rowsBefore = rows == null ? 0 : count(rows);
+    long rowsBefore = rows == null ? 0 : tables.count(rows);
     long seedBefore = seed == null ? 0 : seed.cpuNanos();
     long t0 = System.nanoTime();
     CpuMeter.Snapshot usage = cpu.start(() -> 0);
@@ -238,7 +220,7 @@ public final class IntakeBench {
     double window = (System.nanoTime() - t0) / 1e9;
     IntakeReport.Target target = new IntakeReport.Target(name, result, used, seed == null ? 0 : (seed.cpuNanos() - seedBefore) / 1e9 / window);
     if (rows != null) {
-      target.applied = (count(rows) - rowsBefore) / window;
+      target.applied = (tables.count(rows) - rowsBefore) / window;
       target.backlog = inboxLength();
       long drainStart = System.nanoTime();
       target.backlogLeft = untilInboxEmpty(Duration.ofSeconds(120));
@@ -274,8 +256,8 @@ public final class IntakeBench {
    * is what is left; pending ones were read but not acknowledged).
    */
   private IntakeReport.Burst burst(LoadGenerator load, TargetDialer service, int copies, int repeat) throws Exception {
-    String nativeId = "burst-" + shortId();
-    long meetingId = insertMeeting(nativeId, "burst-session-" + shortId());
+    String nativeId = "burst-" + Fresh.id();
+    long meetingId = tables.insertMeeting(nativeId, "burst-session-" + Fresh.id());
     int total = BURST_SEGMENTS * copies;
     LoadGenerator.Request[] requests = new LoadGenerator.Request[total];
     // Blocks of 200 segments, each block's versions in order: a segment's copies arrive close together, as Vexa re-sends a growing one.
@@ -283,13 +265,13 @@ public final class IntakeBench {
     for (int block = 0; block < BURST_SEGMENTS; block += 200) {
       for (int version = 0; version < copies; version++) {
         for (int n = block; n < Math.min(BURST_SEGMENTS, block + 200); n++) {
-          requests[next++] = webhooks.signed(SeedWebhooks.body(nativeId, n, version, copies));
+          requests[next++] = webhooks.signed(nativeId, n, version, copies);
         }
       }
     }
     String rows = "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId;
     String deadLetters = "SELECT count(*) FROM td_dead_letters";
-    long deadLettersBefore = count(deadLetters);
+    long deadLettersBefore = tables.count(deadLetters);
     LogTap.Counts logBefore = inboxLog.counts();
     long persistFailuresBefore = persistFailures.count();
     IntakeReport.Burst burst = new IntakeReport.Burst(total, BURST_SEGMENTS, repeat);
@@ -314,7 +296,7 @@ public final class IntakeBench {
     // after the last row exists), bounded by BURST_TIMEOUT_S; the timeline is kept for a slow run.
     while (System.nanoTime() < deadline) {
       Thread.sleep(100);
-      found = count(rows);
+      found = tables.count(rows);
       double at = (System.nanoTime() - start) / 1e9;
       if (found >= BURST_SEGMENTS && Double.isNaN(lastRowAt)) {
         lastRowAt = at;
@@ -346,8 +328,8 @@ public final class IntakeBench {
     stall.get();
     burst.lastRowSeconds = lastRowAt;
     burst.allAppliedSeconds = appliedAt;
-    burst.rows = count(rows);
-    burst.deadLetters = count(deadLetters) - deadLettersBefore;
+    burst.rows = tables.count(rows);
+    burst.deadLetters = tables.count(deadLetters) - deadLettersBefore;
     burst.backlogAfter = inboxLength();
     burst.pendingAfter = pending();
     burst.persistFailures = persistFailures.count() - persistFailuresBefore;
@@ -430,86 +412,5 @@ public final class IntakeBench {
       left = inboxLength();
     }
     return left;
-  }
-
-  private long insertMeeting(String nativeId, String sessionUid) throws SQLException {
-    long meetingId;
-    try (PreparedStatement meeting = jdbc.prepareStatement("""
-        INSERT INTO td_meetings (native_meeting_id, title, scheduled_start, scheduled_end, bot_status, bot_active_at)
-        VALUES (?, 'Intake benchmark meeting', now(), now() + interval '1 hour', 'active', now()) RETURNING id""")) {
-      meeting.setString(1, nativeId);
-      try (ResultSet rows = meeting.executeQuery()) {
-        rows.next();
-        meetingId = rows.getLong(1);
-      }
-    }
-    try (PreparedStatement session = jdbc.prepareStatement("""
-        INSERT INTO td_bot_sessions (meeting_id, attempt, vexa_meeting_id, session_uid, status, joined_at, active_at)
-        VALUES (?, 1, ?, ?, 'active', now(), now())""")) {
-      session.setLong(1, meetingId);
-      session.setLong(2, 100_000 + meetingId);
-      session.setString(3, sessionUid);
-      session.executeUpdate();
-    }
-    return meetingId;
-  }
-
-  private long count(String sql) throws SQLException {
-    try (PreparedStatement query = jdbc.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
-      return rows.next() ? rows.getLong(1) : 0;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
-    }
-  }
-
-  private static String shortId() {
-    return UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** The embedded Postgres and Redis of one run, in a temp directory removed afterwards. */
-  private static final class Stores {
-    private final Path root;
-    private volatile EmbeddedPostgresServer postgres;
-    private volatile EmbeddedRedisServer redis;
-    private boolean closed;
-
-    Stores(Path root) {
-      this.root = root;
-    }
-
-    void start() throws IOException {
-      postgres = EmbeddedPostgresServer.start(root.resolve("pg"), 0);
-      redis = EmbeddedRedisServer.start(root.resolve("redis"), 0);
-    }
-
-    synchronized void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      List<AutoCloseable> all = new ArrayList<>();
-      all.add(redis);
-      all.add(postgres);
-      for (AutoCloseable closeable : all) {
-        try {
-          if (closeable != null) {
-            closeable.close();
-          }
-        } catch (Exception e) {
-          System.err.println("bench: could not stop " + closeable.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-      }
-      try (Stream<Path> paths = Files.walk(root)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      } catch (IOException e) {
-        System.err.println("bench: could not delete " + root + ": " + e.getMessage());
-      }
-    }
   }
 }

@@ -1,5 +1,7 @@
 package com.targetdialer.bench;
 
+import static com.targetdialer.bench.ReportFormat.line;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,9 +88,7 @@ final class IntakeReport {
                int burstInFlight) {
     this.connections = connections;
     this.burstInFlight = burstInFlight;
-    machine = String.format(Locale.ROOT, "%d cores (%s), Java %s (%s), %s %s, max heap %d MB", cores, cpuModel(),
-        System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
-        System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20);
+    machine = ReportFormat.machine(cores);
     settings = String.format(Locale.ROOT, "wrk %d threads, %d connections, warm-up %d s + measured %d s per target, signed seed-shaped "
             + "webhooks (one segment, new segment each request) with timestamps of that run; service: HTTP instances = cores, inbox "
             + "consumer applying; seed: uvicorn 2 workers, uvloop, httptools, Debian python3; bursts: %,d segments x %s copies, %d runs "
@@ -175,7 +175,7 @@ final class IntakeReport {
         line(out, "      stalled %s", note);
       }
       if (http.firstError() != null) {
-        line(out, "      first refused answer: %s", abbreviate(http.firstError()));
+        line(out, "      first refused answer: %s", ReportFormat.abbreviate(http.firstError(), 160));
       }
       // A slow or incomplete burst shows where the time went: rows, what is left in the inbox, what was read and not acknowledged.
       if (Double.isNaN(ratio) || ratio > BURST_TARGET || burst.rows < burst.segments || Boolean.getBoolean("bench.timeline")) {
@@ -201,21 +201,5 @@ final class IntakeReport {
     if (row.length() > 0) {
       line(out, "     %s", row);
     }
-  }
-
-  private static String cpuModel() {
-    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-      return lines.filter(line -> line.startsWith("model name")).findFirst().map(line -> line.replaceFirst(".*:\\s*", "")).orElse("unknown CPU");
-    } catch (java.io.IOException | RuntimeException e) {
-      return "unknown CPU";
-    }
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() > 160 ? text.substring(0, 160) + "..." : text;
-  }
-
-  private static void line(StringBuilder out, String format, Object... args) {
-    out.append(String.format(Locale.ROOT, format, args)).append('\n');
   }
 }

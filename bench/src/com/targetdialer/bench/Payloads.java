@@ -1,7 +1,5 @@
 package com.targetdialer.bench;
 
-import com.targetdialer.vexa.WebhookSignature;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,17 +8,14 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-/**
- * The webhook bodies the benchmarks send, signed as Vexa signs them (the service's own
- * {@link WebhookSignature}, so a signing mismatch shows up as 401s rather than as a fast path).
- */
+/** The webhook bodies the benchmarks send, signed as Vexa signs them ({@link VexaSigner}). */
 final class Payloads {
 
   private static final String[] SPEAKERS = {"Alice Martin", "Bob Chen", "Carla Diaz", "Dev Patel"};
   private static final String[] WORDS = ("so the plan for this quarter is to ship the capture service first then the "
       + "live transcript view and after that we look at the calendar sync again because of the quota issue").split(" ");
 
-  private final WebhookSignature signer;
+  private final VexaSigner signer;
   private final String runId = String.format("%08x", ThreadLocalRandom.current().nextInt());
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong segmentBatches = new AtomicLong();
@@ -28,7 +23,7 @@ final class Payloads {
   private final String statusTail;
 
   Payloads(String webhookSecret, String sessionUid) {
-    this.signer = new WebhookSignature(webhookSecret, 300);
+    this.signer = new VexaSigner(webhookSecret);
     // A real 0.12 meeting.status_change (reference/vexa-api.md §5): the bot was admitted. Built
     // once with a marker where the event id goes, so each request costs one concatenation.
     String marker = "@EVENT_ID@";
@@ -66,7 +61,7 @@ final class Payloads {
   /** A signed status change with a unique event id; thread-safe. */
   LoadGenerator.Request statusChange() {
     String eventId = "evt_" + runId + String.format("%024x", events.incrementAndGet());
-    return signed(Buffer.buffer(statusHead + eventId + statusTail));
+    return signer.signed(Buffer.buffer(statusHead + eventId + statusTail));
   }
 
   int statusChangeBytes() {
@@ -85,25 +80,17 @@ final class Payloads {
     }
     JsonObject body = new JsonObject().put("native_meeting_id", nativeMeetingId).put("platform", "google_meet")
         .put("session_uid", sessionUid).put("segments", segments);
-    return signed(body.toBuffer());
+    return signer.signed(body.toBuffer());
   }
 
   /**
-   * Webhook number {@code n} in exactly the seed plan's example shape: one segment, relative times as
-   * strings, no segment_id, no absolute times, no session_uid. The start moves by 0.5 s per
-   * {@code n}, so every body is a segment of its own (the service keys these by session, relative
-   * start and speaker).
+   * Webhook number {@code n} in exactly the seed plan's example shape ({@link SeedWebhooks#body}, whole):
+   * one segment, relative times as strings, no segment_id, no absolute times, no session_uid. The start
+   * moves by 0.5 s per {@code n}, so every body is a segment of its own (the service keys these by
+   * session, relative start and speaker).
    */
   LoadGenerator.Request seedExample(String nativeMeetingId, long n) {
-    JsonObject segment = new JsonObject()
-        .put("text", sentence(n))
-        .put("speaker", "Speaker " + (n % 4 + 1))
-        .put("start_time", Double.toString(n * 0.5))
-        .put("end_time", Double.toString(n * 0.5 + 0.5))
-        .put("language", "en");
-    JsonObject body = new JsonObject().put("native_meeting_id", nativeMeetingId).put("platform", "google_meet")
-        .put("segments", new JsonArray().add(segment));
-    return signed(body.toBuffer());
+    return signer.signed(SeedWebhooks.body(nativeMeetingId, n, 0, 1));
   }
 
   /** Segment number {@code n} of a meeting, as a seed-style webhook carries it. */
@@ -133,14 +120,5 @@ final class Payloads {
       text.append(WORDS[(int) ((n * 7 + i * 3) % WORDS.length)]).append(' ');
     }
     return text.append("(").append(n).append(")").toString();
-  }
-
-  private LoadGenerator.Request signed(Buffer body) {
-    String timestamp = Long.toString(System.currentTimeMillis() / 1000);
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("content-type", "application/json")
-        .add("X-Webhook-Timestamp", timestamp)
-        .add("X-Webhook-Signature", "sha256=" + signer.sign(timestamp, body));
-    return new LoadGenerator.Request(headers, body);
   }
 }

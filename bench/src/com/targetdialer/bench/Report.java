@@ -1,5 +1,7 @@
 package com.targetdialer.bench;
 
+import static com.targetdialer.bench.ReportFormat.line;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,9 +62,7 @@ final class Report {
                int perPayload, int seedWebhooks) {
     this.perPayload = perPayload;
     this.maxInFlight = Arrays.stream(inFlight).max().orElse(0);
-    machine = String.format(Locale.ROOT, "%d cores (%s), Java %s (%s), %s %s, max heap %d MB", cores, cpuModel(),
-        System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
-        System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20);
+    machine = ReportFormat.machine(cores);
     settings = String.format(Locale.ROOT, "client: HTTP/1.1 keep-alive, pool = requests in flight, %d event loop(s) of its own; "
             + "servers: %d HTTP verticle instances on %d event loops each; (a) in flight %s, bare levels then service levels, warm-up %d s + %d s per level, measured %d s; "
             + "(b) %,d segments, %d per webhook, %d in flight; (e) %,d seed-shaped webhooks, one segment each, %d in flight; "
@@ -125,7 +125,7 @@ final class Report {
       }
     }
     acceptance.stream().filter(level -> level.service.firstError() != null).findFirst().ifPresent(level ->
-        line(out, "    first service error at %d in flight: %s", level.inFlight, abbreviate(level.service.firstError())));
+        line(out, "    first service error at %d in flight: %s", level.inFlight, ReportFormat.abbreviate(level.service.firstError(), 160)));
     line(out, "    inbox backlog after (a): %,d entries not yet applied", inboxBacklog);
     if (drain != null) {
       line(out, "    inbox consumer alone: %,d queued status webhooks, %,d applied in %.2f s: %,.0f/s; CPU %s",
@@ -194,26 +194,10 @@ final class Report {
         ratio >= ACCEPT_TARGET ? "met" : "MISSED");
   }
 
-  private static String cpuModel() {
-    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-      return lines.filter(line -> line.startsWith("model name")).findFirst().map(line -> line.replaceFirst(".*:\\s*", "")).orElse("unknown CPU");
-    } catch (java.io.IOException | RuntimeException e) {
-      return "unknown CPU";
-    }
-  }
-
   // Server-side CPU (JVM minus client, plus Postgres and Redis) per 200 answer: the figure that a
   // busy neighbour or the shared cores disturb least.
   private static void row(StringBuilder out, int inFlight, String name, LoadGenerator.Result result, CpuMeter.Usage usage) {
     line(out, "    %-9d %-34s %,9.0f %8.2f %8.2f %,9d %9.0f   %s", inFlight, name, result.perSecond(), result.latencies().percentileMs(50),
         result.latencies().percentileMs(99), result.failed(), 1e6 * usage.server() / result.perSecond(), usage);
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() > 160 ? text.substring(0, 160) + "..." : text;
-  }
-
-  private static void line(StringBuilder out, String format, Object... args) {
-    out.append(String.format(Locale.ROOT, format, args)).append('\n');
   }
 }

@@ -1,7 +1,5 @@
 package com.targetdialer.bench;
 
-import com.targetdialer.vexa.WebhookSignature;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,10 +18,10 @@ import java.nio.file.Path;
  */
 final class SeedWebhooks {
 
-  private final WebhookSignature signer;
+  private final VexaSigner signer;
 
   SeedWebhooks(String secret) {
-    this.signer = new WebhookSignature(secret, 300);
+    this.signer = new VexaSigner(secret);
   }
 
   /**
@@ -45,14 +43,9 @@ final class SeedWebhooks {
         .put("segments", new JsonArray().add(segment)).toBuffer();
   }
 
-  /** Signed now: a timestamp of this second and its signature, as the service and the seed check them. */
-  LoadGenerator.Request signed(Buffer body) {
-    String timestamp = Long.toString(System.currentTimeMillis() / 1000);
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("content-type", "application/json")
-        .add("X-Webhook-Timestamp", timestamp)
-        .add("X-Webhook-Signature", "sha256=" + signer.sign(timestamp, body));
-    return new LoadGenerator.Request(headers, body);
+  /** Segment {@code n} as version {@code version} of {@code versions} ({@link #body}), signed now. */
+  LoadGenerator.Request signed(String nativeMeetingId, long n, int version, int versions) {
+    return signer.signed(body(nativeMeetingId, n, version, versions));
   }
 
   /**
@@ -62,7 +55,7 @@ final class SeedWebhooks {
   void writeFile(Path file, String nativeMeetingId, long first, int count) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (long n = first; n < first + count; n++) {
-        LoadGenerator.Request request = signed(body(nativeMeetingId, n, 0, 1));
+        LoadGenerator.Request request = signed(nativeMeetingId, n, 0, 1);
         out.write(request.headers().get("X-Webhook-Timestamp"));
         out.write('\t');
         out.write(request.headers().get("X-Webhook-Signature"));
