@@ -32,7 +32,8 @@ final class SubscriberRun {
   private final String url;
   private final String[] types;
   private final Signature signature;
-  private final int failures;
+  /** Attempts at the next event since the last success: 0 again once one is accepted in this run. */
+  private int failures;
   private long position;
 
   SubscriberRun(Pool pg, WebClient web, DeliveryContext context, Row subscription) {
@@ -99,6 +100,7 @@ final class SubscriberRun {
   private Future<Boolean> delivered(long seq) {
     return pg.preparedQuery(EventsSql.DELIVERED).execute(Tuple.of(id, context.node(), seq, context.leaseMs())).map(rows -> {
       position = seq;
+      failures = 0;
       return rows.rowCount() > 0;
     });
   }

@@ -8,6 +8,7 @@ import com.targetdialer.testing.TestStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -177,6 +179,32 @@ class DeliveryVerticleTest {
     assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
     assertThat(new HashSet<>(subscriber.accepted().stream().map(Subscriber.Received::id).toList())).hasSize(30);
     Await.until("failures reset", Duration.ofSeconds(5), () -> subscriptionRow(id).getInteger("failures") == 0);
+  }
+
+  @Test
+  @DisplayName("an event accepted resets the count of attempts: a refusal after it waits the first retry, not the last, and is not failing")
+  void acceptedResetsAttempts() {
+    deployNode();
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer server = vertx.createHttpServer()
+        .requestHandler(request -> request.response().setStatusCode(requests.incrementAndGet() == 1 ? 200 : 503).end())
+        .listen(0, "127.0.0.1").await();
+    try {
+      String id = subscriptions.create("http://127.0.0.1:" + server.actualPort() + "/events", List.of(EventTypes.BOT_STATUS),
+          Signature.newSecret()).await().getString("id");
+      // Refused as often as the schedule allows but once, before these events: the run starts with failures = 3.
+      pg.preparedQuery("UPDATE td_subscriptions SET failures = 3 WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(id)).await();
+      emit(2, EventTypes.BOT_STATUS);
+
+      Await.until("the first accepted, the second refused", Duration.ofSeconds(10), () -> requests.get() >= 2
+          && subscriptionRow(id).getInteger("failures") == 1);
+      Row state = subscriptionRow(id);
+      assertThat(state.getLong("delivered_seq")).isEqualTo(1L);
+      assertThat(state.getBoolean("failing")).as("one refusal after a success is not the last retry").isFalse();
+      assertThat(subscriptions.events(0, List.of(EventTypes.ALERT), 10).await()).isEmpty();
+    } finally {
+      server.close().await();
+    }
   }
 
   @Test
