@@ -47,7 +47,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean polling;
   private boolean measuring;
   private final Set<Long> timers = new HashSet<>();
-  /** Subscriptions this node is delivering now: a lease that ran out under a slow run must not start a second one. */
+  /** Subscriptions this node is delivering now: not leased again until their run ends (a slow one whose lease ran out, one replayed). */
   private final Set<String> running = new HashSet<>();
 
   public DeliveryVerticle(EventsSettings settings, Backends backends, MeterRegistry metrics) {
@@ -82,13 +82,13 @@ public final class DeliveryVerticle extends VerticleBase {
     }
     polling = true;
     sequencer.run()
-        .compose(ignored -> pg.preparedQuery(EventsSql.CLAIM).execute(Tuple.of(context.node(), context.leaseMs())))
+        .compose(ignored -> pg.preparedQuery(EventsSql.CLAIM).execute(Tuple.tuple().addValue(context.node()).addValue(context.leaseMs())
+            .addValue(running.toArray(String[]::new))))
         .onSuccess(claimed -> {
           for (Row subscription : claimed) {
             String id = subscription.getString("id");
-            if (running.add(id)) {
-              new SubscriberRun(pg, web, context, subscription).run().onComplete(done -> running.remove(id));
-            }
+            running.add(id);
+            new SubscriberRun(pg, web, context, subscription).run().onComplete(done -> running.remove(id));
           }
         })
         .onFailure(e -> LOG.warn("event poll failed [error: {}]", e.getMessage()))

@@ -87,13 +87,14 @@ final class EventsSql {
 
   /**
    * Leases ($1 node, $2 ms) the subscriptions with an event due; SKIP LOCKED and the lease make each
-   * subscription delivered by one node at a time.
+   * subscription delivered by one node at a time. Not those this node is still running ($3): leasing one
+   * again would let its old run's answer, checked by owner, pass after a replay took the lease back.
    */
   static final String CLAIM = """
       UPDATE td_subscriptions s SET lease_owner = $1, lease_until = now() + $2::bigint * interval '1 millisecond'
       WHERE s.id IN (
           SELECT c.id FROM td_subscriptions c
-          WHERE c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
+          WHERE c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now()) AND c.id <> ALL($3::text[])
             AND EXISTS (SELECT 1 FROM td_outbound_events e WHERE e.seq > c.delivered_seq AND e.type = ANY(c.types))
           FOR UPDATE SKIP LOCKED)
       RETURNING s.id, s.url, s.types, s.secret, s.delivered_seq, s.failures

@@ -289,4 +289,31 @@ class DeliveryVerticleTest {
     assertThat(subscriber.acceptedSeqs().subList(before, before + 6)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L);
     assertThat(subscriptions.replay("sub_nope", 1).await()).isNull();
   }
+
+  @Test
+  @DisplayName("a replay while a delivery is in flight wins: the late answer does not move the position back up")
+  void replayDuringDelivery() {
+    deployNode();
+    List<Long> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      long seq = body.toJsonObject().getLong("seq");
+      boolean first = !received.contains(seq);
+      received.add(seq);
+      // The first sending of seq 2 answers late (within the timeout): the replay comes meanwhile.
+      vertx.setTimer(seq == 2 && first ? 1_000 : 1, t -> request.response().setStatusCode(200).end());
+    })).listen(0, "127.0.0.1").await();
+    try {
+      String id = subscriptions.create("http://127.0.0.1:" + server.actualPort() + "/events", List.of(EventTypes.BOT_STATUS),
+          Signature.newSecret()).await().getString("id");
+      emit(3, EventTypes.BOT_STATUS);
+      Await.until("seq 2 in flight", Duration.ofSeconds(10), () -> received.contains(2L));
+      subscriptions.replay(id, 1).await();
+
+      Await.until("everything again from 1", Duration.ofSeconds(10), () -> received.size() >= 5);
+      vertx.timer(500).await();
+      assertThat(received).containsExactly(1L, 2L, 1L, 2L, 3L);
+    } finally {
+      server.close().await();
+    }
+  }
 }
