@@ -65,7 +65,7 @@ public final class PersistVerticle extends VerticleBase {
     pg = backends.pgPool(vertx);
     statuses = new StatusWriter(pg);
     deadLetters = new DeadLetters(pg, metrics);
-    // Half the pool for live merges: status writes, the ledger and the read API need the rest.
+    // Half the pool's connections are the live merges' own: status writes, the ledger and the read API share the rest.
     segments = new SegmentWriter(pg, Math.max(1, backends.poolSize() / 2), metrics, this::publishChanges);
     LocalJson.register(vertx.eventBus()); // its replies use it, also when deployed on its own
     pruneEventIds();
@@ -80,7 +80,7 @@ public final class PersistVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pruneTimer);
-    return pg.close();
+    return segments.close().eventually(pg::close);
   }
 
   // --- event ids --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,7 +31,9 @@ import java.util.function.Consumer;
  * order they came, while other meetings' statements run beside it. Batches that arrive while their
  * lane writes are merged into its next statement, so statements grow with load and a quiet system
  * writes at once. The merged rows go to {@code changed} once the lane's next statement is on its way.
- * Used from one event loop only.
+ * Each lane keeps a connection of its own: taken from the shared pool per statement, a merge queued
+ * behind whatever else waited for a connection (thousands of gap fills when many meetings start at
+ * once), and the live lag with it. Used from one event loop only.
  */
 final class SegmentWriter {
 
@@ -80,6 +83,7 @@ final class SegmentWriter {
 
     private final Deque<Waiting> waiting = new ArrayDeque<>();
     private boolean writing;
+    private SqlConnection connection;
 
     void writeNext() {
       if (writing || waiting.isEmpty()) {
@@ -99,6 +103,10 @@ final class SegmentWriter {
       // A deadlock with another writer of the same meetings (a status batch, another node): once more.
       Future.<RowSet<Row>>future(merged -> merge(next).onComplete(merged)) // a throw fails the batch, not the lane
           .recover(failure -> deadlocked(failure) ? merge(next) : Future.failedFuture(failure)).onComplete(result -> {
+        if (result.failed() && connection != null && !(result.cause() instanceof PgException)) {
+          connection.close(); // not an answer from Postgres: a broken connection, and the next statement takes a new one
+          connection = null;
+        }
         writing = false;
         if (result.failed()) {
           next.forEach(request -> request.done().fail(result.cause()));
@@ -113,27 +121,43 @@ final class SegmentWriter {
         }
       });
     }
+
+    private Future<RowSet<Row>> merge(List<Waiting> requests) {
+      SegmentRows rows = rowsOf(requests);
+      if (rows.size() == 0) {
+        return Future.succeededFuture(null);
+      }
+      statementSize.record(rows.size());
+      Future<SqlConnection> open = connection != null ? Future.succeededFuture(connection)
+          : pg.getConnection().onSuccess(taken -> connection = taken);
+      return open.compose(taken -> {
+        long started = System.nanoTime();
+        return taken.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(requests.stream().anyMatch(request -> request.batch().live())))
+            .onSuccess(ignored -> statementTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+      });
+    }
+
+    Future<Void> close() {
+      return connection == null ? Future.succeededFuture() : connection.close();
+    }
   }
 
-  private Future<RowSet<Row>> merge(List<Waiting> requests) {
+  /** Gives the lanes' connections back to the pool. */
+  Future<Void> close() {
+    return Future.join(java.util.Arrays.stream(lanes).map(Lane::close).toList()).mapEmpty();
+  }
+
+  private static SegmentRows rowsOf(List<Waiting> requests) {
     int size = 0;
-    boolean live = false;
     for (Waiting request : requests) {
       size += request.batch().segments().size();
-      live |= request.batch().live();
     }
     SegmentRows rows = new SegmentRows(size);
     for (Waiting request : requests) {
       long meetingId = request.batch().meetingId();
       request.batch().segments().forEach(segment -> rows.add(meetingId, (JsonObject) segment));
     }
-    if (rows.size() == 0) {
-      return Future.succeededFuture(null);
-    }
-    statementSize.record(rows.size());
-    long started = System.nanoTime();
-    return pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(live))
-        .onSuccess(ignored -> statementTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    return rows;
   }
 
   private static Map<Long, Set<String>> changedKeys(RowSet<Row> changed) {

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -43,6 +45,7 @@ final class LiveStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveStream.class);
   private static final long MAX_RECONNECT_MS = 30_000;
+  private static final int MAX_GAP_FILLS = 8;
 
   private final Vertx vertx;
   private final Pool pg;
@@ -62,6 +65,8 @@ final class LiveStream {
   private long reconnectDelayMs = 1_000;
   private long pingTimer;
   private Future<Void> resyncing;
+  private final Deque<Followed> gapsToFill = new ArrayDeque<>();
+  private int gapFills;
   private boolean stopped;
 
   LiveStream(Vertx vertx, Pool pg, VexaSettings settings, VexaClient vexa, LiveLeases leases, IntSupplier clusterSize,
@@ -239,14 +244,31 @@ final class LiveStream {
     vertx.setTimer(delay, id -> connect());
   }
 
-  // Whatever was said while the socket was down is only in the REST transcript.
+  /**
+   * Whatever was said while the socket was down is only in the REST transcript. A few at a time:
+   * when thousands of meetings are followed at once, their reads and writes would otherwise stand
+   * in front of the live segments' for Vexa and for Postgres connections.
+   */
   private void fillGap(Followed meeting) {
-    OffsetDateTime readAt = outages.now();
-    vexa.transcript(meeting.vexaMeetingId(), meeting.platform(), meeting.nativeMeetingId())
-        // Segments that cannot be keyed are kept as dead letters by the backfill, once, at the session's end.
-        .compose(raw -> persist(meeting, VexaSegments.normalizeAll(raw, meeting.sessionUid(), null, true).segments()))
-        .compose(ignored -> outages.filled(meeting.meetingId(), readAt))
-        .onFailure(e -> LOG.info("gap fill skipped [meeting: {}, error: {}]", meeting.meetingId(), e.getMessage()));
+    gapsToFill.add(meeting);
+    fillNextGaps();
+  }
+
+  private void fillNextGaps() {
+    while (gapFills < MAX_GAP_FILLS && !gapsToFill.isEmpty()) {
+      Followed meeting = gapsToFill.poll();
+      gapFills++;
+      OffsetDateTime readAt = outages.now();
+      vexa.transcript(meeting.vexaMeetingId(), meeting.platform(), meeting.nativeMeetingId())
+          // Segments that cannot be keyed are kept as dead letters by the backfill, once, at the session's end.
+          .compose(raw -> persist(meeting, VexaSegments.normalizeAll(raw, meeting.sessionUid(), null, true).segments()))
+          .compose(ignored -> outages.filled(meeting.meetingId(), readAt))
+          .onFailure(e -> LOG.info("gap fill skipped [meeting: {}, error: {}]", meeting.meetingId(), e.getMessage()))
+          .onComplete(ignored -> {
+            gapFills--;
+            fillNextGaps();
+          });
+    }
   }
 
   private void send(JsonObject frame) {
