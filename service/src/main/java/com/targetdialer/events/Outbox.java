@@ -22,12 +22,14 @@ public final class Outbox {
    * SQL that turns rows of {@code source} (columns meeting_id, type, level, detail jsonb: entries just
    * appended to meetings' event logs, a CTE of the caller's statement) into {@code alert} events, for
    * those at level alert or critical: every ALERT in a meeting's log is an outbound alert, written by
-   * the very statement that logs it.
+   * the very statement that logs it. Its message is the entry's, else the words the entry has (a
+   * dispatch failure's reason, say), so a subscriber always gets one.
    */
   public static String alertsOf(String source) {
     return "INSERT INTO td_outbound_events (id, type, meeting_id, data) SELECT " + EventsSql.NEW_ID
-        + ", 'alert', meeting_id, jsonb_build_object('level', level, 'alert', type, 'message', detail ->> 'message', 'detail', detail) FROM "
-        + source + " WHERE level IN ('alert', 'critical')";
+        + ", 'alert', meeting_id, jsonb_build_object('level', level, 'alert', type, 'message', coalesce(detail ->> 'message', "
+        + "detail ->> 'reason', detail ->> 'detail', detail ->> 'failure_stage', detail ->> 'completion_reason', replace(type, '_', ' ')), "
+        + "'detail', detail) FROM " + source + " WHERE level IN ('alert', 'critical')";
   }
 
   public static Future<Void> append(SqlClient client, String type, Long meetingId, JsonObject data) {

@@ -129,6 +129,9 @@ class OutboundEventsTest {
     // Logged as an ALERT in the meeting's log, so an outbound alert too.
     Await.until("alert delivered", Duration.ofSeconds(10), () -> delivered(meetingId, "alert").stream()
         .anyMatch(e -> "dispatch_failed".equals(e.getJsonObject("data").getString("alert"))));
+    JsonObject alert = delivered(meetingId, "alert").stream().filter(e -> "dispatch_failed".equals(e.getJsonObject("data").getString("alert")))
+        .findFirst().orElseThrow().getJsonObject("data");
+    assertThat(alert.getString("message")).as("a log entry without a message of its own gives its reason").startsWith("vexa_refused: 422");
   }
 
   @Test
