@@ -22,8 +22,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Outbound events: every EVENT_POLL_MS it numbers the newly committed events ({@link Sequencer}) and
- * leases the subscriptions with an event due, each delivered by its own {@link SubscriberRun}. Leases
+ * Outbound events: every EVENT_POLL_MS it numbers the newly committed events ({@link Sequencer}), moves
+ * idle subscriptions past events not of their types, and leases the subscriptions with an event due, each delivered by its own {@link SubscriberRun}. Leases
  * make each subscription delivered by one node of a cluster at a time; a node that dies lets its
  * leases run out and another carries on from the last accepted seq. It also prunes events past
  * EVENT_RETENTION_DAYS and keeps the delivery-lag gauges current.
@@ -82,6 +82,7 @@ public final class DeliveryVerticle extends VerticleBase {
     }
     polling = true;
     sequencer.run()
+        .compose(ignored -> pg.query(EventsSql.SKIP_AHEAD).execute())
         .compose(ignored -> pg.preparedQuery(EventsSql.CLAIM).execute(Tuple.tuple().addValue(context.node()).addValue(context.leaseMs())
             .addValue(running.toArray(String[]::new))))
         .onSuccess(claimed -> {

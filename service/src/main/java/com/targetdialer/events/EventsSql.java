@@ -86,6 +86,24 @@ final class EventsSql {
   // ---- delivery ----
 
   /**
+   * Subscriptions not being delivered with no event of their types after their position move it to the
+   * last seq given out: a subscriber of rare types (only alerts, say) then costs the claim and the lag
+   * measurement a read of the events since the last poll, not of every other event since its last one.
+   * One snapshot reads both the counter and the events, so no event of its types is skipped; SKIP LOCKED
+   * leaves a row another node is moving or claiming (nodes never wait on each other's locks here).
+   */
+  static final String SKIP_AHEAD = """
+      WITH counter AS (SELECT last_seq FROM td_event_seq WHERE id = 1)
+      UPDATE td_subscriptions s SET delivered_seq = counter.last_seq
+      FROM counter
+      WHERE s.id IN (
+          SELECT c.id FROM td_subscriptions c, counter
+          WHERE c.delivered_seq < counter.last_seq AND (c.lease_until IS NULL OR c.lease_until < now())
+            AND NOT EXISTS (SELECT 1 FROM td_outbound_events e WHERE e.seq > c.delivered_seq AND e.type = ANY(c.types))
+          FOR UPDATE OF c SKIP LOCKED)
+      """;
+
+  /**
    * Leases ($1 node, $2 ms) the subscriptions with an event due; SKIP LOCKED and the lease make each
    * subscription delivered by one node at a time. Not those this node is still running ($3): leasing one
    * again would let its old run's answer, checked by owner, pass after a replay took the lease back.
