@@ -2,7 +2,7 @@
 -- to subscribers with Standard Webhooks signatures, replayable by seq.
 
 -- The outbox. A row is inserted in the transaction of the change it describes, without a seq: writers
--- never wait on each other. One sequencer at a time (an advisory lock) numbers the committed rows in
+-- never wait on each other. One sequencer at a time (the counter row's lock) numbers the committed rows in
 -- insertion order, so seq has no gaps (a rolled-back insert never got one) and a reader never sees a
 -- seq before the ones below it.
 CREATE TABLE td_outbound_events (

@@ -82,6 +82,10 @@ final class PersistSql {
               -- most of the writes.
               updated_at = CASE WHEN $15 AND t.updated_at > now() - interval '5 seconds' THEN t.updated_at ELSE now() END
           FROM counts c WHERE t.id = c.meeting_id
+            -- A live segment that changes no count (a draft confirmed, reworded) moves last_segment_at
+            -- at most every 2 s: deaf-bot checks count in minutes, and this halves the meeting writes.
+            AND (c.delta <> 0 OR NOT $15 OR t.first_segment_at IS NULL
+                 OR (c.heard AND (t.last_segment_at IS NULL OR t.last_segment_at < now() - interval '2 seconds')))
           RETURNING t.id, t.segment_count
       )
       SELECT merged.*, counted.segment_count AS meeting_segment_count
