@@ -25,7 +25,9 @@ import java.util.Map;
  * sent (same clock); "visible" = when PersistVerticle published it after commit ({@link CommitProbe}).
  * Levels ramp up (meetings are only ever added), each with a warm-up and a measured hold; or, with
  * {@code -Dcapacity.soak=S}, one level held S seconds with memory printed every minute, then every
- * meeting ended and memory printed again. Exit 0 once printed, 1 on an error, 4 if the watchdog fired.
+ * meeting ended and memory printed again. With {@code -Dcapacity.page=true} (the default) one person's
+ * page follows the first live meeting, and its latency is measured alone first, then in every hold.
+ * Exit 0 once printed, 1 on an error, 4 if the watchdog fired.
  */
 public final class CapacityBench {
 
@@ -43,14 +45,19 @@ public final class CapacityBench {
   /** Levels above one that failed only take time and pile a backlog onto the next: stop unless asked. */
   private static final boolean CONTINUE_AFTER_FAIL = Boolean.getBoolean("capacity.continueAfterFail");
   private static final String RESULTS = System.getProperty("capacity.results");
+  /** One person's page in headless Chromium following one live meeting: its latency alone, then at each level ({@link LivePage}). */
+  private static final boolean PAGE = Boolean.parseBoolean(System.getProperty("capacity.page", "true"));
+  /** How long after a hold the page may still show its segments. */
+  private static final int PAGE_WAIT_S = 10;
 
   private CapacityBench() {
   }
 
   public static void main(String[] args) {
-    int perLevel = SUBSCRIBE_WAIT_S + WARMUP_S + HOLD_S + DRAIN_S + 30;
+    int perLevel = SUBSCRIBE_WAIT_S + WARMUP_S + HOLD_S + DRAIN_S + (PAGE ? PAGE_WAIT_S : 0) + 30;
+    int pageS = PAGE ? SUBSCRIBE_WAIT_S + 3 * 60 + HOLD_S + PAGE_WAIT_S : 0; // the page opened (its bounded waits), then alone
     int watchdog = Integer.getInteger("capacity.watchdog",
-        SOAK_S > 0 ? perLevel + SOAK_S + 2 * Math.max(120, SOAK_LEVEL / 25) + 240 : perLevel * LEVELS.length + 240);
+        pageS + (SOAK_S > 0 ? perLevel + SOAK_S + 2 * Math.max(120, SOAK_LEVEL / 25) + 240 : perLevel * LEVELS.length + 240));
     Watchdog.start(watchdog);
     ErrorLog errors = ErrorLog.attach();
     int exit;
@@ -74,12 +81,16 @@ public final class CapacityBench {
       env.put("VEXA_API_KEY", vexa.apiKey());
       env.put("LIVE_RESYNC_INTERVAL_S", String.valueOf(RESYNC_S));
       env.put("UI_TOKEN", "capacity-bench-ui-token-0001"); // else the service prints a generated one on stdout
+      if (PAGE) {
+        LivePage.signIn(env);
+      }
       CpuMeter cpu = new CpuMeter(dir.resolve("pg"));
       CpuMeter.Usage idle = idleMachine(cpu);
       TargetDialer service = TargetDialer.start(new Arguments(null, false), env);
+      LivePage page = null;
       try (Connection db = DriverManager.getConnection(postgres.url().jdbcUrl(), "postgres", null)) {
         CommitProbe probe = CommitProbe.attach(service.vertx(), vexa::nowMicros);
-        Run run = new Run(vexa, new LiveMeetings(db), probe, cpu, errors);
+        LiveMeetings meetings = new LiveMeetings(db);
         CapacityReport report = new CapacityReport(SOAK_S > 0);
         report.machine(idle, String.format(java.util.Locale.ROOT,
             "one /ws from the service; each live meeting: 1 segment / 2 s (draft, then its confirmation 1 s later); levels %s; "
@@ -90,6 +101,11 @@ public final class CapacityBench {
         heapAfterGc();
         report.baselineHeap = heapAfterGc();
         report.baselineRss = rssKb();
+        page = PAGE ? openPage(service, vexa, meetings) : null;
+        Run run = new Run(vexa, meetings, probe, cpu, errors, page);
+        if (page != null) {
+          report.pageAlone = run.pageAlone(HOLD_S);
+        }
         long started = System.nanoTime();
         if (SOAK_S > 0) {
           run.soak(report);
@@ -111,6 +127,9 @@ public final class CapacityBench {
           Files.writeString(Path.of(RESULTS), text);
         }
       } finally {
+        if (page != null) {
+          page.close();
+        }
         vexa.quiet();
         Thread.sleep(2_000); // what was sent is written before the service stops
         service.stop();
@@ -122,8 +141,30 @@ public final class CapacityBench {
     return 0;
   }
 
-  /** One run's moving parts. */
-  private record Run(FakeVexa vexa, LiveMeetings meetings, CommitProbe probe, CpuMeter cpu, ErrorLog errors) {
+  /**
+   * The page's person owns the first live meeting, the only one so far: the page opens once it is
+   * subscribed, so that it has live segments to show.
+   */
+  private static LivePage openPage(TargetDialer service, FakeVexa vexa, LiveMeetings meetings) throws Exception {
+    LiveMeetings.Meeting followed = meetings.growTo(1).get(0);
+    meetings.own(followed.id(), LivePage.PERSON);
+    vexa.add(List.of(followed));
+    if (!waitFor(SUBSCRIBE_WAIT_S, () -> vexa.subscribed() >= 1)) {
+      throw new IllegalStateException("the page's meeting was not subscribed within " + SUBSCRIBE_WAIT_S + " s");
+    }
+    return LivePage.open(service.vertx(), service.httpPort(), followed.id());
+  }
+
+  /** One run's moving parts; {@code page} is null without {@code capacity.page}. */
+  private record Run(FakeVexa vexa, LiveMeetings meetings, CommitProbe probe, CpuMeter cpu, ErrorLog errors, LivePage page) {
+
+    /** The page's latency with only its meeting live: what "unchanged at that load" compares with. */
+    LivePage.Figures pageAlone(int holdS) throws Exception {
+      page.start();
+      Thread.sleep(holdS * 1000L);
+      page.stop();
+      return page.figures(PAGE_WAIT_S);
+    }
 
     /** Grows to {@code level} live meetings, warms up, and measures a hold of {@code holdS} seconds. */
     CapacityReport.Level level(int level, int holdS) throws Exception {
@@ -153,9 +194,15 @@ public final class CapacityBench {
       int connections0 = vexa.connections();
       CpuMeter.Snapshot usage = cpu.start(vexa::cpuNanos);
       probe.start();
+      if (page != null) {
+        page.start();
+      }
       vexa.startWindow();
       Thread.sleep(holdS * 1000L);
       FakeVexa.Window window = vexa.endWindow();
+      if (page != null) {
+        page.stop();
+      }
       result.cpu = usage.until();
       result.holdSeconds = (window.endMicros - window.startMicros) / 1e6;
       result.window = window;
@@ -173,6 +220,9 @@ public final class CapacityBench {
       });
       result.drainSeconds = (System.nanoTime() - drainStart) / 1e9;
       probe.stop();
+      if (page != null) {
+        result.page = page.figures(PAGE_WAIT_S);
+      }
       probe.drainInto(visible);
       Map<Long, Long> written = meetings.confirmedSince(window.startMicros - 10_000_000);
       Latencies lags = new Latencies();
@@ -247,18 +297,18 @@ public final class CapacityBench {
       report.errorsAtEnd = errors.errors() - errors0;
       report.framesAfterEnd = vexa.framesSent();
     }
+  }
 
-    /** Polls every 200 ms until true or {@code seconds} passed; false on timeout. */
-    private boolean waitFor(int seconds, Check check) throws Exception {
-      long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        if (check.ok()) {
-          return true;
-        }
-        Thread.sleep(200);
+  /** Polls every 200 ms until true or {@code seconds} passed; false on timeout. */
+  private static boolean waitFor(int seconds, Check check) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (check.ok()) {
+        return true;
       }
-      return check.ok();
+      Thread.sleep(200);
     }
+    return check.ok();
   }
 
   @FunctionalInterface

@@ -10,6 +10,10 @@ import java.util.Locale;
 final class CapacityReport {
 
   private static final double TARGET_P99_MS = 1_000;
+  /** UiLatencyBench's target for the page: a persisted segment shown within 250 ms at p99. */
+  private static final double PAGE_TARGET_P99_MS = 250;
+  /** The page reads as unchanged at load within this much (p50 and p99): under what a reader notices, over the noise of ~30 samples. */
+  private static final double PAGE_UNCHANGED_MS = 50;
   static final int BUCKET_S = 5;
 
   /** p50, p99 and max in ms, and how many. */
@@ -44,6 +48,8 @@ final class CapacityReport {
     long deadLetters;
     int reconnects;
     long leases;
+    /** The page's latency during the hold; null without a page. */
+    LivePage.Figures page;
 
     Level(int meetings) {
       this.meetings = meetings;
@@ -74,6 +80,8 @@ final class CapacityReport {
   final List<Level> levels = new ArrayList<>();
   long baselineHeap;
   long baselineRss;
+  /** The page's latency with only its meeting live; null without a page. */
+  LivePage.Figures pageAlone;
   boolean stoppedEarly;
   double totalSeconds;
   int connections;
@@ -133,10 +141,39 @@ final class CapacityReport {
         + "(frames and its REST answers); service JVM = the rest of this JVM; machine busy before the run: %.2f (rest %.2f)",
         idle.machine(), idle.others());
     line(out, "heap after a full GC before any meeting: %d MB; RSS %d MB", baselineHeap >> 20, baselineRss >> 10);
+    if (pageAlone != null) {
+      line(out, "page = one person's live transcript page (headless Chromium, their JWT) following their meeting, one of the live ones: "
+          + "PersistVerticle's publish of a confirmed segment -> shown confirmed in the page (MutationObserver); wall clock, ms resolution; "
+          + "1 segment / 2 s, so a hold's p99 is about its max. Chromium's CPU is in \"rest\"");
+      line(out, "page with only its meeting live: %s", page(pageAlone));
+    }
     line(out, "");
   }
 
-  private static void block(StringBuilder out, Level level) {
+  /** p50/p99/max and how many shown, or why there are none. */
+  private static String page(LivePage.Figures page) {
+    if (page.error() != null) {
+      return String.format(Locale.ROOT, "the page did not answer (%d published): %s", page.published(), page.error());
+    }
+    return String.format(Locale.ROOT, "p50 %6.1f   p99 %6.1f   max %6.1f   (%d of %d published shown)",
+        page.lag().p50(), page.lag().p99(), page.lag().max(), page.lag().count(), page.published());
+  }
+
+  /** The page's latency at a level against its latency alone: unchanged or not, and whether it stays within its target. */
+  private String pageVersusAlone(LivePage.Figures page) {
+    if (page.error() != null || page.lag().count() == 0 || pageAlone.lag().count() == 0) {
+      return "not comparable";
+    }
+    double p50 = page.lag().p50() - pageAlone.lag().p50();
+    double p99 = page.lag().p99() - pageAlone.lag().p99();
+    int unseen = page.published() - page.lag().count();
+    return String.format(Locale.ROOT, "%s: p50 %+.1f ms, p99 %+.1f ms vs alone (unchanged = both within +%.0f ms, all shown)%s; p99 <= %.0f ms: %s",
+        p50 <= PAGE_UNCHANGED_MS && p99 <= PAGE_UNCHANGED_MS && unseen == 0 ? "unchanged" : "CHANGED", p50, p99, PAGE_UNCHANGED_MS,
+        unseen > 0 ? String.format(Locale.ROOT, "; %d published never shown", unseen) : "", PAGE_TARGET_P99_MS,
+        page.lag().p99() <= PAGE_TARGET_P99_MS ? "met" : "MISSED");
+  }
+
+  private void block(StringBuilder out, Level level) {
     FakeVexa.Window w = level.window;
     String name = level.minute > 0 ? String.format(Locale.ROOT, "%,d meetings, soak minute %d", level.meetings, level.minute)
         : String.format(Locale.ROOT, "%,d meetings", level.meetings);
@@ -149,6 +186,10 @@ final class CapacityReport {
         .map(max -> max.isNaN() ? "-" : String.format(Locale.ROOT, "%.0f", max)).toList());
     line(out, "    visible ms      p50 %8.1f   p99 %8.1f   max %8.1f   (published after commit - sent; %,d seen)", level.visibleLag.p50(),
         level.visibleLag.p99(), level.visibleLag.max(), level.visibleLag.count());
+    if (level.page != null) {
+      line(out, "    page ms         %s", page(level.page));
+      line(out, "    page at load:   %s", pageVersusAlone(level.page));
+    }
     line(out, "    confirmed segments sent %,d, persisted %,d (%.2f%%) within %.1f s of the hold's end", w.confirmations, level.persisted,
         w.confirmations == 0 ? 0 : 100.0 * level.persisted / w.confirmations, level.drainSeconds);
     line(out, "    frames sent %,d (%,.0f/s); generator: max %.0f ms behind its schedule, %,d slots > %d ms late%s, write queue full %,d times",
@@ -205,6 +246,13 @@ final class CapacityReport {
       line(out, "largest level that holds (p99 <= 1 s, 100%% persisted): %s%s", largest == null ? "none"
               : String.format(Locale.ROOT, "%,d meetings (p99 %.0f ms)", largest.meetings, largest.lag.p99()),
           stoppedEarly ? "; stopped after the first level that did not hold (-Dcapacity.continueAfterFail=true runs them all)" : "");
+      if (pageAlone != null) {
+        line(out, "page p50/p99 ms: alone %.1f/%.1f; %s", pageAlone.lag().p50(), pageAlone.lag().p99(), String.join("; ", levels.stream()
+            .map(level -> String.format(Locale.ROOT, "%,d meetings %.1f/%.1f", level.meetings, level.page.lag().p50(), level.page.lag().p99())).toList()));
+        if (largest != null) {
+          line(out, "page at %,d meetings: %s", largest.meetings, pageVersusAlone(largest.page));
+        }
+      }
     }
     line(out, "/ws connections opened by the service: %d; total %.0f s", connections, totalSeconds);
   }

@@ -74,6 +74,15 @@ final class LiveMeetings {
     return meetings;
   }
 
+  /** Makes {@code person} an owner of the meeting, as a dispatch naming them does: their page lists and follows it. */
+  void own(long meetingId, String person) throws SQLException {
+    try (PreparedStatement insert = db.prepareStatement("INSERT INTO td_meeting_owners (owner, meeting_id, via) VALUES (?, ?, 'dispatch')")) {
+      insert.setString(1, person);
+      insert.setLong(2, meetingId);
+      insert.executeUpdate();
+    }
+  }
+
   int created() {
     return created;
   }
