@@ -84,9 +84,13 @@ final class SegmentWriter {
     private final Deque<Waiting> waiting = new ArrayDeque<>();
     private boolean writing;
     private SqlConnection connection;
+    private Promise<Void> drained;
 
     void writeNext() {
       if (writing || waiting.isEmpty()) {
+        if (!writing && drained != null) {
+          drained.tryComplete();
+        }
         return;
       }
       List<Waiting> next = new ArrayList<>();
@@ -137,12 +141,18 @@ final class SegmentWriter {
       });
     }
 
+    /** Once what waits is written: the writers stop after the producers, so nothing new comes. */
     Future<Void> close() {
+      if (writing || !waiting.isEmpty()) {
+        Promise<Void> drained = Promise.promise();
+        this.drained = drained;
+        return drained.future().compose(ignored -> close());
+      }
       return connection == null ? Future.succeededFuture() : connection.close();
     }
   }
 
-  /** Gives the lanes' connections back to the pool. */
+  /** Writes what waits, then gives the lanes' connections back to the pool. */
   Future<Void> close() {
     return Future.join(java.util.Arrays.stream(lanes).map(Lane::close).toList()).mapEmpty();
   }

@@ -292,6 +292,30 @@ class PersistVerticleTest {
   }
 
   @Test
+  @DisplayName("segments still waiting for their statement when PersistVerticle stops are written, not failed")
+  void stopWritesWhatWaits() {
+    List<io.vertx.core.Future<?>> sent = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      JsonObject message = new JsonObject().put("meeting_id", meetingId).put("live", true)
+          .put("segments", new JsonArray().add(segment("stop-" + i, "said " + i, true)));
+      sent.add(vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message));
+    }
+    vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
+    io.vertx.core.Future.join(sent).otherwiseEmpty().await();
+    assertThat(sent).allMatch(io.vertx.core.Future::succeeded);
+    // The verticle closed the pool it shared with this test: read with a connection of its own.
+    io.vertx.sqlclient.SqlConnection check = io.vertx.pgclient.PgConnection.connect(vertx, new io.vertx.pgclient.PgConnectOptions()
+        .setHost(backends.database().host()).setPort(backends.database().port()).setDatabase(backends.database().database())
+        .setUser(backends.database().user())).await();
+    try {
+      assertThat(check.preparedQuery("SELECT segment_count FROM td_meetings WHERE id = $1").execute(Tuple.of(meetingId)).await()
+          .iterator().next().getInteger(0)).isEqualTo(200);
+    } finally {
+      check.close().await();
+    }
+  }
+
+  @Test
   @DisplayName("versions of one segment in one statement are coalesced by the merge rule: a confirmation beats later drafts")
   void coalescedVersions() {
     SegmentRows rows = new SegmentRows(5);
