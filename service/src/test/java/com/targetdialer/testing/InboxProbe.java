@@ -29,6 +29,12 @@ public final class InboxProbe implements AutoCloseable {
     return redis.send(Request.cmd(Command.XPENDING).arg(stream).arg("capture")).await().get(0).toLong();
   }
 
+  /** Pending entries that no consumer has touched for at least idleMs (XPENDING ... IDLE). */
+  public long pendingIdleFor(long idleMs) {
+    return redis.send(Request.cmd(Command.XPENDING).arg(stream).arg("capture").arg("IDLE").arg(idleMs)
+        .arg("-").arg("+").arg(1_000_000)).await().size();
+  }
+
   /** True when no consumer has read any entry (no group, or groups that delivered nothing). */
   public boolean unread() {
     Response groups = redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream)).await();

@@ -310,8 +310,9 @@ class WebhookIntakeTest {
       try (InboxProbe inbox = new InboxProbe(vertx, redis.url(), env.get("REDIS_KEY_PREFIX"))) {
         inbox.readAsDeadConsumer();
         assertThat(inbox.pending()).isEqualTo(webhooks);
+        // Idle long enough to be claimed at once.
+        Await.until("every entry idle for the claim time", Duration.ofSeconds(30), () -> inbox.pendingIdleFor(4_000) == webhooks);
       }
-      Thread.sleep(4_000); // idle long enough to be claimed at once
 
       env.remove("INBOX_APPLY");
       applier = RunningService.start(env);
