@@ -43,7 +43,8 @@ public record CaptureFacts(long meetingId, boolean fromCalendar, BotStatus statu
   /**
    * One bot attempt.
    *
-   * @param lastHeard   when its last segment ended, null when it heard nothing
+   * @param lastHeard   for a deaf bot, when its last segment ended (null when it heard nothing); null for the others,
+   *                    whose coverage runs to their end whatever they heard
    * @param deaf        the health sweep judged it deaf
    * @param transcribed its final transcript was read back from Vexa (the backfill), or it never had a bot there
    */

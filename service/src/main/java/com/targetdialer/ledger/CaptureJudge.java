@@ -172,7 +172,7 @@ public final class CaptureJudge {
       }
     }
     for (CaptureFacts.Session s : facts.sessions()) {
-      for (Instant t : new Instant[] {s.activeAt(), s.endedAt(), s.lastHeard()}) {
+      for (Instant t : new Instant[] {s.activeAt(), s.endedAt(), s.deaf() ? s.lastHeard() : null}) {
         if (t != null && t.isAfter(spanStart) && t.isBefore(spanEnd)) {
           cuts.add(t);
         }

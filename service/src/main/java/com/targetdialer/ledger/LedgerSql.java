@@ -34,16 +34,24 @@ final class LedgerSql {
       FROM td_meetings m WHERE m.id = ANY($1::bigint[])
       """;
 
-  /** Each bot attempt, when it was last heard, and whether it was judged deaf (restarts are only for deaf bots). */
+  /**
+   * Each bot attempt, whether it was judged deaf (restarts are only for deaf bots), and for a deaf one
+   * when it was last heard. Only a deaf bot's: finding it reads every segment of the session, and the
+   * sweep judges every live meeting, so for all of them it read the whole transcripts of thousands of
+   * meetings every few seconds, a cost growing with their length (Postgres thrashed its buffers in a
+   * 10-minute run at 10,000 meetings).
+   */
   static final String SESSIONS = """
       SELECT s.meeting_id, s.attempt, s.status, s.active_at, s.ended_at, s.end_reason, s.completion_reason, s.failure_stage, s.start_reason,
-             s.backfilled_at IS NOT NULL OR s.vexa_meeting_id IS NULL AS transcribed,
-             (SELECT max(coalesce(t.absolute_end_time, t.absolute_start_time)) FROM td_transcript_segments t
-              WHERE t.meeting_id = s.meeting_id AND t.session_uid = s.session_uid AND NOT t.retracted) AS last_heard,
-             s.end_reason IS NOT DISTINCT FROM 'replaced_by_restart'
+             s.backfilled_at IS NOT NULL OR s.vexa_meeting_id IS NULL AS transcribed, d.deaf,
+             CASE WHEN d.deaf THEN
+                 (SELECT max(coalesce(t.absolute_end_time, t.absolute_start_time)) FROM td_transcript_segments t
+                  WHERE t.meeting_id = s.meeting_id AND t.session_uid = s.session_uid AND NOT t.retracted) END AS last_heard
+      FROM td_bot_sessions s
+      CROSS JOIN LATERAL (SELECT s.end_reason IS NOT DISTINCT FROM 'replaced_by_restart'
              OR EXISTS (SELECT 1 FROM td_meeting_events e WHERE e.meeting_id = s.meeting_id AND e.type IN ('deaf_bot', 'deaf_bot_failed')
-                        AND (e.detail ->> 'attempt')::int = s.attempt) AS deaf
-      FROM td_bot_sessions s WHERE s.meeting_id = ANY($1::bigint[])
+                        AND (e.detail ->> 'attempt')::int = s.attempt) AS deaf) d
+      WHERE s.meeting_id = ANY($1::bigint[])
       ORDER BY s.meeting_id, s.attempt
       """;
 
