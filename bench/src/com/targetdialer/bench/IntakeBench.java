@@ -43,11 +43,14 @@ public final class IntakeBench {
   private static final int WATCHDOG_S = Integer.getInteger("bench.watchdog", 1_500);
   private static final int THREADS = Integer.getInteger("bench.wrkThreads", 2);
   private static final int CONNECTIONS = Integer.getInteger("bench.connections", 64);
-  /** The first warm-up of each server (JIT, Python's first requests), then the measured window. */
-  private static final int WARMUP_S = Integer.getInteger("bench.warmup", 5);
+  /**
+   * The first warm-up of each server (JIT, Python's first requests), then the measured window. 20 s: after 5 s
+   * the JIT was still compiling the applying path (its C2 thread 13-15% of the measured window, by perf).
+   */
+  private static final int WARMUP_S = Integer.getInteger("bench.warmup", 20);
   private static final int MEASURE_S = Integer.getInteger("bench.seconds", 10);
   /** Signed bodies per POST target: more than warm-up plus window send, so the service sees new segments throughout. */
-  private static final int BODIES = Integer.getInteger("bench.intakeBodies", 200_000);
+  private static final int BODIES = Integer.getInteger("bench.intakeBodies", 1_000_000);
   /** The seed's enqueue variants measured (SEED_ENQUEUE): arq is the seed plan as written, list the lightest reading. */
   private static final List<String> SEED_MODES = List.of(System.getProperty("bench.seedModes", "list,arq").split(","));
   /** Also measure an ingest-only node (INBOX_APPLY=false): acceptance without applying, for the split of the cost. */
