@@ -49,6 +49,13 @@ public final class IntakeBench {
    */
   private static final int WARMUP_S = Integer.getInteger("bench.warmup", 20);
   private static final int MEASURE_S = Integer.getInteger("bench.seconds", 10);
+  /**
+   * Rounds of the applying service and the seed design (its list variant) measured in turn after the first pass,
+   * each after a short warm-up: one pair of figures moved by up to 40% between runs on a shared 2-core box, so the
+   * ratio is also given as the median of rounds taken minutes apart at most.
+   */
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final int ROUND_WARMUP_S = 3;
   /** Signed bodies per POST target: more than warm-up plus window send, so the service sees new segments throughout. */
   private static final int BODIES = Integer.getInteger("bench.intakeBodies", 1_000_000);
   /** The seed's enqueue variants measured (SEED_ENQUEUE): arq is the seed plan as written, list the lightest reading. */
@@ -194,8 +201,26 @@ public final class IntakeBench {
         }
         seedDb.send(Request.cmd(Command.FLUSHDB)).await();
       }
+      if (ROUNDS > 0 && SEED_MODES.stream().anyMatch(mode -> mode.trim().equals("list"))) {
+        complete &= rounds(wrk, base, nativeId, rows, seedRedis, seedDb);
+      }
     } finally {
       seedDb.close().await();
+    }
+    return complete;
+  }
+
+  /** ROUNDS pairs: the applying service, then the seed design's list variant, each a measured window of its own. */
+  private boolean rounds(Wrk wrk, String base, String nativeId, String rows, String seedRedis, Redis seedDb) throws Exception {
+    boolean complete = true;
+    int port = Fresh.port();
+    try (SeedDesign seed = SeedDesign.start(repo.resolve("bench/seed_design"), port, seedRedis, SECRET, "list")) {
+      for (int round = 1; round <= ROUNDS; round++) {
+        complete &= measure(wrk, "round " + round + ": service POST (applying)", base + "/webhook/vexa", nativeId, null, rows, ROUND_WARMUP_S, report.rounds);
+        complete &= measure(wrk, "round " + round + ": seed design (list)", "http://127.0.0.1:" + port + "/webhook/vexa", nativeId, seed, null,
+            ROUND_WARMUP_S, report.rounds);
+        seedDb.send(Request.cmd(Command.FLUSHDB)).await();
+      }
     }
     return complete;
   }
@@ -206,13 +231,18 @@ public final class IntakeBench {
    * after) and how long the backlog it left took to apply, before the next target takes the cores.
    */
   private boolean measure(Wrk wrk, String name, String url, String nativeId, SeedDesign seed, String rows) throws Exception {
+    return measure(wrk, name, url, nativeId, seed, rows, WARMUP_S, report.targets);
+  }
+
+  private boolean measure(Wrk wrk, String name, String url, String nativeId, SeedDesign seed, String rows, int warmupSeconds,
+                          List<IntakeReport.Target> into) throws Exception {
     Path bodies = null;
     if (nativeId != null) {
       bodies = root.resolve("bodies.txt");
       webhooks.writeFile(bodies, nativeId, nextSegment, BODIES);
       nextSegment += BODIES;
     }
-    Wrk.Result warmup = wrk.run(url, bodies, 0, WARMUP_S);
+    Wrk.Result warmup = wrk.run(url, bodies, 0, warmupSeconds);
     long skip = warmup.requests() / THREADS + 1;
     long rowsBefore = rows == null ? 0 : tables.count(rows);
     long seedBefore = seed == null ? 0 : seed.cpuNanos();
@@ -229,7 +259,7 @@ public final class IntakeBench {
       target.backlogLeft = untilInboxEmpty(Duration.ofSeconds(120));
       target.drainSeconds = (System.nanoTime() - drainStart) / 1e9;
     }
-    report.targets.add(target);
+    into.add(target);
     if (bodies != null) {
       Files.deleteIfExists(bodies);
     }

@@ -82,6 +82,8 @@ final class IntakeReport {
   private int burstInFlight;
   CpuMeter.Usage before;
   final List<Target> targets = new ArrayList<>();
+  /** Alternating measured windows after the first pass: service, seed, service, seed, ... */
+  final List<Target> rounds = new ArrayList<>();
   final List<Burst> bursts = new ArrayList<>();
 
   void machine(int cores, int threads, int connections, int warmup, int measure, int burstSegments, int[] copies, int repeats,
@@ -105,6 +107,9 @@ final class IntakeReport {
     line(out, "");
     if (!targets.isEmpty()) {
       printTargets(out);
+    }
+    if (!rounds.isEmpty()) {
+      printRounds(out);
     }
     if (!bursts.isEmpty()) {
       printBursts(out);
@@ -149,6 +154,37 @@ final class IntakeReport {
     line(out, "    (CPU: server JVM = the service or the bare server; rest = everything outside this JVM, Postgres and Redis,"
         + " of which wrk and the seed's uvicorn processes are shown)");
     line(out, "");
+  }
+
+  private void printRounds(StringBuilder out) {
+    line(out, "(1b) the applying service and the seed design (list) in turn, %d rounds, warm-up 3 s each", rounds.size() / 2);
+    line(out, "    %-40s %9s %8s %8s %8s  %s", "round", "2xx/s", "p50 ms", "p99 ms", "ratio", "CPU (cores)");
+    List<Double> ratios = new ArrayList<>();
+    List<Double> p99s = new ArrayList<>();
+    for (int i = 0; i + 1 < rounds.size(); i += 2) {
+      Target service = rounds.get(i);
+      Target seed = rounds.get(i + 1);
+      double ratio = service.result.okPerSecond() / seed.result.okPerSecond();
+      ratios.add(ratio);
+      p99s.add(service.result.p99Ms());
+      for (Target target : List.of(service, seed)) {
+        line(out, "    %-40s %,9.0f %8.2f %8.2f %8s  %s; wrk %.2f", target.name, target.result.okPerSecond(), target.result.p50Ms(),
+            target.result.p99Ms(), target == seed ? String.format(Locale.ROOT, "%.2fx", ratio) : "", target.cpu, target.result.wrkCores());
+      }
+    }
+    double median = median(ratios);
+    line(out, "    service / seed, median of the rounds   %7.2fx (lowest %.2fx, highest %.2fx)   target >= %.0fx: %s", median,
+        ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN), ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+        RATIO_TARGET, median >= RATIO_TARGET ? "met" : "MISSED");
+    double p99 = median(p99s);
+    line(out, "    service p99, median of the rounds       %7.2f ms   target <= %.0f ms: %s", p99, P99_TARGET_MS, p99 <= P99_TARGET_MS ? "met" : "MISSED");
+    line(out, "");
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private void printBursts(StringBuilder out) {
