@@ -1,7 +1,6 @@
 package com.targetdialer.ledger;
 
 import com.targetdialer.config.ConfigLoader;
-import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.config.Settings;
 import com.targetdialer.store.Backends;
 import com.targetdialer.testing.Await;
@@ -40,8 +39,7 @@ class LedgerSweepTest {
   @Test
   @DisplayName("with more live meetings than a sweep takes, every one is judged in turn, the longest unjudged first")
   void everyMeetingInTurn() {
-    DatabaseUrl database = TestStores.newMigratedDatabase();
-    Backends backends = new Backends(database, TestStores.redis(), "1", TestStores.newRedisPrefix(), 4);
+    Backends backends = freshBackends();
     Pool pg = backends.pgPool(vertx);
     // More than two sweeps' worth (500 each) of meetings whose bots are in their calls.
     pg.query("""
@@ -59,9 +57,7 @@ class LedgerSweepTest {
   @Test
   @DisplayName("judging a meeting reads its transcript only for a bot judged deaf (the sweep judges every live meeting, often)")
   void transcriptReadOnlyForDeafBots() {
-    DatabaseUrl database = TestStores.newMigratedDatabase();
-    Backends backends = new Backends(database, TestStores.redis(), "1", TestStores.newRedisPrefix(), 4);
-    Pool pg = backends.pgPool(vertx);
+    Pool pg = freshBackends().pgPool(vertx);
     // Two meetings in calls, each bot with 300 segments said; the second bot was judged deaf.
     pg.query("""
         INSERT INTO td_meetings (native_meeting_id, scheduled_start, bot_status, bot_active_at)
@@ -89,6 +85,11 @@ class LedgerSweepTest {
     assertNull(sessionRow(pg, live).getValue("last_heard"));
     assertEquals(1, transcriptScans(pg, deaf), "a deaf bot's last segment is looked up");
     assertNotNull(sessionRow(pg, deaf).getValue("last_heard"));
+  }
+
+  /** Stores of its own for each test: a new database, a new Redis prefix. */
+  private static Backends freshBackends() {
+    return new Backends(TestStores.newMigratedDatabase(), TestStores.redis(), "1", TestStores.newRedisPrefix(), 4);
   }
 
   private static long meetingId(Pool pg, String nativeId) {
