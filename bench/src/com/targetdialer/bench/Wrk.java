@@ -68,10 +68,12 @@ final class Wrk {
     long childTicks = reapedChildTicks();
     long started = System.nanoTime();
     Process process = builder.start();
-    // wrk ends by itself after -d; the bound is for a wrk that hangs (loading a large body file included).
-    if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+    // wrk ends by itself after -d; the bound is for a wrk that hangs. Loading a body file of a million lines or
+    // more takes each thread's Lua tens of seconds before -d starts.
+    long bound = seconds + 180L;
+    if (!process.waitFor(bound, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IOException("wrk still running after " + (seconds + 60) + " s: " + url);
+      throw new IOException("wrk still running after " + bound + " s: " + url);
     }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     // wrk was reaped by waitFor: its CPU is now in this JVM's cutime + cstime (clock ticks, 100 a second).
