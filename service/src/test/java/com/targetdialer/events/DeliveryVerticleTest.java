@@ -88,6 +88,17 @@ class DeliveryVerticleTest {
     return pg.preparedQuery("SELECT * FROM td_subscriptions WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(id)).await().iterator().next();
   }
 
+  /**
+   * Until the subscription is delivered up to {@code seq} and no node holds it: a node sends only while it
+   * holds the subscription, so from then on nothing more is on its way to the subscriber.
+   */
+  private void awaitSettled(String id, long seq) {
+    Await.until("subscription delivered up to " + seq + " and let go", Duration.ofSeconds(10), () -> {
+      Row row = subscriptionRow(id);
+      return row.getLong("delivered_seq") == seq && row.getValue("lease_owner") == null;
+    });
+  }
+
   @Test
   @DisplayName("seq is gapless and follows commit order, whatever concurrent writers commit or roll back")
   void gaplessSeq() {
@@ -271,14 +282,14 @@ class DeliveryVerticleTest {
     deployNode();
     deployNode();
     Subscriber subscriber = subscriber();
-    subscribe(subscriber, Signature.newSecret(), EventTypes.BOT_STATUS, EventTypes.ALERT);
+    String id = subscribe(subscriber, Signature.newSecret(), EventTypes.BOT_STATUS, EventTypes.ALERT).getString("id");
     List<Future<Void>> writers = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       writers.add(pg.withTransaction(connection -> Outbox.append(connection, EventTypes.BOT_STATUS, 1L, new JsonObject())));
     }
     Future.join(writers).await();
     Await.until("all sixty delivered", Duration.ofSeconds(15), () -> subscriber.accepted().size() >= 60);
-    vertx.timer(500).await(); // anything delivered twice would have arrived by now
+    awaitSettled(id, 60); // anything delivered twice has arrived by now
     assertThat(subscriber.all()).hasSize(60);
     assertThat(subscriber.acceptedSeqs()).containsExactlyElementsOf(LongStream.rangeClosed(1, 60).boxed().toList());
   }
@@ -291,7 +302,7 @@ class DeliveryVerticleTest {
     String id = subscribe(subscriber, Signature.newSecret(), EventTypes.BOT_STATUS).getString("id");
     emit(8, EventTypes.BOT_STATUS);
     Await.until("eight delivered", Duration.ofSeconds(10), () -> subscriber.acceptedSeqs().contains(8L));
-    vertx.timer(300).await();
+    awaitSettled(id, 8);
     int before = subscriber.accepted().size();
 
     JsonArray later = subscriptions.events(5, null, 100).await();
@@ -325,7 +336,7 @@ class DeliveryVerticleTest {
       subscriptions.replay(id, 1).await();
 
       Await.until("everything again from 1", Duration.ofSeconds(10), () -> received.size() >= 5);
-      vertx.timer(500).await();
+      awaitSettled(id, 3);
       assertThat(received).containsExactly(1L, 2L, 1L, 2L, 3L);
     } finally {
       server.close().await();
