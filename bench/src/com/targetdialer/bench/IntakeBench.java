@@ -55,7 +55,7 @@ public final class IntakeBench {
    * ratio is also given as the median of rounds taken minutes apart at most.
    */
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
-  private static final int ROUND_WARMUP_S = 3;
+  static final int ROUND_WARMUP_S = 3;
   /** Signed bodies per POST target: more than warm-up plus window send, so the service sees new segments throughout. */
   private static final int BODIES = Integer.getInteger("bench.intakeBodies", 1_000_000);
   /** The seed's enqueue variants measured (SEED_ENQUEUE): arq is the seed plan as written, list the lightest reading. */

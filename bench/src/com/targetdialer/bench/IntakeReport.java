@@ -157,7 +157,8 @@ final class IntakeReport {
   }
 
   private void printRounds(StringBuilder out) {
-    line(out, "(1b) the applying service and the seed design (list) in turn, %d rounds, warm-up 3 s each", rounds.size() / 2);
+    line(out, "(1b) the applying service and the seed design (list) in turn, %d rounds, warm-up %d s each", rounds.size() / 2,
+        IntakeBench.ROUND_WARMUP_S);
     line(out, "    %-40s %9s %8s %8s %8s  %s", "round", "2xx/s", "p50 ms", "p99 ms", "ratio", "CPU (cores)");
     List<Double> ratios = new ArrayList<>();
     List<Double> p99s = new ArrayList<>();
