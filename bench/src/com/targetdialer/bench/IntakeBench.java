@@ -11,7 +11,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -56,8 +56,11 @@ public final class IntakeBench {
    */
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   static final int ROUND_WARMUP_S = 3;
-  /** Signed bodies per POST target: more than warm-up plus window send, so the service sees new segments throughout. */
-  private static final int BODIES = Integer.getInteger("bench.intakeBodies", 1_000_000);
+  /**
+   * Signed bodies written per second of each wrk run (warm-up and window apiece): more than any target takes, so the
+   * service sees a new segment in every request (a run that wrapped around its file says so in the report).
+   */
+  private static final int BODIES_PER_SECOND = Integer.getInteger("bench.bodiesPerSecond", 60_000);
   /** The seed's enqueue variants measured (SEED_ENQUEUE): arq is the seed plan as written, list the lightest reading. */
   private static final List<String> SEED_MODES = List.of(System.getProperty("bench.seedModes", "list,arq").split(","));
   /** Also measure an ingest-only node (INBOX_APPLY=false): acceptance without applying, for the split of the cost. */
@@ -236,19 +239,24 @@ public final class IntakeBench {
 
   private boolean measure(Wrk wrk, String name, String url, String nativeId, SeedDesign seed, String rows, int warmupSeconds,
                           List<IntakeReport.Target> into) throws Exception {
+    Path warmupBodies = null;
     Path bodies = null;
     if (nativeId != null) {
-      bodies = root.resolve("bodies.txt");
-      webhooks.writeFile(bodies, nativeId, nextSegment, BODIES);
-      nextSegment += BODIES;
+      // Both before the warm-up, so nothing is written between it and the window; each segment is sent once.
+      warmupBodies = root.resolve("warmup-requests");
+      bodies = root.resolve("window-requests");
+      URI target = URI.create(url);
+      webhooks.writeRequests(warmupBodies, THREADS, target, nativeId, nextSegment, (long) warmupSeconds * BODIES_PER_SECOND);
+      nextSegment += (long) warmupSeconds * BODIES_PER_SECOND;
+      webhooks.writeRequests(bodies, THREADS, target, nativeId, nextSegment, (long) MEASURE_S * BODIES_PER_SECOND);
+      nextSegment += (long) MEASURE_S * BODIES_PER_SECOND;
     }
-    Wrk.Result warmup = wrk.run(url, bodies, 0, warmupSeconds);
-    long skip = warmup.requests() / THREADS + 1;
+    wrk.run(url, warmupBodies, warmupSeconds);
     long rowsBefore = rows == null ? 0 : tables.count(rows);
     long seedBefore = seed == null ? 0 : seed.cpuNanos();
     long t0 = System.nanoTime();
     CpuMeter.Snapshot usage = cpu.start(() -> 0);
-    Wrk.Result result = wrk.run(url, bodies, skip, MEASURE_S);
+    Wrk.Result result = wrk.run(url, bodies, MEASURE_S);
     CpuMeter.Usage used = usage.until();
     double window = (System.nanoTime() - t0) / 1e9;
     IntakeReport.Target target = new IntakeReport.Target(name, result, used, seed == null ? 0 : (seed.cpuNanos() - seedBefore) / 1e9 / window);
@@ -261,7 +269,8 @@ public final class IntakeBench {
     }
     into.add(target);
     if (bodies != null) {
-      Files.deleteIfExists(bodies);
+      SeedWebhooks.deleteRequests(warmupBodies, THREADS);
+      SeedWebhooks.deleteRequests(bodies, THREADS);
     }
     return result.socketErrors() == 0 && result.requests() > 0;
   }

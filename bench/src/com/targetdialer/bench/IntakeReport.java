@@ -92,7 +92,7 @@ final class IntakeReport {
     this.burstInFlight = burstInFlight;
     machine = ReportFormat.machine(cores);
     settings = String.format(Locale.ROOT, "wrk %d threads, %d connections, warm-up %d s + measured %d s per target, signed seed-shaped "
-            + "webhooks (one segment, new segment each request) with timestamps of that run; service: HTTP instances = cores, inbox "
+            + "webhooks (one segment, new segment each request, read by wrk from files as it sends) with timestamps of that run; service: HTTP instances = cores, inbox "
             + "consumer applying; seed: uvicorn 2 workers, uvloop, httptools, Debian python3; bursts: %,d segments x %s copies, %d runs "
             + "each, %d in flight (Java client, this JVM); Postgres and Redis embedded, loopback",
         threads, connections, warmup, measure, burstSegments, Arrays.toString(copies), repeats, burstInFlight);
@@ -126,8 +126,8 @@ final class IntakeReport {
       // CpuMeter's "rest" holds wrk and the seed's processes (not this JVM's threads): shown apart.
       String cpu = String.format(Locale.ROOT, "%s; wrk %.2f%s", target.cpu, r.wrkCores(),
           target.isSeed() ? String.format(Locale.ROOT, ", seed processes %.2f", target.seedCores) : "");
-      line(out, "    %-40s %,9.0f %8.2f %8.2f %8.1f %,7d  %s%s", target.name, r.okPerSecond(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.non2xx(), cpu,
-          r.socketErrors() > 0 ? "  SOCKET ERRORS " + r.socketErrors() : "");
+      line(out, "    %-40s %,9.0f %8.2f %8.2f %8.1f %,7d  %s%s%s", target.name, r.okPerSecond(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.non2xx(), cpu,
+          r.socketErrors() > 0 ? "  SOCKET ERRORS " + r.socketErrors() : "", repeats(r));
       if (!Double.isNaN(target.applied)) {
         line(out, "    %-40s %,9.0f rows/s applied during the window; inbox backlog at its end %,d, applied %s %.1f s later",
             "  its inbox consumer, same cores", target.applied, target.backlog, target.backlogLeft == 0 ? "all" : "NOT all (" + target.backlogLeft + " left)",
@@ -169,8 +169,9 @@ final class IntakeReport {
       ratios.add(ratio);
       p99s.add(service.result.p99Ms());
       for (Target target : List.of(service, seed)) {
-        line(out, "    %-40s %,9.0f %8.2f %8.2f %8s  %s; wrk %.2f", target.name, target.result.okPerSecond(), target.result.p50Ms(),
-            target.result.p99Ms(), target == seed ? String.format(Locale.ROOT, "%.2fx", ratio) : "", target.cpu, target.result.wrkCores());
+        line(out, "    %-40s %,9.0f %8.2f %8.2f %8s  %s; wrk %.2f%s", target.name, target.result.okPerSecond(), target.result.p50Ms(),
+            target.result.p99Ms(), target == seed ? String.format(Locale.ROOT, "%.2fx", ratio) : "", target.cpu, target.result.wrkCores(),
+            repeats(target.result));
       }
     }
     double median = median(ratios);
@@ -180,6 +181,11 @@ final class IntakeReport {
     double p99 = median(p99s);
     line(out, "    service p99, median of the rounds       %7.2f ms   target <= %.0f ms: %s", p99, P99_TARGET_MS, p99 <= P99_TARGET_MS ? "met" : "MISSED");
     line(out, "");
+  }
+
+  /** Said when a wrk thread ran through its file of bodies and sent some again (raise -Dbench.bodiesPerSecond). */
+  private static String repeats(Wrk.Result result) {
+    return result.wraps() > 0 ? "  BODIES REPEATED (files wrapped " + result.wraps() + "x)" : "";
   }
 
   private static double median(List<Double> values) {

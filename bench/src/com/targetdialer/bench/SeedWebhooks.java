@@ -4,8 +4,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,7 @@ import java.nio.file.Path;
 /**
  * Webhooks in the seed plan's example shape (one segment, relative times as strings, no segment_id, no
  * absolute times, no session_uid; the meeting named by its link), signed as Vexa 0.12 signs them, for
- * wrk (a file) and for the burst (LoadGenerator requests). Segment {@code n} starts at {@code n * 0.5} s,
+ * wrk (files of raw requests) and for the burst (LoadGenerator requests). Segment {@code n} starts at {@code n * 0.5} s,
  * so every n is a segment of its own (the service keys these by session, relative start and speaker).
  */
 final class SeedWebhooks {
@@ -49,20 +51,43 @@ final class SeedWebhooks {
   }
 
   /**
-   * Writes {@code count} signed webhooks for segments {@code first..} of a meeting, one a line
-   * ({@code <timestamp>\t<signature>\t<body>}), for bench/wrk/intake.lua. Signed now: write it right before the run.
+   * Writes {@code count} signed webhooks for segments {@code first..} of a meeting as raw HTTP/1.1 POSTs of {@code url},
+   * dealt round-robin into {@code threads} files {@code <prefix>.<k>} (one per wrk thread, bench/wrk/intake.lua), each
+   * request a record {@code <byte length>\n<request>}. Signed now: write them right before the run.
    */
-  void writeFile(Path file, String nativeMeetingId, long first, int count) throws IOException {
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      for (long n = first; n < first + count; n++) {
-        LoadGenerator.Request request = signed(nativeMeetingId, n, 0, 1);
-        out.write(request.headers().get("X-Webhook-Timestamp"));
-        out.write('\t');
-        out.write(request.headers().get("X-Webhook-Signature"));
-        out.write('\t');
-        out.write(request.body().toString(StandardCharsets.UTF_8)); // one line: Vert.x encodes without newlines
-        out.write('\n');
+  void writeRequests(Path prefix, int threads, URI url, String nativeMeetingId, long first, long count) throws IOException {
+    OutputStream[] files = new OutputStream[threads];
+    try {
+      for (int k = 0; k < threads; k++) {
+        files[k] = new BufferedOutputStream(Files.newOutputStream(Path.of(prefix + "." + k)), 1 << 20);
       }
+      String head = "POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+          + "\r\nContent-Type: application/json\r\n";
+      for (long n = first; n < first + count; n++) {
+        LoadGenerator.Request signed = signed(nativeMeetingId, n, 0, 1);
+        byte[] body = signed.body().getBytes();
+        byte[] request = (head + "X-Webhook-Timestamp: " + signed.headers().get("X-Webhook-Timestamp")
+            + "\r\nX-Webhook-Signature: " + signed.headers().get("X-Webhook-Signature")
+            + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        OutputStream out = files[(int) ((n - first) % threads)];
+        out.write(Integer.toString(request.length + body.length).getBytes(StandardCharsets.US_ASCII));
+        out.write('\n');
+        out.write(request);
+        out.write(body);
+      }
+    } finally {
+      for (OutputStream file : files) {
+        if (file != null) {
+          file.close();
+        }
+      }
+    }
+  }
+
+  /** Removes what {@link #writeRequests} wrote. */
+  static void deleteRequests(Path prefix, int threads) throws IOException {
+    for (int k = 0; k < threads; k++) {
+      Files.deleteIfExists(Path.of(prefix + "." + k));
     }
   }
 }

@@ -18,7 +18,7 @@ final class Wrk {
 
   /** One wrk run: every answer counts in requests; non-2xx and socket errors are counted apart. */
   record Result(long requests, double seconds, double p50Ms, double p90Ms, double p99Ms, double maxMs, long non2xx, long socketErrors,
-                double wrkCores) {
+                long wraps, double wrkCores) {
     /** Answers that were 2xx, per second. */
     double okPerSecond() {
       return (requests - non2xx) / seconds;
@@ -50,16 +50,14 @@ final class Wrk {
   }
 
   /**
-   * {@code seconds} of load on {@code url}: signed POSTs from {@code bodies} (starting {@code skip}
-   * lines into each thread's share), or plain GETs when {@code bodies} is null.
+   * {@code seconds} of load on {@code url}: signed POSTs from the files {@code <bodies>.<thread>}
+   * ({@link SeedWebhooks#writeRequests}), or plain GETs when {@code bodies} is null.
    */
-  Result run(String url, Path bodies, long skip, int seconds) throws IOException, InterruptedException {
+  Result run(String url, Path bodies, int seconds) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("wrk", "-t", Integer.toString(threads), "-c", Integer.toString(connections),
         "-d", seconds + "s", "--timeout", "10s", "--latency", "-s", script.toString(), url));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
-    env.put("INTAKE_THREADS", Integer.toString(threads));
-    env.put("INTAKE_SKIP", Long.toString(skip));
     if (bodies != null) {
       env.put("INTAKE_BODIES", bodies.toString());
     } else {
@@ -68,9 +66,8 @@ final class Wrk {
     long childTicks = reapedChildTicks();
     long started = System.nanoTime();
     Process process = builder.start();
-    // wrk ends by itself after -d; the bound is for a wrk that hangs. Loading a body file of a million lines or
-    // more takes each thread's Lua tens of seconds before -d starts.
-    long bound = seconds + 180L;
+    // wrk ends by itself after -d; the bound is for a wrk that hangs.
+    long bound = seconds + 30L;
     if (!process.waitFor(bound, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IOException("wrk still running after " + bound + " s: " + url);
@@ -102,7 +99,7 @@ final class Wrk {
         }
         return new Result(fields.get("requests"), fields.get("duration_us") / 1e6, fields.get("p50_us") / 1e3,
             fields.get("p90_us") / 1e3, fields.get("p99_us") / 1e3, fields.get("max_us") / 1e3, fields.get("non2xx"),
-            fields.get("connect") + fields.get("read") + fields.get("write") + fields.get("timeout"), wrkCores);
+            fields.get("connect") + fields.get("read") + fields.get("write") + fields.get("timeout"), fields.get("wraps"), wrkCores);
       }
     }
     throw new IOException("wrk gave no result for " + url + ":\n" + output);
