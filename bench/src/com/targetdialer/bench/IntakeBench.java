@@ -40,6 +40,8 @@ public final class IntakeBench {
 
   private static final int CORES = Runtime.getRuntime().availableProcessors();
   private static final String PARTS = System.getProperty("bench.intakeParts", "accept,burst");
+  /** Which acceptance targets run (all by default): bare, health, service, ingest, seed; one alone is for profiling it. */
+  private static final String TARGETS = System.getProperty("bench.intakeTargets", "bare,health,service,ingest,seed");
   private static final int WATCHDOG_S = Integer.getInteger("bench.watchdog", 1_500);
   private static final int THREADS = Integer.getInteger("bench.wrkThreads", 2);
   private static final int CONNECTIONS = Integer.getInteger("bench.connections", 64);
@@ -170,17 +172,17 @@ public final class IntakeBench {
     bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
     boolean complete = true;
     try {
-      complete &= measure(wrk, "bare Vert.x server (POST, reads body)", "http://127.0.0.1:" + barePort + "/webhook/vexa", nativeId, null, null);
+      if (TARGETS.contains("bare")) complete &= measure(wrk, "bare Vert.x server (POST, reads body)", "http://127.0.0.1:" + barePort + "/webhook/vexa", nativeId, null, null);
     } finally {
       bareVertx.close().await();
     }
     String base = "http://127.0.0.1:" + service.httpPort();
-    complete &= measure(wrk, "service GET /health", base + "/health", null, null, null);
+    if (TARGETS.contains("health")) complete &= measure(wrk, "service GET /health", base + "/health", null, null, null);
     String rows = "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId;
-    complete &= measure(wrk, "service POST /webhook/vexa (applying)", base + "/webhook/vexa", nativeId, null, rows);
+    if (TARGETS.contains("service")) complete &= measure(wrk, "service POST /webhook/vexa (applying)", base + "/webhook/vexa", nativeId, null, rows);
     // The same edge on an ingest-only node (INBOX_APPLY=false, inbox of its own): what accepting alone costs,
     // so the gap between the two rows is what applying on the same cores takes from acceptance.
-    if (INGEST_ONLY) {
+    if (INGEST_ONLY && TARGETS.contains("ingest")) {
       Map<String, String> ingestEnv = new java.util.HashMap<>(serviceEnv);
       ingestEnv.put("INBOX_APPLY", "false");
       ingestEnv.put("REDIS_KEY_PREFIX", "intake-ingest:");
@@ -196,7 +198,7 @@ public final class IntakeBench {
     String seedRedis = redisUrl + "/1";
     Redis seedDb = Redis.createClient(vertx, new RedisOptions().setConnectionString(seedRedis));
     try {
-      for (String mode : SEED_MODES) {
+      for (String mode : TARGETS.contains("seed") ? SEED_MODES : List.<String>of()) {
         int port = Fresh.port();
         try (SeedDesign seed = SeedDesign.start(repo.resolve("bench/seed_design"), port, seedRedis, SECRET, mode.trim())) {
           complete &= measure(wrk, "seed design (FastAPI, enqueue " + mode.trim() + ")", "http://127.0.0.1:" + port + "/webhook/vexa",
