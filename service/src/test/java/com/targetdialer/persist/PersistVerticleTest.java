@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -329,6 +330,25 @@ class PersistVerticleTest {
     persist(segment("c1", "draft", false), segment("c1", "confirmed", true), segment("c1", "late draft", false));
     assertThat(onlyRow("c1").getString("text")).isEqualTo("confirmed");
     assertThat(onlyRow("c1").getBoolean("completed")).isTrue();
+  }
+
+  @Test
+  @DisplayName("the merge statement is prepared once per connection, not parsed and planned again for every batch")
+  void mergeStatementIsPreparedOnce() {
+    SqlConnection connection = pg.getConnection().await();
+    try {
+      for (String key : List.of("p1", "p2")) {
+        SegmentRows rows = new SegmentRows(1);
+        rows.add(meetingId, segment(key, "said once", true));
+        connection.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(true)).await();
+      }
+      // A statement the client caches is a named one, listed for the session that prepared it.
+      long prepared = connection.preparedQuery("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1")
+          .execute(Tuple.of(PersistSql.MERGE_SEGMENTS)).await().iterator().next().getLong(0);
+      assertThat(prepared).isEqualTo(1);
+    } finally {
+      connection.close().await();
+    }
   }
 
   private List<JsonObject> subscribeLive() {
