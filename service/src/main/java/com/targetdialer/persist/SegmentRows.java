@@ -34,10 +34,10 @@ final class SegmentRows {
   private final Boolean[] completed;
   private final Boolean[] retracted;
   private final OffsetDateTime[] sourceUpdated;
-  private final Integer[] order;
   /** Row index by meeting and segment key. */
   private final Map<String, Integer> rowOf;
-  private int next;
+  /** Segments added so far, versions of one segment included. */
+  private int added;
   private int rows;
 
   SegmentRows(int size) {
@@ -55,25 +55,24 @@ final class SegmentRows {
     completed = new Boolean[size];
     retracted = new Boolean[size];
     sourceUpdated = new OffsetDateTime[size];
-    order = new Integer[size];
     rowOf = new HashMap<>(size * 2);
   }
 
   void add(long meetingId, JsonObject segment) {
     String key = segment.getString("segment_key");
     Integer earlier = rowOf.get(meetingId + "/" + key);
+    added++;
     if (earlier != null) {
-      int arrival = next++;
       if (supersedes(segment, earlier)) {
-        set(earlier, meetingId, segment, arrival);
+        set(earlier, meetingId, segment);
       }
       return;
     }
     rowOf.put(meetingId + "/" + key, rows);
-    set(rows++, meetingId, segment, next++);
+    set(rows++, meetingId, segment);
   }
 
-  /** As the statement ranks versions: a tombstone, then a completed one, then the newer source time (any before none), then the later. */
+  /** By the merge rule (DESIGN §2): a tombstone, then a completed version, then the newer source time (any before none), then the later arrival. */
   private boolean supersedes(JsonObject segment, int row) {
     int rank = rank(segment.getBoolean("retracted", false), segment.getBoolean("completed", false));
     int heldRank = rank(retracted[row], completed[row]);
@@ -91,7 +90,7 @@ final class SegmentRows {
     return retracted ? 2 : completed ? 1 : 0;
   }
 
-  private void set(int i, long meetingId, JsonObject segment, int arrival) {
+  private void set(int i, long meetingId, JsonObject segment) {
     meetingIds[i] = meetingId;
     keys[i] = segment.getString("segment_key");
     sessionUids[i] = segment.getString("session_uid");
@@ -105,7 +104,6 @@ final class SegmentRows {
     completed[i] = segment.getBoolean("completed", false);
     retracted[i] = segment.getBoolean("retracted", false);
     sourceUpdated[i] = time(segment, "source_updated_at");
-    order[i] = arrival;
   }
 
   /** Rows to write: one per segment. */
@@ -113,14 +111,14 @@ final class SegmentRows {
     return rows;
   }
 
-  /** Parameters $1..$15, once every row is added; each array is one value (Tuple.of would spread them). */
+  /** Parameters $1..$14, once every row is added; each array is one value (Tuple.of would spread them). */
   Tuple tuple(boolean live) {
-    if (next != size) {
-      throw new IllegalStateException(next + " of " + size + " segments added");
+    if (added != size) {
+      throw new IllegalStateException(added + " of " + size + " segments added");
     }
     Tuple tuple = Tuple.tuple();
     for (Object[] column : List.<Object[]>of(meetingIds, keys, sessionUids, texts, speakers, languages, starts, ends,
-        absoluteStarts, absoluteEnds, completed, retracted, sourceUpdated, order)) {
+        absoluteStarts, absoluteEnds, completed, retracted, sourceUpdated)) {
       tuple.addValue(rows == size ? column : Arrays.copyOf(column, rows));
     }
     return tuple.addValue(live);
