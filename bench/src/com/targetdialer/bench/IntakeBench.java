@@ -56,7 +56,7 @@ public final class IntakeBench {
    * each after a short warm-up: one pair of figures moved by up to 40% between runs on a shared 2-core box, so the
    * ratio is also given as the median of rounds taken minutes apart at most.
    */
-  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
   static final int ROUND_WARMUP_S = 3;
   /**
    * Signed bodies written per second of each wrk run (warm-up and window apiece): more than any target takes, so the
@@ -164,22 +164,25 @@ public final class IntakeBench {
 
   private boolean acceptance(Vertx vertx, TargetDialer service) throws Exception {
     Wrk wrk = new Wrk(repo.resolve("bench/wrk/intake.lua"), THREADS, CONNECTIONS);
-    String nativeId = "intake-" + Fresh.id();
-    long meetingId = tables.insertMeeting(nativeId, "intake-session-" + Fresh.id());
     // The bare server: same instance count as the service's HTTP verticles (one per core), in this JVM, own Vert.x.
     Vertx bareVertx = Vertx.vertx();
     int barePort = Fresh.port();
     bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
     boolean complete = true;
     try {
-      if (TARGETS.contains("bare")) complete &= measure(wrk, "bare Vert.x server (POST, reads body)", "http://127.0.0.1:" + barePort + "/webhook/vexa", nativeId, null, null);
+      if (TARGETS.contains("bare")) {
+        complete &= measure(wrk, "bare Vert.x server (POST, reads body)", "http://127.0.0.1:" + barePort + "/webhook/vexa", Load.POST, null);
+      }
     } finally {
       bareVertx.close().await();
     }
     String base = "http://127.0.0.1:" + service.httpPort();
-    if (TARGETS.contains("health")) complete &= measure(wrk, "service GET /health", base + "/health", null, null, null);
-    String rows = "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId;
-    if (TARGETS.contains("service")) complete &= measure(wrk, "service POST /webhook/vexa (applying)", base + "/webhook/vexa", nativeId, null, rows);
+    if (TARGETS.contains("health")) {
+      complete &= measure(wrk, "service GET /health", base + "/health", Load.GET, null);
+    }
+    if (TARGETS.contains("service")) {
+      complete &= measure(wrk, "service POST /webhook/vexa (applying)", base + "/webhook/vexa", Load.APPLIED, null);
+    }
     // The same edge on an ingest-only node (INBOX_APPLY=false, inbox of its own): what accepting alone costs,
     // so the gap between the two rows is what applying on the same cores takes from acceptance.
     if (INGEST_ONLY && TARGETS.contains("ingest")) {
@@ -188,7 +191,7 @@ public final class IntakeBench {
       ingestEnv.put("REDIS_KEY_PREFIX", "intake-ingest:");
       TargetDialer ingest = TargetDialer.start(new Arguments(null, false), ingestEnv);
       try {
-        complete &= measure(wrk, "service POST, ingest-only node", "http://127.0.0.1:" + ingest.httpPort() + "/webhook/vexa", nativeId, null, null);
+        complete &= measure(wrk, "service POST, ingest-only node", "http://127.0.0.1:" + ingest.httpPort() + "/webhook/vexa", Load.POST, null);
       } finally {
         ingest.stop();
         redis.send(Request.cmd(Command.DEL).arg("intake-ingest:inbox:vexa")).await();
@@ -202,12 +205,12 @@ public final class IntakeBench {
         int port = Fresh.port();
         try (SeedDesign seed = SeedDesign.start(repo.resolve("bench/seed_design"), port, seedRedis, SECRET, mode.trim())) {
           complete &= measure(wrk, "seed design (FastAPI, enqueue " + mode.trim() + ")", "http://127.0.0.1:" + port + "/webhook/vexa",
-              nativeId, seed, null);
+              Load.POST, seed);
         }
         seedDb.send(Request.cmd(Command.FLUSHDB)).await();
       }
       if (ROUNDS > 0 && SEED_MODES.stream().anyMatch(mode -> mode.trim().equals("list"))) {
-        complete &= rounds(wrk, base, nativeId, rows, seedRedis, seedDb);
+        complete &= rounds(wrk, base, seedRedis, seedDb);
       }
     } finally {
       seedDb.close().await();
@@ -216,13 +219,13 @@ public final class IntakeBench {
   }
 
   /** ROUNDS pairs: the applying service, then the seed design's list variant, each a measured window of its own. */
-  private boolean rounds(Wrk wrk, String base, String nativeId, String rows, String seedRedis, Redis seedDb) throws Exception {
+  private boolean rounds(Wrk wrk, String base, String seedRedis, Redis seedDb) throws Exception {
     boolean complete = true;
     int port = Fresh.port();
     try (SeedDesign seed = SeedDesign.start(repo.resolve("bench/seed_design"), port, seedRedis, SECRET, "list")) {
       for (int round = 1; round <= ROUNDS; round++) {
-        complete &= measure(wrk, "round " + round + ": service POST (applying)", base + "/webhook/vexa", nativeId, null, rows, ROUND_WARMUP_S, report.rounds);
-        complete &= measure(wrk, "round " + round + ": seed design (list)", "http://127.0.0.1:" + port + "/webhook/vexa", nativeId, seed, null,
+        complete &= measure(wrk, "round " + round + ": service POST (applying)", base + "/webhook/vexa", Load.APPLIED, null, ROUND_WARMUP_S, report.rounds);
+        complete &= measure(wrk, "round " + round + ": seed design (list)", "http://127.0.0.1:" + port + "/webhook/vexa", Load.POST, seed,
             ROUND_WARMUP_S, report.rounds);
         seedDb.send(Request.cmd(Command.FLUSHDB)).await();
       }
@@ -230,20 +233,28 @@ public final class IntakeBench {
     return complete;
   }
 
+  /** What a target is sent: plain GETs, signed webhooks, or signed webhooks the service applies (its rows counted). */
+  private enum Load { GET, POST, APPLIED }
+
   /**
-   * One target: a warm-up, then the measured window, fresh signed bodies for each (GET when nativeId is
-   * null). For the service, also how far its inbox consumer kept up ({@code rows} counted before and
-   * after) and how long the backlog it left took to apply, before the next target takes the cores.
+   * One target: a warm-up, then the measured window, fresh signed bodies for each, for a meeting of their own
+   * (rows from earlier targets do not weigh on its merges). For the service, also how far its inbox consumer kept
+   * up (its rows counted before and after) and how long the backlog it left took to apply, before the next
+   * target takes the cores.
    */
-  private boolean measure(Wrk wrk, String name, String url, String nativeId, SeedDesign seed, String rows) throws Exception {
-    return measure(wrk, name, url, nativeId, seed, rows, WARMUP_S, report.targets);
+  private boolean measure(Wrk wrk, String name, String url, Load load, SeedDesign seed) throws Exception {
+    return measure(wrk, name, url, load, seed, WARMUP_S, report.targets);
   }
 
-  private boolean measure(Wrk wrk, String name, String url, String nativeId, SeedDesign seed, String rows, int warmupSeconds,
+  private boolean measure(Wrk wrk, String name, String url, Load load, SeedDesign seed, int warmupSeconds,
                           List<IntakeReport.Target> into) throws Exception {
     Path warmupBodies = null;
     Path bodies = null;
-    if (nativeId != null) {
+    String rows = null;
+    if (load != Load.GET) {
+      String nativeId = "intake-" + Fresh.id();
+      long meetingId = tables.insertMeeting(nativeId, "intake-session-" + Fresh.id());
+      rows = load == Load.APPLIED ? "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId : null;
       // Both before the warm-up, so nothing is written between it and the window; each segment is sent once.
       warmupBodies = root.resolve("warmup-requests");
       bodies = root.resolve("window-requests");
