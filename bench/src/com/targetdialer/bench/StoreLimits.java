@@ -62,7 +62,8 @@ final class StoreLimits {
    */
   static double serviceMerge(Vertx vertx, DatabaseUrl db, long meetingId, String sessionUid, int total, int batch, Instant meetingStart) {
     PgConnection connection = PgConnection.connect(vertx, new PgConnectOptions().setHost(db.host()).setPort(db.port())
-        .setDatabase(db.database()).setUser(db.user()).setCachePreparedStatements(true)).await();
+        .setDatabase(db.database()).setUser(db.user()).setCachePreparedStatements(true)
+        .setPreparedStatementCacheSqlLimit(16_384)).await(); // as Backends: the merge is longer than the client's default limit
     try {
       long[] statementNanos = {0};
       mergeFrom(connection, total, batch, meetingId, sessionUid, meetingStart, statementNanos).await(5, TimeUnit.MINUTES);
