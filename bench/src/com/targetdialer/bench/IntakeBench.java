@@ -11,6 +11,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -256,13 +257,8 @@ public final class IntakeBench {
       long meetingId = tables.insertMeeting(nativeId, "intake-session-" + Fresh.id());
       rows = load == Load.APPLIED ? "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId : null;
       // Both before the warm-up, so nothing is written between it and the window; each segment is sent once.
-      warmupBodies = root.resolve("warmup-requests");
-      bodies = root.resolve("window-requests");
-      URI target = URI.create(url);
-      webhooks.writeRequests(warmupBodies, THREADS, target, nativeId, nextSegment, (long) warmupSeconds * BODIES_PER_SECOND);
-      nextSegment += (long) warmupSeconds * BODIES_PER_SECOND;
-      webhooks.writeRequests(bodies, THREADS, target, nativeId, nextSegment, (long) MEASURE_S * BODIES_PER_SECOND);
-      nextSegment += (long) MEASURE_S * BODIES_PER_SECOND;
+      warmupBodies = writeBodies("warmup-requests", url, nativeId, warmupSeconds);
+      bodies = writeBodies("window-requests", url, nativeId, MEASURE_S);
     }
     wrk.run(url, warmupBodies, warmupSeconds);
     long rowsBefore = rows == null ? 0 : tables.count(rows);
@@ -286,6 +282,15 @@ public final class IntakeBench {
       SeedWebhooks.deleteRequests(bodies, THREADS);
     }
     return result.socketErrors() == 0 && result.requests() > 0;
+  }
+
+  /** Signed webhooks for {@code seconds} of wrk (BODIES_PER_SECOND each), for segments no earlier target was sent. */
+  private Path writeBodies(String name, String url, String nativeId, int seconds) throws IOException {
+    Path prefix = root.resolve(name);
+    long count = (long) seconds * BODIES_PER_SECOND;
+    webhooks.writeRequests(prefix, THREADS, URI.create(url), nativeId, nextSegment, count);
+    nextSegment += count;
+    return prefix;
   }
 
   // --- bursts ---------------------------------------------------------------------------------------

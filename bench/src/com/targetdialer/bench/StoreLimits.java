@@ -2,6 +2,7 @@ package com.targetdialer.bench;
 
 import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.persist.MergeProbe;
+import com.targetdialer.store.Backends;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -63,7 +64,7 @@ final class StoreLimits {
   static double serviceMerge(Vertx vertx, DatabaseUrl db, long meetingId, String sessionUid, int total, int batch, Instant meetingStart) {
     PgConnection connection = PgConnection.connect(vertx, new PgConnectOptions().setHost(db.host()).setPort(db.port())
         .setDatabase(db.database()).setUser(db.user()).setCachePreparedStatements(true)
-        .setPreparedStatementCacheSqlLimit(16_384)).await(); // as Backends: the merge is longer than the client's default limit
+        .setPreparedStatementCacheSqlLimit(Backends.STATEMENT_CACHE_SQL_LIMIT)).await(); // the merge is longer than the client's default limit
     try {
       long[] statementNanos = {0};
       mergeFrom(connection, total, batch, meetingId, sessionUid, meetingStart, statementNanos).await(5, TimeUnit.MINUTES);

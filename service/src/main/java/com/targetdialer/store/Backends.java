@@ -24,7 +24,7 @@ public record Backends(DatabaseUrl database, RedisUrl redis, String schemaVersio
   private static final String SHARED_POOL = "td-pg";
 
   /** Statements up to this many characters are prepared once per connection (every statement of the service is shorter). */
-  private static final int STATEMENT_CACHE_SQL_LIMIT = 16_384;
+  public static final int STATEMENT_CACHE_SQL_LIMIT = 16_384;
 
   /**
    * A Postgres pool shared by every verticle instance of this Vert.x instance; closing it releases
