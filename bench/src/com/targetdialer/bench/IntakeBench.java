@@ -5,6 +5,7 @@ import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -22,10 +23,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * {@code bash bench/intake}: issue 18's intake target. In one run, on one embedded Postgres and one embedded
@@ -40,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IntakeBench {
 
   private static final int CORES = Runtime.getRuntime().availableProcessors();
-  private static final String PARTS = System.getProperty("bench.intakeParts", "accept,burst");
+  private static final String PARTS = System.getProperty("bench.intakeParts", "accept,paced,burst");
   /** Which acceptance targets run (all by default): bare, health, service, ingest, seed; one alone is for profiling it. */
   private static final String TARGETS = System.getProperty("bench.intakeTargets", "bare,health,service,ingest,seed");
   private static final int WATCHDOG_S = Integer.getInteger("bench.watchdog", 1_500);
@@ -68,6 +72,15 @@ public final class IntakeBench {
   private static final List<String> SEED_MODES = List.of(System.getProperty("bench.seedModes", "list,arq").split(","));
   /** Also measure an ingest-only node (INBOX_APPLY=false): acceptance without applying, for the split of the cost. */
   private static final boolean INGEST_ONLY = Boolean.parseBoolean(System.getProperty("bench.ingestOnly", "true"));
+  /**
+   * Part "paced": open-loop rates as multiples of the seed design's rate (the median of its rounds, else its first pass,
+   * or -Dbench.pacedSeedRate): the latency the applying service holds while it takes that many webhooks a second, which a
+   * closed loop at saturation (wrk) cannot tell apart from its throughput.
+   */
+  private static final double[] PACED_MULTIPLES = Arrays.stream(System.getProperty("bench.pacedMultiples", "2,3").split(","))
+      .mapToDouble(multiple -> Double.parseDouble(multiple.trim())).toArray();
+  private static final double PACED_SEED_RATE = Double.parseDouble(System.getProperty("bench.pacedSeedRate", "0"));
+  static final int PACED_WARMUP_S = 5;
   private static final int BURST_SEGMENTS = Integer.getInteger("bench.burstSegments", 60_000);
   /** Copies of each segment per burst variant: 1 = 60,000 webhooks, 3 = the issue's 180,000 carrying 60,000 segments. */
   private static final int[] BURST_COPIES = Arrays.stream(System.getProperty("bench.burstCopies", "1,3").split(","))
@@ -154,6 +167,9 @@ public final class IntakeBench {
     boolean complete = true;
     if (PARTS.contains("accept")) {
       complete &= acceptance(vertx, service);
+    }
+    if (PARTS.contains("paced")) {
+      complete &= paced(service);
     }
     if (PARTS.contains("burst")) {
       complete &= bursts(service);
@@ -291,6 +307,62 @@ public final class IntakeBench {
     webhooks.writeRequests(prefix, THREADS, URI.create(url), nativeId, nextSegment, count);
     nextSegment += count;
     return prefix;
+  }
+
+  // --- paced: open loop at fixed rates ----------------------------------------------------------------
+
+  /** The bare server at the highest rate (the limit beside), then the applying service at each rate. */
+  private boolean paced(TargetDialer service) throws Exception {
+    double seedRate = PACED_SEED_RATE > 0 ? PACED_SEED_RATE : report.seedRate();
+    if (Double.isNaN(seedRate)) {
+      System.err.println("bench: the paced part needs the seed design's rate: measure the seed (-Dbench.intakeTargets with seed) or set -Dbench.pacedSeedRate");
+      return false;
+    }
+    report.pacedSeedRate = seedRate;
+    boolean complete = true;
+    try (PacedLoad load = new PacedLoad(THREADS)) {
+      Vertx bareVertx = Vertx.vertx();
+      int barePort = Fresh.port();
+      bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
+      try {
+        double top = Arrays.stream(PACED_MULTIPLES).max().orElse(IntakeReport.RATIO_TARGET);
+        complete &= pacedRun(load, "bare Vert.x server (POST, reads body)", barePort, top * seedRate, "paced-bare", null);
+      } finally {
+        bareVertx.close().await();
+      }
+      for (double multiple : PACED_MULTIPLES) {
+        String nativeId = "paced-" + Fresh.id();
+        long meetingId = tables.insertMeeting(nativeId, "paced-session-" + Fresh.id());
+        complete &= pacedRun(load, String.format(Locale.ROOT, "service POST (applying) at %.1fx", multiple), service.httpPort(),
+            multiple * seedRate, nativeId, meetingId);
+      }
+    }
+    return complete;
+  }
+
+  /**
+   * One open-loop run (wrk's thread count of event loops): a warm-up at the rate, then the measured window, each request a
+   * new segment signed as it is sent.
+   * {@code meetingId} is the meeting whose rows are counted, null for the bare server.
+   */
+  private boolean pacedRun(PacedLoad load, String name, int port, double rate, String nativeId, Long meetingId) throws Exception {
+    AtomicLong segment = new AtomicLong(nextSegment);
+    URI url = URI.create("http://127.0.0.1:" + port + "/webhook/vexa");
+    Supplier<Buffer> requests = () -> Buffer.buffer(webhooks.rawRequest(url, nativeId, segment.getAndIncrement()));
+    load.run(port, CONNECTIONS, rate, requests, Duration.ofSeconds(PACED_WARMUP_S));
+    String rows = meetingId == null ? null : "SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meetingId;
+    long rowsBefore = rows == null ? 0 : tables.count(rows);
+    CpuMeter.Snapshot usage = cpu.start(load::cpuNanos);
+    PacedLoad.Result result = load.run(port, CONNECTIONS, rate, requests, Duration.ofSeconds(MEASURE_S));
+    IntakeReport.Paced paced = new IntakeReport.Paced(name, rate, result, usage.until());
+    if (rows != null) {
+      paced.applied = (tables.count(rows) - rowsBefore) / result.seconds();
+      paced.backlog = inboxLength();
+      paced.backlogLeft = untilInboxEmpty(Duration.ofSeconds(120));
+    }
+    report.paced.add(paced);
+    nextSegment = segment.get();
+    return result.failed() == 0 && result.ok() > 0;
   }
 
   // --- bursts ---------------------------------------------------------------------------------------

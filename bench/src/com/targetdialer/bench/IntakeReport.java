@@ -10,7 +10,7 @@ import java.util.Locale;
 /** bench/intake's figures, printed as a small table once everything is measured (Report's layout). */
 final class IntakeReport {
 
-  private static final double RATIO_TARGET = 3.0;
+  static final double RATIO_TARGET = 3.0;
   private static final double P99_TARGET_MS = 10.0;
   private static final double BURST_TARGET = 1.5;
 
@@ -35,6 +35,24 @@ final class IntakeReport {
 
     boolean isSeed() {
       return name.startsWith("seed design");
+    }
+  }
+
+  /** One open-loop run at a fixed rate (part "paced"); for the service also how far its consumer kept up. */
+  static final class Paced {
+    final String name;
+    final double offered;
+    final PacedLoad.Result result;
+    final CpuMeter.Usage cpu;
+    double applied = Double.NaN;
+    long backlog;
+    long backlogLeft;
+
+    Paced(String name, double offered, PacedLoad.Result result, CpuMeter.Usage cpu) {
+      this.name = name;
+      this.offered = offered;
+      this.result = result;
+      this.cpu = cpu;
     }
   }
 
@@ -84,6 +102,9 @@ final class IntakeReport {
   final List<Target> targets = new ArrayList<>();
   /** Alternating measured windows after the first pass: service, seed, service, seed, ... */
   final List<Target> rounds = new ArrayList<>();
+  final List<Paced> paced = new ArrayList<>();
+  /** The seed design's rate the paced runs are multiples of. */
+  double pacedSeedRate = Double.NaN;
   final List<Burst> bursts = new ArrayList<>();
 
   void machine(int cores, int threads, int connections, int warmup, int measure, int burstSegments, int[] copies, int repeats,
@@ -110,6 +131,9 @@ final class IntakeReport {
     }
     if (!rounds.isEmpty()) {
       printRounds(out);
+    }
+    if (!paced.isEmpty()) {
+      printPaced(out);
     }
     if (!bursts.isEmpty()) {
       printBursts(out);
@@ -180,6 +204,49 @@ final class IntakeReport {
         RATIO_TARGET, median >= RATIO_TARGET ? "met" : "MISSED");
     double p99 = median(p99s);
     line(out, "    service p99, median of the rounds       %7.2f ms   target <= %.0f ms: %s", p99, P99_TARGET_MS, p99 <= P99_TARGET_MS ? "met" : "MISSED");
+    line(out, "");
+  }
+
+  /** The seed design's rate: the median of its rounds, else its first pass (list variant); NaN when it was not measured. */
+  double seedRate() {
+    List<Double> seedRounds = new ArrayList<>();
+    for (int i = 1; i < rounds.size(); i += 2) {
+      seedRounds.add(rounds.get(i).result.okPerSecond());
+    }
+    if (!seedRounds.isEmpty()) {
+      return median(seedRounds);
+    }
+    return targets.stream().filter(target -> target.name.equals("seed design (FastAPI, enqueue list)"))
+        .mapToDouble(target -> target.result.okPerSecond()).findFirst().orElse(Double.NaN);
+  }
+
+  private void printPaced(StringBuilder out) {
+    line(out, "(1c) open loop: signed webhooks at a fixed rate, multiples of the seed design's %,.0f/s, at most %d connections (a lean Java "
+        + "client in this JVM, 2 event loops), warm-up %d s + %d s; latency from when each request was due, so a stall counts in full", pacedSeedRate, connections,
+        IntakeBench.PACED_WARMUP_S, paced.isEmpty() ? 0 : Math.round(paced.get(0).result.seconds()));
+    line(out, "    %-40s %9s %9s %8s %8s %8s %7s  %s", "target", "offered/s", "2xx/s", "p50 ms", "p99 ms", "max ms", "non-2xx", "CPU (cores)");
+    Paced atTarget = null;
+    for (Paced run : paced) {
+      PacedLoad.Result r = run.result;
+      line(out, "    %-40s %,9.0f %,9.0f %8.2f %8.2f %8.1f %,7d  %s", run.name, run.offered, r.perSecond(), r.latencies().percentileMs(50),
+          r.latencies().percentileMs(99), r.latencies().percentileMs(100), r.failed(), run.cpu);
+      if (!Double.isNaN(run.applied)) {
+        line(out, "    %-40s %,9.0f rows/s applied during the window; inbox backlog at its end %,d, left after draining %,d", "  its inbox consumer",
+            run.applied, run.backlog, run.backlogLeft);
+        if (Math.abs(run.offered - RATIO_TARGET * pacedSeedRate) < 1) {
+          atTarget = run;
+        }
+      }
+      if (r.firstError() != null) {
+        line(out, "      first refused answer: %s", ReportFormat.abbreviate(r.firstError(), 160));
+      }
+    }
+    if (atTarget != null) {
+      double p99 = atTarget.result.latencies().percentileMs(99);
+      boolean keptUp = atTarget.result.failed() == 0 && atTarget.result.perSecond() >= 0.99 * atTarget.offered && atTarget.backlogLeft == 0;
+      line(out, "    service at %.0fx the seed's rate: %s, p99 %.2f ms   target <= %.0f ms: %s", RATIO_TARGET,
+          keptUp ? "took every webhook and applied it" : "DID NOT KEEP UP", p99, P99_TARGET_MS, keptUp && p99 <= P99_TARGET_MS ? "met" : "MISSED");
+    }
     line(out, "");
   }
 

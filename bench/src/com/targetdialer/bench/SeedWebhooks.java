@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Webhooks in the seed plan's example shape (one segment, relative times as strings, no segment_id, no
@@ -61,19 +62,12 @@ final class SeedWebhooks {
       for (int k = 0; k < threads; k++) {
         files[k] = new BufferedOutputStream(Files.newOutputStream(Path.of(prefix + "." + k)), 1 << 20);
       }
-      String head = "POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
-          + "\r\nContent-Type: application/json\r\n";
       for (long n = first; n < first + count; n++) {
-        LoadGenerator.Request signed = signed(nativeMeetingId, n, 0, 1);
-        byte[] body = signed.body().getBytes();
-        byte[] request = (head + "X-Webhook-Timestamp: " + signed.headers().get("X-Webhook-Timestamp")
-            + "\r\nX-Webhook-Signature: " + signed.headers().get("X-Webhook-Signature")
-            + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] request = rawRequest(url, nativeMeetingId, n);
         OutputStream out = files[(int) ((n - first) % threads)];
-        out.write(Integer.toString(request.length + body.length).getBytes(StandardCharsets.US_ASCII));
+        out.write(Integer.toString(request.length).getBytes(StandardCharsets.US_ASCII));
         out.write('\n');
         out.write(request);
-        out.write(body);
       }
     } finally {
       for (OutputStream file : files) {
@@ -82,6 +76,19 @@ final class SeedWebhooks {
         }
       }
     }
+  }
+
+  /** Segment {@code n} as one signed raw HTTP/1.1 POST of {@code url}, headers and body. */
+  byte[] rawRequest(URI url, String nativeMeetingId, long n) {
+    LoadGenerator.Request signed = signed(nativeMeetingId, n, 0, 1);
+    byte[] body = signed.body().getBytes();
+    byte[] head = ("POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+        + "\r\nContent-Type: application/json\r\nX-Webhook-Timestamp: " + signed.headers().get("X-Webhook-Timestamp")
+        + "\r\nX-Webhook-Signature: " + signed.headers().get("X-Webhook-Signature")
+        + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] request = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, request, head.length, body.length);
+    return request;
   }
 
   /** Removes what {@link #writeRequests} wrote. */

@@ -45,6 +45,9 @@ final class InboxConsumer {
   private final String consumer;
   private boolean running;
   private boolean reading;
+  /** Waiting INBOX_READ_LINGER_MS after a read that emptied the inbox, so the next one carries more. */
+  private boolean lingering;
+  private long lingerTimer;
   private final InboxAcks acks;
   private int entriesInFlight;
   private long bytesInFlight;
@@ -84,6 +87,7 @@ final class InboxConsumer {
   Future<Void> stop(long graceMs) {
     running = false;
     vertx.cancelTimer(claimTimer);
+    vertx.cancelTimer(lingerTimer);
     if (idle()) {
       return Future.succeededFuture();
     }
@@ -107,11 +111,12 @@ final class InboxConsumer {
   }
 
   private void readLoop() {
-    if (!running || reading || entriesInFlight >= MAX_ENTRIES_IN_FLIGHT || bytesInFlight >= MAX_BYTES_IN_FLIGHT) {
+    if (!running || reading || lingering || entriesInFlight >= MAX_ENTRIES_IN_FLIGHT || bytesInFlight >= MAX_BYTES_IN_FLIGHT) {
       return;
     }
     reading = true;
-    inbox.readNew(consumer, Math.min(READ_COUNT, MAX_ENTRIES_IN_FLIGHT - entriesInFlight), BLOCK_MS).onComplete(read -> {
+    int asked = Math.min(READ_COUNT, MAX_ENTRIES_IN_FLIGHT - entriesInFlight);
+    inbox.readNew(consumer, asked, BLOCK_MS).onComplete(read -> {
       reading = false;
       if (read.failed()) {
         if (running) {
@@ -134,8 +139,26 @@ final class InboxConsumer {
           stoppedIfIdle();
         });
       }
-      readLoop();
+      lingerOrReadOn(read.result().size() < asked);
       stoppedIfIdle();
+    });
+  }
+
+  /**
+   * A read that got less than it asked for emptied the inbox: the next one waits INBOX_READ_LINGER_MS, so at a
+   * steady rate each read, statement and acknowledgement carries that many milliseconds of webhooks instead of
+   * the one or two that came since the last. A backlog is read without a pause; an idle inbox still answers at
+   * once, since the read that waits (BLOCK) is sent after the linger.
+   */
+  private void lingerOrReadOn(boolean emptied) {
+    if (!emptied || settings.inboxReadLingerMs() == 0) {
+      readLoop();
+      return;
+    }
+    lingering = true;
+    lingerTimer = vertx.setTimer(settings.inboxReadLingerMs(), id -> {
+      lingering = false;
+      readLoop();
     });
   }
 

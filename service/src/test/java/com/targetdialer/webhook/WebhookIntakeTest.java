@@ -329,6 +329,37 @@ class WebhookIntakeTest {
   }
 
   @Test
+  @DisplayName("after a read that empties the inbox the next waits INBOX_READ_LINGER_MS, so webhooks sent one by one are written together")
+  void readLingerGathersATrickle() throws Exception {
+    long meeting = joiningMeeting("tri-ckle-one", 47, "conn-trickle");
+    Map<String, String> env = RunningService.env(database, redis.url());
+    env.put("VEXA_WEBHOOK_SECRET", SECRET);
+    env.put("INBOX_READ_LINGER_MS", "1000");
+    int webhooks = 30;
+    TargetDialer lingering = RunningService.start(env);
+    try {
+      WebClient lingeringClient = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(lingering.httpPort()));
+      // One at a time, each answered before the next: without the linger, each is read and written on its own.
+      for (int i = 0; i < webhooks; i++) {
+        Buffer body = new JsonObject().put("native_meeting_id", "tri-ckle-one").put("platform", "google_meet")
+            .put("segments", new JsonArray().add(new JsonObject().put("text", "trickle " + i).put("speaker", "Ana")
+                .put("start_time", i).put("end_time", i + 0.5))).toBuffer();
+        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
+        assertThat(lingeringClient.post("/webhook/vexa").putHeader("X-Webhook-Timestamp", timestamp)
+            .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(timestamp, body)).sendBuffer(body).await().statusCode()).isEqualTo(200);
+      }
+      await(() -> Long.valueOf(webhooks).equals(single("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meeting)));
+      String metrics = lingeringClient.get("/metrics").send().await().bodyAsString();
+      double largest = metrics.lines().filter(line -> line.startsWith("td_persist_statement_segments_max "))
+          .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElseThrow();
+      // The first is read at once; the rest came during the linger and go as one statement.
+      assertThat(largest).as("segments in the largest merge statement").isGreaterThanOrEqualTo(webhooks - 10);
+    } finally {
+      lingering.stop();
+    }
+  }
+
+  @Test
   @DisplayName("a meeting whose writes wait on a lock holds back only its own inbox entries: the others are applied and acknowledged")
   void blockedMeetingHoldsOnlyItsOwn() throws Exception {
     long blocked = joiningMeeting("blo-cked-mtg", 45, "conn-blocked");
