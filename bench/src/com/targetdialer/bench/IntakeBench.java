@@ -77,7 +77,7 @@ public final class IntakeBench {
    * or -Dbench.pacedSeedRate): the latency the applying service holds while it takes that many webhooks a second, which a
    * closed loop at saturation (wrk) cannot tell apart from its throughput.
    */
-  private static final double[] PACED_MULTIPLES = Arrays.stream(System.getProperty("bench.pacedMultiples", "2,3").split(","))
+  private static final double[] PACED_MULTIPLES = Arrays.stream(System.getProperty("bench.pacedMultiples", "1,2,3").split(","))
       .mapToDouble(multiple -> Double.parseDouble(multiple.trim())).toArray();
   private static final double PACED_SEED_RATE = Double.parseDouble(System.getProperty("bench.pacedSeedRate", "0"));
   static final int PACED_WARMUP_S = 5;
