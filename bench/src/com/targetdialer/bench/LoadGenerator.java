@@ -14,8 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,14 +44,14 @@ final class LoadGenerator implements AutoCloseable {
 
   private final Vertx vertx;
   private final List<Driver> drivers = new CopyOnWriteArrayList<>();
-  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final ThreadCpu cpu = new ThreadCpu();
 
   /** @param maxInFlight the most requests in flight any run will ask for (sizes the pools) */
   LoadGenerator(int eventLoops, int maxInFlight) {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
     int perDriver = (maxInFlight + eventLoops - 1) / eventLoops;
     vertx.deployVerticle(() -> {
-      Driver driver = new Driver(perDriver);
+      Driver driver = new Driver(perDriver, cpu);
       drivers.add(driver);
       return driver;
     }, new DeploymentOptions().setInstances(eventLoops)).await();
@@ -98,11 +96,7 @@ final class LoadGenerator implements AutoCloseable {
 
   /** CPU time the generator's own event-loop threads used so far, so the report can tell client from server. */
   long cpuNanos() {
-    long sum = 0;
-    for (Driver driver : drivers) {
-      sum += Math.max(0, threads.getThreadCpuTime(driver.threadId));
-    }
-    return sum;
+    return cpu.nanos();
   }
 
   @Override
@@ -130,16 +124,17 @@ final class LoadGenerator implements AutoCloseable {
 
     private final int maxSlots;
     private HttpClientAgent client;
-    private volatile long threadId;
+    private final ThreadCpu cpu;
 
-    Driver(int maxSlots) {
+    Driver(int maxSlots, ThreadCpu cpu) {
       this.maxSlots = maxSlots;
+      this.cpu = cpu;
     }
 
     @Override
     public Future<?> start() {
       // Each driver has an event loop of its own; all its client work runs on this thread.
-      threadId = Thread.currentThread().getId();
+      cpu.addCurrentThread();
       // Pool as large as the slots: keep-alive connections, never a wait for one.
       client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(Math.max(1, maxSlots)));

@@ -10,8 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -42,12 +40,12 @@ final class PacedLoad implements AutoCloseable {
 
   private final Vertx vertx;
   private final List<Driver> drivers = new CopyOnWriteArrayList<>();
-  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final ThreadCpu cpu = new ThreadCpu();
 
   PacedLoad(int eventLoops) {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
     vertx.deployVerticle(() -> {
-      Driver driver = new Driver();
+      Driver driver = new Driver(cpu);
       drivers.add(driver);
       return driver;
     }, new DeploymentOptions().setInstances(eventLoops)).await();
@@ -95,11 +93,7 @@ final class PacedLoad implements AutoCloseable {
 
   /** CPU time of the load's own event-loop threads so far, so a report can tell client from server. */
   long cpuNanos() {
-    long sum = 0;
-    for (Driver driver : drivers) {
-      sum += Math.max(0, threads.getThreadCpuTime(driver.threadId));
-    }
-    return sum;
+    return cpu.nanos();
   }
 
   @Override
@@ -123,12 +117,16 @@ final class PacedLoad implements AutoCloseable {
   private static final class Driver extends VerticleBase {
 
     private NetClient client;
-    private volatile long threadId;
+    private final ThreadCpu cpu;
     private volatile Run current;
+
+    Driver(ThreadCpu cpu) {
+      this.cpu = cpu;
+    }
 
     @Override
     public Future<?> start() {
-      threadId = Thread.currentThread().getId();
+      cpu.addCurrentThread();
       client = vertx.createNetClient();
       return Future.succeededFuture();
     }

@@ -298,12 +298,7 @@ class WebhookIntakeTest {
       WebClient ingestClient = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(ingest.httpPort()));
       List<io.vertx.core.Future<?>> sent = new ArrayList<>();
       for (int i = 0; i < webhooks; i++) {
-        Buffer body = new JsonObject().put("native_meeting_id", "bac-klog-now").put("platform", "google_meet")
-            .put("segments", new JsonArray().add(new JsonObject().put("text", "backlog " + i).put("speaker", "Ana")
-                .put("start_time", i).put("end_time", i + 0.5))).toBuffer();
-        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-        sent.add(ingestClient.post("/webhook/vexa").putHeader("X-Webhook-Timestamp", timestamp)
-            .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(timestamp, body)).sendBuffer(body)
+        sent.add(oneSegment(ingestClient, "bac-klog-now", "backlog", i)
             .andThen(answer -> assertThat(answer.result().statusCode()).isEqualTo(200)));
       }
       io.vertx.core.Future.all(sent).await();
@@ -341,12 +336,7 @@ class WebhookIntakeTest {
       WebClient lingeringClient = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(lingering.httpPort()));
       // One at a time, each answered before the next: without the linger, each is read and written on its own.
       for (int i = 0; i < webhooks; i++) {
-        Buffer body = new JsonObject().put("native_meeting_id", "tri-ckle-one").put("platform", "google_meet")
-            .put("segments", new JsonArray().add(new JsonObject().put("text", "trickle " + i).put("speaker", "Ana")
-                .put("start_time", i).put("end_time", i + 0.5))).toBuffer();
-        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-        assertThat(lingeringClient.post("/webhook/vexa").putHeader("X-Webhook-Timestamp", timestamp)
-            .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(timestamp, body)).sendBuffer(body).await().statusCode()).isEqualTo(200);
+        assertThat(oneSegment(lingeringClient, "tri-ckle-one", "trickle", i).await().statusCode()).isEqualTo(200);
       }
       await(() -> Long.valueOf(webhooks).equals(single("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + meeting)));
       String metrics = lingeringClient.get("/metrics").send().await().bodyAsString();
@@ -422,6 +412,16 @@ class WebhookIntakeTest {
             .put("meeting", new JsonObject().put("connection_id", connectionId).put("status", to))
             .put("status_change", new JsonObject().put("old_status", from).put("new_status", to).put("transition_source", "bot_callback")))
         .toBuffer();
+  }
+
+  /** Segment {@code n} of a meeting ("{@code text} n"), signed, to the node {@code to} talks to. */
+  private static io.vertx.core.Future<HttpResponse<Buffer>> oneSegment(WebClient to, String nativeMeetingId, String text, int n) {
+    Buffer body = new JsonObject().put("native_meeting_id", nativeMeetingId).put("platform", "google_meet")
+        .put("segments", new JsonArray().add(new JsonObject().put("text", text + " " + n).put("speaker", "Ana")
+            .put("start_time", n).put("end_time", n + 0.5))).toBuffer();
+    String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
+    return to.post("/webhook/vexa").putHeader("X-Webhook-Timestamp", timestamp)
+        .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(timestamp, body)).sendBuffer(body);
   }
 
   private static io.vertx.core.Future<HttpResponse<Buffer>> signed(Buffer body) {
