@@ -75,23 +75,17 @@ final class LoadGenerator implements AutoCloseable {
       parts.add(drivers.get(i).run(run, slots));
     }
     Future.all(parts).await();
-    Latencies latencies = new Latencies();
-    long ok = 0;
-    long failed = 0;
+    Tally all = new Tally();
     long retried = 0;
     long last = start;
-    String firstError = null;
     for (Future<Part> future : parts) {
       Part part = future.result();
-      latencies.addAll(part.latencies);
-      ok += part.ok;
-      failed += part.failed;
+      all.add(part);
       retried += part.retried;
       last = Math.max(last, part.lastOkNanos);
-      firstError = firstError != null ? firstError : part.firstError;
     }
     double seconds = (Math.min(run.deadline, last) - start) / 1e9;
-    return new Result(ok, failed, retried, seconds, latencies, firstError);
+    return new Result(all.ok, all.failed, retried, seconds, all.latencies, all.firstError);
   }
 
   /** CPU time the generator's own event-loop threads used so far, so the report can tell client from server. */
@@ -109,13 +103,9 @@ final class LoadGenerator implements AutoCloseable {
   }
 
   /** One driver's share of a run; touched only on the driver's event loop. */
-  private static final class Part {
-    final Latencies latencies = new Latencies();
-    long ok;
-    long failed;
+  private static final class Part extends Tally {
     long retried;
     long lastOkNanos;
-    String firstError;
     int activeSlots;
   }
 

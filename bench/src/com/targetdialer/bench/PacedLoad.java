@@ -59,7 +59,7 @@ final class PacedLoad implements AutoCloseable {
     long start = System.nanoTime();
     Pace pace = new Pace(port, requests, perSecond / drivers.size(), start, start + window.toNanos());
     int left = connections;
-    List<Future<Part>> parts = new ArrayList<>();
+    List<Future<Tally>> parts = new ArrayList<>();
     for (int i = 0; i < drivers.size(); i++) {
       int share = left / (drivers.size() - i);
       left -= share;
@@ -77,18 +77,9 @@ final class PacedLoad implements AutoCloseable {
     clock.setDaemon(true);
     clock.start();
     finished.await();
-    Latencies latencies = new Latencies();
-    long ok = 0;
-    long failed = 0;
-    String firstError = null;
-    for (Future<Part> future : parts) {
-      Part part = future.result();
-      latencies.addAll(part.latencies);
-      ok += part.ok;
-      failed += part.failed;
-      firstError = firstError != null ? firstError : part.firstError;
-    }
-    return new Result(ok, failed, window.toNanos() / 1e9, latencies, firstError);
+    Tally all = new Tally();
+    parts.forEach(part -> all.add(part.result()));
+    return new Result(all.ok, all.failed, window.toNanos() / 1e9, all.latencies, all.firstError);
   }
 
   /** CPU time of the load's own event-loop threads so far, so a report can tell client from server. */
@@ -103,14 +94,6 @@ final class PacedLoad implements AutoCloseable {
 
   /** One run as each driver sees it: its k-th request is due at start + k / perSecondEach. */
   private record Pace(int port, Supplier<Buffer> requests, double perSecondEach, long start, long deadline) {
-  }
-
-  /** One driver's share of a run; touched only on its event loop. */
-  private static final class Part {
-    final Latencies latencies = new Latencies();
-    long ok;
-    long failed;
-    String firstError;
   }
 
   /** Opens its connections for a run, sends what fell due at each tick of the run's clock, and reads the answers. */
@@ -131,10 +114,10 @@ final class PacedLoad implements AutoCloseable {
       return Future.succeededFuture();
     }
 
-    Future<Part> run(Pace pace, int connections) {
-      Promise<Part> done = Promise.promise();
+    Future<Tally> run(Pace pace, int connections) {
+      Promise<Tally> done = Promise.promise();
       context.runOnContext(ignored -> {
-        Part part = new Part();
+        Tally part = new Tally();
         if (connections == 0) {
           done.complete(part);
           return;
@@ -168,14 +151,14 @@ final class PacedLoad implements AutoCloseable {
     /** A run on this driver: requests due and not yet sent, and connections free to send. */
     private final class Run {
       final Pace pace;
-      final Part part;
-      final Promise<Part> done;
+      final Tally part;
+      final Promise<Tally> done;
       final ArrayDeque<Long> due = new ArrayDeque<>();
       final ArrayDeque<Connection> idle = new ArrayDeque<>();
       final List<Connection> all = new ArrayList<>();
       long scheduled;
 
-      Run(Pace pace, Part part, Promise<Part> done) {
+      Run(Pace pace, Tally part, Promise<Tally> done) {
         this.pace = pace;
         this.part = part;
         this.done = done;

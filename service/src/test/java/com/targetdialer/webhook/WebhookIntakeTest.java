@@ -255,8 +255,7 @@ class WebhookIntakeTest {
   @DisplayName("an ingest-only node (INBOX_APPLY=false) accepts webhooks and leaves them in the inbox for a node that applies them")
   void ingestOnlyNode() throws Exception {
     long meeting = joiningMeeting("ing-estx-only", 43, "conn-ingest");
-    Map<String, String> env = RunningService.env(database, redis.url()); // the same database, an inbox of its own
-    env.put("VEXA_WEBHOOK_SECRET", SECRET);
+    Map<String, String> env = nodeOfItsOwn(); // the same database, an inbox of its own
     env.put("INBOX_APPLY", "false");
     TargetDialer ingest = RunningService.start(env);
     TargetDialer applier = null;
@@ -287,8 +286,7 @@ class WebhookIntakeTest {
   @DisplayName("a backlog left pending by a consumer that died is taken over in one go, not a hundred entries per claim period")
   void pendingBacklogDrainsAtOnce() throws Exception {
     long meeting = joiningMeeting("bac-klog-now", 44, "conn-backlog");
-    Map<String, String> env = RunningService.env(database, redis.url());
-    env.put("VEXA_WEBHOOK_SECRET", SECRET);
+    Map<String, String> env = nodeOfItsOwn();
     env.put("INBOX_APPLY", "false");
     env.put("INBOX_CLAIM_IDLE_MS", "4000");
     int webhooks = 1_000;
@@ -327,8 +325,7 @@ class WebhookIntakeTest {
   @DisplayName("after a read that empties the inbox the next waits INBOX_READ_LINGER_MS, so webhooks sent one by one are written together")
   void readLingerGathersATrickle() throws Exception {
     long meeting = joiningMeeting("tri-ckle-one", 47, "conn-trickle");
-    Map<String, String> env = RunningService.env(database, redis.url());
-    env.put("VEXA_WEBHOOK_SECRET", SECRET);
+    Map<String, String> env = nodeOfItsOwn();
     env.put("INBOX_READ_LINGER_MS", "1000");
     int webhooks = 30;
     TargetDialer lingering = RunningService.start(env);
@@ -412,6 +409,13 @@ class WebhookIntakeTest {
             .put("meeting", new JsonObject().put("connection_id", connectionId).put("status", to))
             .put("status_change", new JsonObject().put("old_status", from).put("new_status", to).put("transition_source", "bot_callback")))
         .toBuffer();
+  }
+
+  /** The settings of a node a test starts for itself: this class's stores and webhook secret. */
+  private static Map<String, String> nodeOfItsOwn() {
+    Map<String, String> env = RunningService.env(database, redis.url());
+    env.put("VEXA_WEBHOOK_SECRET", SECRET);
+    return env;
   }
 
   /** Segment {@code n} of a meeting ("{@code text} n"), signed, to the node {@code to} talks to. */
