@@ -87,7 +87,9 @@ final class InboxConsumer {
   Future<Void> stop(long graceMs) {
     running = false;
     vertx.cancelTimer(claimTimer);
-    vertx.cancelTimer(lingerTimer);
+    if (lingering) {
+      vertx.cancelTimer(lingerTimer); // only then is it a timer of ours: ids are shared by all of Vert.x
+    }
     if (idle()) {
       return Future.succeededFuture();
     }
