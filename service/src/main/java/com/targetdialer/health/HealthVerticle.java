@@ -57,7 +57,7 @@ public final class HealthVerticle extends VerticleBase {
   private Alerts alerts;
   private DeliveryOptions dispatchDelivery;
   private Timer sweepTimer;
-  private long periodic;
+  private long periodic = -1;
   private SoleRunner sweeps;
   private LobbyRescue lobby;
 

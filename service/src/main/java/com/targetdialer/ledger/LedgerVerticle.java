@@ -67,7 +67,7 @@ public final class LedgerVerticle extends VerticleBase {
   private final Map<GapCause, Counter> gapSeconds = new EnumMap<>(GapCause.class);
   private DistributionSummary coverage;
   private Pool pg;
-  private long periodic;
+  private long periodic = -1;
   private SoleRunner sweeps;
 
   public LedgerVerticle(Settings settings, Backends backends, MeterRegistry metrics, Clock clock) {

@@ -51,7 +51,7 @@ public final class PersistVerticle extends VerticleBase {
   private StatusWriter statuses;
   private DeadLetters deadLetters;
   private SegmentWriter segments;
-  private long pruneTimer;
+  private long pruneTimer = -1;
 
   /** @param eventIdRetentionHours how long webhook event ids are kept for deduplication (EVENT_ID_RETENTION_H) */
   public PersistVerticle(Backends backends, MeterRegistry metrics, int eventIdRetentionHours) {

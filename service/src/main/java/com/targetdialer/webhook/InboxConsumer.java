@@ -47,13 +47,13 @@ final class InboxConsumer {
   private boolean reading;
   /** Waiting INBOX_READ_LINGER_MS after a read that emptied the inbox, so the next one carries more. */
   private boolean lingering;
-  private long lingerTimer;
+  private long lingerTimer = -1;
   private final InboxAcks acks;
   private int entriesInFlight;
   private long bytesInFlight;
   private int claims;
   private Promise<Void> drained;
-  private long claimTimer;
+  private long claimTimer = -1;
 
   InboxConsumer(Vertx vertx, Inbox inbox, Pool pg, Settings settings, String nodeId, SegmentBatcher segmentsOut) {
     this.segmentsOut = segmentsOut;
@@ -87,9 +87,7 @@ final class InboxConsumer {
   Future<Void> stop(long graceMs) {
     running = false;
     vertx.cancelTimer(claimTimer);
-    if (lingering) {
-      vertx.cancelTimer(lingerTimer); // only then is it a timer of ours: ids are shared by all of Vert.x
-    }
+    vertx.cancelTimer(lingerTimer);
     if (idle()) {
       return Future.succeededFuture();
     }

@@ -63,7 +63,7 @@ final class LiveStream {
   private final PendingSnapshots snapshots = new PendingSnapshots();
   private WebSocket socket;
   private long reconnectDelayMs = 1_000;
-  private long pingTimer;
+  private long pingTimer = -1;
   private Future<Void> resyncing;
   private final Deque<Followed> gapsToFill = new ArrayDeque<>();
   private int gapFills;

@@ -32,7 +32,7 @@ public final class WebhookVerticle extends VerticleBase {
 
   private InboxConsumer inbox;
   private LiveStream live;
-  private long resyncTimer;
+  private long resyncTimer = -1;
 
   private final Membership membership;
   private final Clock clock;
