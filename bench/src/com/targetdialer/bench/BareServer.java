@@ -1,7 +1,9 @@
 package com.targetdialer.bench;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 
 /**
  * The baseline for the webhook edge: a Vert.x HTTP server that reads the whole body and answers
@@ -15,6 +17,25 @@ final class BareServer extends VerticleBase {
 
   BareServer(int port) {
     this.port = port;
+  }
+
+  /** A bare server and the Vert.x it runs on; closing it closes both. */
+  record Running(Vertx vertx, int port) implements AutoCloseable {
+    @Override
+    public void close() {
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * {@code instances} servers on one free loopback port, on a Vert.x of their own in this JVM (the service's HTTP
+   * verticle count, one per core, is the fair comparison).
+   */
+  static Running start(int instances) {
+    Vertx vertx = Vertx.vertx();
+    int port = Fresh.port();
+    vertx.deployVerticle(() -> new BareServer(port), new DeploymentOptions().setInstances(instances)).await();
+    return new Running(vertx, port);
   }
 
   @Override

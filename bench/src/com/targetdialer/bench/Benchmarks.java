@@ -7,7 +7,6 @@ import com.targetdialer.config.RedisUrl;
 import com.targetdialer.store.Backends;
 import com.targetdialer.store.Migrations;
 import com.targetdialer.webhook.Inbox;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -134,9 +133,7 @@ public final class Benchmarks {
 
     // Both servers run in this process with the same event-loop count (Vert.x default, 2 × cores)
     // and the same number of HTTP verticle instances (the service's default, one per core).
-    Vertx bareVertx = Vertx.vertx();
-    int barePort = Fresh.port();
-    bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
+    BareServer.Running bare = BareServer.start(CORES);
     String prefix = "bench-a-" + Fresh.id() + ":";
     TargetDialer service = startService(prefix);
     try (LoadGenerator load = new LoadGenerator(CLIENT_LOOPS, MAX_IN_FLIGHT)) {
@@ -146,12 +143,12 @@ public final class Benchmarks {
       // All bare levels first, then all service levels: once the service has taken load, its inbox
       // consumer may still be catching up, and would slow the bare server down too.
       List<Report.Acceptance> levels = new ArrayList<>();
-      load.run(barePort, "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
+      load.run(bare.port(), "/webhook/vexa", MAX_IN_FLIGHT, payloads::statusChange, cap, Duration.ofSeconds(FIRST_WARMUP_S), false);
       for (int inFlight : IN_FLIGHT) {
         Report.Acceptance level = new Report.Acceptance(inFlight);
-        load.run(barePort, "/webhook/vexa", inFlight, payloads::statusChange, cap, warmup, false);
+        load.run(bare.port(), "/webhook/vexa", inFlight, payloads::statusChange, cap, warmup, false);
         CpuMeter.Snapshot bareCpu = cpu.start(load::cpuNanos);
-        level.bare = load.run(barePort, "/webhook/vexa", inFlight, payloads::statusChange, cap, measure, false);
+        level.bare = load.run(bare.port(), "/webhook/vexa", inFlight, payloads::statusChange, cap, measure, false);
         level.bareCpu = bareCpu.until();
         levels.add(level);
       }
@@ -173,7 +170,7 @@ public final class Benchmarks {
 
       // Redis alone, same body: pipelined batches (the ceiling), one pipelining connection with the
       // same number in flight, and the service's own client settings (Backends.redisClient).
-      Redis client = Redis.createClient(bareVertx, new RedisOptions().setConnectionString(redisUrl).setMaxWaitingHandlers(4096));
+      Redis client = Redis.createClient(bare.vertx(), new RedisOptions().setConnectionString(redisUrl).setMaxWaitingHandlers(4096));
       report.inboxBacklog = inboxLength(client, prefix);
       // Left in Redis, a backlog of a few hundred MB would be rewritten to its AOF during (b).
       service.stop();
@@ -197,17 +194,17 @@ public final class Benchmarks {
       Buffer body = payloads.statusChange().body();
       report.xaddPipelined = StoreLimits.xaddPipelined(client, "bench:xadd", body, 200_000, 1_000, 5_000);
       RedisConnection connection = client.connect().await();
-      report.xaddConnection = StoreLimits.xaddInFlight(bareVertx, connection::send, "bench:xadd", body, MAX_IN_FLIGHT, 200_000, 3_000);
+      report.xaddConnection = StoreLimits.xaddInFlight(bare.vertx(), connection::send, "bench:xadd", body, MAX_IN_FLIGHT, 200_000, 3_000);
       connection.close().await();
-      Redis serviceLike = new Backends(db, RedisUrl.parse("REDIS_URL", redisUrl), "0", "bench:", 8).redisClient(bareVertx);
-      report.xaddServiceClient = StoreLimits.xaddInFlight(bareVertx, serviceLike::send, "bench:xadd", body, MAX_IN_FLIGHT, 200_000, 3_000);
+      Redis serviceLike = new Backends(db, RedisUrl.parse("REDIS_URL", redisUrl), "0", "bench:", 8).redisClient(bare.vertx());
+      report.xaddServiceClient = StoreLimits.xaddInFlight(bare.vertx(), serviceLike::send, "bench:xadd", body, MAX_IN_FLIGHT, 200_000, 3_000);
       serviceLike.close().await();
       report.drain = inboxDrain(client, payloads);
       client.close().await();
     } finally {
       // Stopped rather than drained (stop() is idempotent): its backlog would only slow down part (b).
       service.stop();
-      bareVertx.close().await();
+      bare.close();
     }
   }
 

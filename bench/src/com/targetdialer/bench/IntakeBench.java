@@ -3,7 +3,6 @@ package com.targetdialer.bench;
 import com.targetdialer.Arguments;
 import com.targetdialer.TargetDialer;
 import com.targetdialer.config.DatabaseUrl;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -181,17 +180,11 @@ public final class IntakeBench {
 
   private boolean acceptance(Vertx vertx, TargetDialer service) throws Exception {
     Wrk wrk = new Wrk(repo.resolve("bench/wrk/intake.lua"), THREADS, CONNECTIONS);
-    // The bare server: same instance count as the service's HTTP verticles (one per core), in this JVM, own Vert.x.
-    Vertx bareVertx = Vertx.vertx();
-    int barePort = Fresh.port();
-    bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
     boolean complete = true;
-    try {
+    try (BareServer.Running bare = BareServer.start(CORES)) {
       if (TARGETS.contains("bare")) {
-        complete &= measure(wrk, "bare Vert.x server (POST, reads body)", "http://127.0.0.1:" + barePort + "/webhook/vexa", Load.POST, null);
+        complete &= measure(wrk, "bare Vert.x server (POST, reads body)", "http://127.0.0.1:" + bare.port() + "/webhook/vexa", Load.POST, null);
       }
-    } finally {
-      bareVertx.close().await();
     }
     String base = "http://127.0.0.1:" + service.httpPort();
     if (TARGETS.contains("health")) {
@@ -321,14 +314,9 @@ public final class IntakeBench {
     report.pacedSeedRate = seedRate;
     boolean complete = true;
     try (PacedLoad load = new PacedLoad(THREADS)) {
-      Vertx bareVertx = Vertx.vertx();
-      int barePort = Fresh.port();
-      bareVertx.deployVerticle(() -> new BareServer(barePort), new DeploymentOptions().setInstances(CORES)).await();
-      try {
+      try (BareServer.Running bare = BareServer.start(CORES)) {
         double top = Arrays.stream(PACED_MULTIPLES).max().orElse(IntakeReport.RATIO_TARGET);
-        complete &= pacedRun(load, "bare Vert.x server (POST, reads body)", barePort, top * seedRate, "paced-bare", null);
-      } finally {
-        bareVertx.close().await();
+        complete &= pacedRun(load, "bare Vert.x server (POST, reads body)", bare.port(), top * seedRate, "paced-bare", null);
       }
       for (double multiple : PACED_MULTIPLES) {
         String nativeId = "paced-" + Fresh.id();

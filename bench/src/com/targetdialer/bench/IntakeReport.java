@@ -96,6 +96,7 @@ final class IntakeReport {
 
   private String machine;
   private String settings;
+  private int threads;
   private int connections;
   private int burstInFlight;
   CpuMeter.Usage before;
@@ -109,6 +110,7 @@ final class IntakeReport {
 
   void machine(int cores, int threads, int connections, int warmup, int measure, int burstSegments, int[] copies, int repeats,
                int burstInFlight) {
+    this.threads = threads;
     this.connections = connections;
     this.burstInFlight = burstInFlight;
     machine = ReportFormat.machine(cores);
@@ -222,7 +224,7 @@ final class IntakeReport {
 
   private void printPaced(StringBuilder out) {
     line(out, "(1c) open loop: signed webhooks at a fixed rate, multiples of the seed design's %,.0f/s, at most %d connections (a lean Java "
-        + "client in this JVM, 2 event loops), warm-up %d s + %d s; latency from when each request was due, so a stall counts in full", pacedSeedRate, connections,
+        + "client in this JVM, %d event loops), warm-up %d s + %d s; latency from when each request was due, so a stall counts in full", pacedSeedRate, connections, threads,
         IntakeBench.PACED_WARMUP_S, paced.isEmpty() ? 0 : Math.round(paced.get(0).result.seconds()));
     line(out, "    %-40s %9s %9s %8s %8s %8s %7s  %s", "target", "offered/s", "2xx/s", "p50 ms", "p99 ms", "max ms", "non-2xx", "CPU (cores)");
     Paced atTarget = null;
