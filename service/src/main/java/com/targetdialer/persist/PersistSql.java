@@ -16,7 +16,10 @@ final class PersistSql {
    * Each (meeting, segment key) comes once: {@link SegmentRows} reduces several versions of a segment
    * to the one these rules let win as it builds the arrays (Postgres refuses to update one row twice in
    * a statement, and sorting the batch here to reduce them cost a tenth of the statement).
-   * Returns the rows that changed, each with its meeting's new segment count.
+   * The meetings are locked once each (FOR KEY SHARE: a delete of one waits for this statement, and its
+   * trigger then deletes what was written; V9), and a meeting already gone takes none of its segments.
+   * Returns the rows that changed, each with its meeting's new segment count, then a row for each meeting
+   * that is gone ({@link MergedRows}).
    */
   static final String MERGE_SEGMENTS = """
       WITH input AS (
@@ -25,12 +28,14 @@ final class PersistSql {
                                $11::bool[], $12::bool[], $13::timestamptz[])
               AS t(meeting_id, segment_key, session_uid, text, speaker, language, start_time, end_time,
                    absolute_start_time, absolute_end_time, completed, retracted, source_updated_at)
+      ), meetings AS (
+          SELECT id FROM td_meetings WHERE id IN (SELECT meeting_id FROM input) FOR KEY SHARE
       ), merged AS (
           INSERT INTO td_transcript_segments AS s (meeting_id, segment_key, session_uid, text, speaker, language,
               start_time, end_time, absolute_start_time, absolute_end_time, completed, retracted, source_updated_at)
           SELECT meeting_id, segment_key, session_uid, text, speaker, language, start_time, end_time,
                  absolute_start_time, absolute_end_time, completed, retracted, source_updated_at
-          FROM input
+          FROM input WHERE meeting_id IN (SELECT id FROM meetings)
           ON CONFLICT (meeting_id, segment_key) DO UPDATE SET
               session_uid = coalesce(EXCLUDED.session_uid, s.session_uid),
               text = CASE WHEN EXCLUDED.retracted THEN s.text ELSE EXCLUDED.text END,
@@ -85,6 +90,9 @@ final class PersistSql {
       )
       SELECT merged.*, counted.segment_count AS meeting_segment_count
       FROM merged LEFT JOIN counted ON counted.id = merged.meeting_id
+      UNION ALL
+      SELECT NULL, gone.meeting_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+      FROM (SELECT DISTINCT meeting_id FROM input WHERE meeting_id NOT IN (SELECT id FROM meetings)) gone
       """;
 
   /**

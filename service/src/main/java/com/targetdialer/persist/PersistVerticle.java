@@ -18,7 +18,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +113,7 @@ public final class PersistVerticle extends VerticleBase {
   }
 
   /** Publishes each merged row to its meeting's live transcript, and the meetings' new segment counts. */
-  private void publishChanges(RowSet<Row> changed) {
+  private void publishChanges(List<Row> changed) {
     Map<Long, Integer> counts = new HashMap<>();
     for (Row row : changed) {
       long meetingId = row.getLong(SegmentRows.MEETING_ID);
@@ -144,9 +143,13 @@ public final class PersistVerticle extends VerticleBase {
           SegmentRows rows = new SegmentRows(segments.size());
           segments.forEach(segment -> rows.add(meetingId, (JsonObject) segment));
           return rows.size() == 0 ? Future.succeededFuture(0)
-              : pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(false)).map(changed -> {
-                publishChanges(changed);
-                return changed.rowCount();
+              : pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(false)).map(result -> {
+                MergedRows merged = MergedRows.of(result);
+                if (!merged.goneMeetings().isEmpty()) {
+                  throw new MergedRows.MeetingGone(meetingId);
+                }
+                publishChanges(merged.changed());
+                return merged.changed().size();
               });
         })
         .compose(changed -> pg.preparedQuery(PersistSql.MARK_BACKFILLED).execute(Tuple.of(session.sessionId(), changed))
@@ -241,7 +244,8 @@ public final class PersistVerticle extends VerticleBase {
       message.reply(result.result());
     } else {
       LOG.warn("persist failed [address: {}, error: {}]", message.address(), result.cause().getMessage());
-      message.fail(Failures.INTERNAL, String.valueOf(result.cause().getMessage()));
+      message.fail(result.cause() instanceof MergedRows.MeetingGone ? Failures.NOT_FOUND : Failures.INTERNAL,
+          String.valueOf(result.cause().getMessage()));
     }
   }
 }

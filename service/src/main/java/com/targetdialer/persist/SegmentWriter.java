@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.ArrayDeque;
@@ -41,14 +40,14 @@ final class SegmentWriter {
   static final int MAX_BATCH_SEGMENTS = 5_000;
 
   private final Pool pg;
-  private final Consumer<RowSet<Row>> changed;
+  private final Consumer<List<Row>> changed;
   private final Lane[] lanes;
   private final Timer queueWait;
   private final Timer statementTime;
   private final DistributionSummary statementSize;
   private int backlog;
 
-  SegmentWriter(Pool pg, int lanes, MeterRegistry metrics, Consumer<RowSet<Row>> changed) {
+  SegmentWriter(Pool pg, int lanes, MeterRegistry metrics, Consumer<List<Row>> changed) {
     this.pg = pg;
     this.changed = changed;
     this.lanes = new Lane[lanes];
@@ -105,7 +104,7 @@ final class SegmentWriter {
       backlog -= segments;
       writing = true;
       // A deadlock with another writer of the same meetings (a status batch, another node): once more.
-      Future.<RowSet<Row>>future(merged -> merge(next).onComplete(merged)) // a throw fails the batch, not the lane
+      Future.<MergedRows>future(merged -> merge(next).onComplete(merged)) // a throw fails the batch, not the lane
           .recover(failure -> deadlocked(failure) ? merge(next) : Future.failedFuture(failure)).onComplete(result -> {
         if (result.failed() && connection != null && !(result.cause() instanceof PgException)) {
           connection.close(); // not an answer from Postgres: a broken connection, and the next statement takes a new one
@@ -117,19 +116,27 @@ final class SegmentWriter {
           writeNext();
           return;
         }
-        Map<Long, Set<String>> keys = changedKeys(result.result());
-        next.forEach(request -> request.done().complete(countFor(request.batch(), keys)));
+        MergedRows merged = result.result();
+        Map<Long, Set<String>> keys = changedKeys(merged.changed());
+        next.forEach(request -> {
+          long meetingId = request.batch().meetingId();
+          if (merged.goneMeetings().contains(meetingId)) {
+            request.done().fail(new MergedRows.MeetingGone(meetingId));
+          } else {
+            request.done().complete(countFor(request.batch(), keys));
+          }
+        });
         writeNext(); // before the live publish: the next statement need not wait for it
-        if (result.result() != null) {
-          changed.accept(result.result());
+        if (!merged.changed().isEmpty()) {
+          changed.accept(merged.changed());
         }
       });
     }
 
-    private Future<RowSet<Row>> merge(List<Waiting> requests) {
+    private Future<MergedRows> merge(List<Waiting> requests) {
       SegmentRows rows = rowsOf(requests);
       if (rows.size() == 0) {
-        return Future.succeededFuture(null);
+        return Future.succeededFuture(MergedRows.NONE);
       }
       statementSize.record(rows.size());
       Future<SqlConnection> open = connection != null ? Future.succeededFuture(connection)
@@ -137,7 +144,8 @@ final class SegmentWriter {
       return open.compose(taken -> {
         long started = System.nanoTime();
         return taken.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(requests.stream().anyMatch(request -> request.batch().live())))
-            .onSuccess(ignored -> statementTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+            .onSuccess(ignored -> statementTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+            .map(MergedRows::of);
       });
     }
 
@@ -170,12 +178,10 @@ final class SegmentWriter {
     return rows;
   }
 
-  private static Map<Long, Set<String>> changedKeys(RowSet<Row> changed) {
+  private static Map<Long, Set<String>> changedKeys(List<Row> changed) {
     Map<Long, Set<String>> keys = new HashMap<>();
-    if (changed != null) {
-      for (Row row : changed) {
-        keys.computeIfAbsent(row.getLong(SegmentRows.MEETING_ID), id -> new HashSet<>()).add(row.getString(SegmentRows.SEGMENT_KEY));
-      }
+    for (Row row : changed) {
+      keys.computeIfAbsent(row.getLong(SegmentRows.MEETING_ID), id -> new HashSet<>()).add(row.getString(SegmentRows.SEGMENT_KEY));
     }
     return keys;
   }

@@ -2,6 +2,7 @@ package com.targetdialer.webhook;
 
 import com.targetdialer.config.Settings;
 import com.targetdialer.bus.DeadLetter;
+import com.targetdialer.bus.Failures;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -257,7 +258,9 @@ final class InboxConsumer {
         // The whole body is kept (it names the meeting); the others of its segments are stored all the same.
         Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
             : deadLetter(entry, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyableError(id), 1);
-        Future<Void> stored = normalized.segments().isEmpty() ? Future.succeededFuture() : segmentsOut.persist(id, normalized.segments());
+        Future<Void> stored = normalized.segments().isEmpty() ? Future.succeededFuture() : segmentsOut.persist(id, normalized.segments())
+            .recover(failure -> Future.failedFuture(Failures.httpStatus(failure) == Failures.NOT_FOUND
+                ? new NotApplied(DeadLetter.Reason.UNKNOWN_MEETING, failure.getMessage()) : failure));
         return Future.all(unkeyable, stored).mapEmpty();
       });
     });

@@ -7,6 +7,7 @@ import com.targetdialer.config.DatabaseUrl;
 import com.targetdialer.store.Backends;
 import com.targetdialer.testing.TestStores;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith({TestStores.class, VertxExtension.class})
 class PersistVerticleTest {
@@ -348,6 +350,60 @@ class PersistVerticleTest {
       assertThat(prepared).isEqualTo(1);
     } finally {
       connection.close().await();
+    }
+  }
+
+  @Test
+  @DisplayName("segments of a meeting that is gone are refused (404) and not stored; another meeting's in the same statement are")
+  void goneMeetingTakesNoSegments() {
+    long gone = pg.query("INSERT INTO td_meetings (native_meeting_id, scheduled_start) VALUES ('gon-emee-tng', now()) RETURNING id")
+        .execute().await().iterator().next().getLong(0);
+    pg.preparedQuery("DELETE FROM td_meetings WHERE id = $1").execute(Tuple.of(gone)).await();
+
+    SegmentRows rows = new SegmentRows(3);
+    rows.add(gone, segment("g1", "said to no one", true));
+    rows.add(meetingId, segment("h1", "heard", true));
+    rows.add(gone, segment("g2", "said again", true));
+    MergedRows merged = MergedRows.of(pg.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(true)).await());
+    assertThat(merged.goneMeetings()).containsExactly(gone);
+    assertThat(merged.changed()).singleElement().satisfies(row -> assertThat(row.getString(SegmentRows.SEGMENT_KEY)).isEqualTo("h1"));
+    assertThat(meetingColumn("segment_count")).isEqualTo(1);
+
+    JsonObject message = new JsonObject().put("meeting_id", gone).put("live", true).put("segments", new JsonArray().add(segment("g3", "again", true)));
+    assertThatThrownBy(() -> vertx.eventBus().request(Addresses.PERSIST_SEGMENTS, message).await())
+        .isInstanceOfSatisfying(ReplyException.class, failure -> assertThat(failure.failureCode()).isEqualTo(404))
+        .hasMessageContaining("meeting " + gone + " no longer exists");
+    assertThat(pg.preparedQuery("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = $1").execute(Tuple.of(gone)).await()
+        .iterator().next().getLong(0)).isZero();
+  }
+
+  @Test
+  @DisplayName("deleting a meeting waits for a merge writing to it, even one that leaves the meeting row alone, then deletes what it wrote")
+  void deleteWaitsForTheMergeAndTakesItsSegments() {
+    persist(segment("d1", "before", true));
+    SqlConnection writer = pg.getConnection().await();
+    SqlConnection deleter = pg.getConnection().await();
+    try {
+      writer.query("BEGIN").execute().await();
+      SegmentRows rows = new SegmentRows(1);
+      // A tombstone for a segment never seen changes no count, so the merge leaves the meeting's row alone:
+      // only the merge's own lock on the meeting holds the delete back.
+      rows.add(meetingId, retract("d2"));
+      writer.preparedQuery(PersistSql.MERGE_SEGMENTS).execute(rows.tuple(true)).await();
+      int deleterPid = deleter.query("SELECT pg_backend_pid()").execute().await().iterator().next().getInteger(0);
+
+      io.vertx.core.Future<?> deleted = deleter.preparedQuery("DELETE FROM td_meetings WHERE id = $1").execute(Tuple.of(meetingId));
+      Await.until("the delete waits on the merge's lock", Duration.ofSeconds(10), () -> "Lock".equals(
+          pg.preparedQuery("SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1").execute(Tuple.of(deleterPid)).await()
+              .iterator().next().getString(0)));
+      writer.query("COMMIT").execute().await();
+      deleted.await();
+
+      assertThat(pg.query("SELECT count(*) FROM td_transcript_segments").execute().await().iterator().next().getLong(0))
+          .as("segments left of the deleted meeting").isZero();
+    } finally {
+      writer.close().await();
+      deleter.close().await();
     }
   }
 

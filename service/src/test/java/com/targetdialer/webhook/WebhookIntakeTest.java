@@ -207,6 +207,29 @@ class WebhookIntakeTest {
   }
 
   @Test
+  @DisplayName("segments for a meeting deleted after its bot was known are kept as a dead letter (unknown_meeting), not written")
+  void segmentsOfADeletedMeeting() throws Exception {
+    long deleted = joiningMeeting("del-eted-mtg", 47, "conn-deleted");
+    assertThat(signed(vexaIdSegment(47, "first words, marker d1")).await().statusCode()).isEqualTo(200);
+    await(() -> Long.valueOf(1).equals(single("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + deleted)));
+
+    pg.preparedQuery("DELETE FROM td_meetings WHERE id = $1").execute(Tuple.of(deleted)).await();
+    // The node still knows Vexa meeting 47 as this meeting: the merge is what finds it gone.
+    assertThat(signed(vexaIdSegment(47, "after the delete, marker d2")).await().statusCode()).isEqualTo(200);
+
+    await(() -> "unknown_meeting".equals(single("SELECT max(reason) FROM td_dead_letters WHERE raw_body LIKE '%marker d2%'")));
+    assertThat((String) single("SELECT max(error) FROM td_dead_letters WHERE raw_body LIKE '%marker d2%'"))
+        .contains("meeting " + deleted + " no longer exists");
+    assertThat(single("SELECT count(*) FROM td_transcript_segments WHERE meeting_id = " + deleted)).isEqualTo(0L);
+  }
+
+  private static Buffer vexaIdSegment(long vexaId, String text) {
+    return new JsonObject().put("meeting_id", vexaId).put("platform", "google_meet")
+        .put("segments", new JsonArray().add(new JsonObject().put("text", text).put("speaker", "Ana")
+            .put("start_time", 1.0).put("absolute_start_time", Instant.now().toString()))).toBuffer();
+  }
+
+  @Test
   @DisplayName("dead letters are counted in /metrics by source and reason, and logged once per reason per minute, not once each")
   void deadLettersCountedAndLoggedOnce() throws Exception {
     try (LogCapture log = new LogCapture("com.targetdialer.persist.DeadLetters")) {
