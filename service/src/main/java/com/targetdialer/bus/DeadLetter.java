@@ -26,7 +26,7 @@ public record DeadLetter(String source, Reason reason, String streamId, String r
     UNTRACKED("untracked"),
     /** The event lacks the id that names its bot or meeting. */
     MISSING_ID("missing_id"),
-    /** Segments for a meeting we do not have. */
+    /** Segments for a meeting we do not have, or no longer have. */
     UNKNOWN_MEETING("unknown_meeting"),
     /** A status change for a bot we never learned of, after waiting for it. */
     UNKNOWN_BOT("unknown_bot"),
@@ -43,6 +43,11 @@ public record DeadLetter(String source, Reason reason, String streamId, String r
 
     public String code() {
       return code;
+    }
+
+    /** Why segments that {@code persist.segments} refused are kept: their meeting is gone (404), or they were not stored. */
+    public static Reason ofRefusedSegments(Throwable failure) {
+      return Failures.httpStatus(failure) == Failures.NOT_FOUND ? UNKNOWN_MEETING : NOT_STORED;
     }
 
     public static Reason of(String code) {

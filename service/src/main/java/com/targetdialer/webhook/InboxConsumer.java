@@ -2,7 +2,6 @@ package com.targetdialer.webhook;
 
 import com.targetdialer.config.Settings;
 import com.targetdialer.bus.DeadLetter;
-import com.targetdialer.bus.Failures;
 import com.targetdialer.vexa.VexaSegments;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -259,8 +258,7 @@ final class InboxConsumer {
         Future<Void> unkeyable = normalized.unkeyable().isEmpty() ? Future.succeededFuture()
             : deadLetter(entry, DeadLetter.Reason.UNKEYABLE_SEGMENT, normalized.unkeyableError(id), 1);
         Future<Void> stored = normalized.segments().isEmpty() ? Future.succeededFuture() : segmentsOut.persist(id, normalized.segments())
-            .recover(failure -> Future.failedFuture(Failures.httpStatus(failure) == Failures.NOT_FOUND
-                ? new NotApplied(DeadLetter.Reason.UNKNOWN_MEETING, failure.getMessage()) : failure));
+            .recover(failure -> Future.failedFuture(new NotApplied(DeadLetter.Reason.ofRefusedSegments(failure), failure.getMessage())));
         return Future.all(unkeyable, stored).mapEmpty();
       });
     });

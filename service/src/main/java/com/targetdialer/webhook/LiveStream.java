@@ -371,7 +371,7 @@ final class LiveStream {
 
   /** A live frame's segments; if they cannot be written, the frame is kept (Vexa's /ws has no replay). */
   private void persist(String text, Followed meeting, JsonArray segments) {
-    persist(meeting, segments).onFailure(e -> keep(text, DeadLetter.Reason.NOT_STORED,
+    persist(meeting, segments).onFailure(e -> keep(text, DeadLetter.Reason.ofRefusedSegments(e),
         segments.size() + " live segments of meeting " + meeting.meetingId() + " not stored: " + e.getMessage()));
   }
 
