@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 /**
  * The baseline for the webhook edge: a Vert.x HTTP server that reads the whole body and answers
@@ -29,10 +30,10 @@ final class BareServer extends VerticleBase {
 
   /**
    * {@code instances} servers on one free loopback port, on a Vert.x of their own in this JVM (the service's HTTP
-   * verticle count, one per core, is the fair comparison).
+   * verticle count, one per core, is the fair comparison), on the service's transport (epoll where Netty has it).
    */
   static Running start(int instances) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     int port = Fresh.port();
     vertx.deployVerticle(() -> new BareServer(port), new DeploymentOptions().setInstances(instances)).await();
     return new Running(vertx, port);

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +99,14 @@ class WebhookIntakeTest {
       service.stop();
     }
     redis.close();
+  }
+
+  @Test
+  @EnabledOnOs(value = OS.LINUX, architectures = "amd64") // the platform whose native library the jar carries
+  @DisplayName("the node's sockets run on Netty's epoll transport, not Java NIO")
+  void epollTransport() {
+    assertThat(service.vertx().isNativeTransportEnabled()).as("native transport; unavailable because: %s",
+        service.vertx().unavailableNativeTransportCause()).isTrue();
   }
 
   @Test
