@@ -391,9 +391,9 @@ class WebhookIntakeTest {
       // In the middle of the others, so it is read together with some of them.
       List<io.vertx.core.Future<?>> sent = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
-        sent.add(signed(segmentWebhook("flo-wing-mtg", i)));
+        sent.add(signed(segmentWebhook("flo-wing-mtg", "said", i)));
         if (i == 150) {
-          sent.add(signed(segmentWebhook("blo-cked-mtg", 0)));
+          sent.add(signed(segmentWebhook("blo-cked-mtg", "said", 0)));
         }
       }
       io.vertx.core.Future.all(sent).await();
@@ -409,9 +409,10 @@ class WebhookIntakeTest {
     }
   }
 
-  private static Buffer segmentWebhook(String nativeId, int i) {
+  /** Segment {@code i} of a meeting, seed-shaped: "{@code text} i", at i seconds. */
+  private static Buffer segmentWebhook(String nativeId, String text, int i) {
     return new JsonObject().put("native_meeting_id", nativeId).put("platform", "google_meet")
-        .put("segments", new JsonArray().add(new JsonObject().put("text", "said " + i).put("speaker", "Ana")
+        .put("segments", new JsonArray().add(new JsonObject().put("text", text + " " + i).put("speaker", "Ana")
             .put("start_time", i).put("end_time", i + 0.5))).toBuffer();
   }
 
@@ -453,9 +454,7 @@ class WebhookIntakeTest {
 
   /** Segment {@code n} of a meeting ("{@code text} n"), signed, to the node {@code to} talks to. */
   private static io.vertx.core.Future<HttpResponse<Buffer>> oneSegment(WebClient to, String nativeMeetingId, String text, int n) {
-    Buffer body = new JsonObject().put("native_meeting_id", nativeMeetingId).put("platform", "google_meet")
-        .put("segments", new JsonArray().add(new JsonObject().put("text", text + " " + n).put("speaker", "Ana")
-            .put("start_time", n).put("end_time", n + 0.5))).toBuffer();
+    Buffer body = segmentWebhook(nativeMeetingId, text, n);
     String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
     return to.post("/webhook/vexa").putHeader("X-Webhook-Timestamp", timestamp)
         .putHeader("X-Webhook-Signature", "sha256=" + SIGNER.sign(timestamp, body)).sendBuffer(body);
