@@ -16,13 +16,11 @@ record MergedRows(List<Row> changed, Set<Long> goneMeetings) {
 
   static final MergedRows NONE = new MergedRows(List.of(), Set.of());
 
-  private static final int ID = 0;
-
   static MergedRows of(RowSet<Row> result) {
     List<Row> changed = new ArrayList<>(result.rowCount());
     Set<Long> gone = new HashSet<>();
     for (Row row : result) {
-      if (row.getValue(ID) == null) {
+      if (row.getValue(SegmentRows.ID) == null) {
         gone.add(row.getLong(SegmentRows.MEETING_ID));
       } else {
         changed.add(row);

@@ -126,6 +126,7 @@ final class SegmentRows {
 
   // Positions in MERGE_SEGMENTS' result (its RETURNING list, then the count): read by position,
   // since a lookup by name scans the column names for every cell.
+  static final int ID = 0;
   static final int MEETING_ID = 1;
   static final int SEGMENT_KEY = 2;
   static final int MEETING_SEGMENT_COUNT = 14;
