@@ -170,6 +170,9 @@ class HealthVerticleTest {
     assertThat(db.count("SELECT restart_count FROM td_meetings WHERE id = $1", meetingId)).isEqualTo(2);
     assertThat(db.count("SELECT count(*) FROM td_bot_sessions WHERE meeting_id = $1", meetingId)).isEqualTo(3);
     assertThat(vexa.botsStarted(code)).isEqualTo(3);
+    // The critical alert is raised once the stop (which marks the meeting failed) is done: a step later.
+    Await.until("the critical alert", Duration.ofSeconds(10), () ->
+        db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'deaf_bot_failed'", meetingId) > 0);
     assertThat(db.count("SELECT count(*) FROM td_meeting_events WHERE meeting_id = $1 AND type = 'deaf_bot_failed' AND level = 'critical'", meetingId))
         .isEqualTo(1);
     Await.until("the last bot taken out of the call", Duration.ofSeconds(10), () ->
